@@ -1,0 +1,102 @@
+namespace Tensorlet.Kernels;
+
+/// <summary>
+/// Everything a device must do for Tensorlet.Core: own memory and run kernels over it. Core talks only to
+/// this interface, so a new device (the ILGPU backend) is an implementation, not a rewrite. Kernels take
+/// buffers and layouts, never tensors; they do no autograd and no shape inference beyond what is stated.
+/// Unless a method says otherwise, destinations may not alias their sources.
+/// </summary>
+public interface IBackend : IDisposable
+{
+    /// <summary>A short name ("cpu", "cuda:0", ...).</summary>
+    string Name { get; }
+
+    /// <summary>A buffer of <paramref name="length"/> floats from the pool; its contents are undefined.</summary>
+    DeviceBuffer Allocate(int length);
+
+    /// <summary>Bytes currently held by the pool, idle or in use (for memory-flatness checks).</summary>
+    long PooledBytes { get; }
+
+    /// <summary>Bytes in buffers handed out and not yet returned.</summary>
+    long LiveBytes { get; }
+
+    /// <summary>Frees idle pooled memory.</summary>
+    void TrimPool();
+
+    // ---- transfers ------------------------------------------------------------------------------------
+
+    /// <summary>Copies host floats into <paramref name="dst"/> at <paramref name="dstOffset"/>.</summary>
+    void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset);
+
+    /// <summary>Copies <paramref name="dst"/>.Length floats from <paramref name="src"/> at <paramref name="srcOffset"/> to the host.</summary>
+    void Download(DeviceBuffer src, int srcOffset, Span<float> dst);
+
+    // ---- movement -------------------------------------------------------------------------------------
+
+    /// <summary>Sets every element of the view to <paramref name="value"/>.</summary>
+    void Fill(in StridedView dst, float value);
+
+    /// <summary>dst[i] = src[i] for two views of the same shape (src may broadcast with stride 0).</summary>
+    void Copy(in StridedView src, in StridedView dst);
+
+    // ---- element-wise ---------------------------------------------------------------------------------
+
+    /// <summary>dst[i] = op(src[i]; α, β); src and dst have the same shape and may be the same memory.</summary>
+    void Unary(UnaryOp op, in StridedView src, in StridedView dst, float alpha = 0f, float beta = 0f);
+
+    /// <summary>
+    /// dst[i] = op(a[i], b[i]; α, β); all three have the same shape (broadcast inputs use stride 0).
+    /// dst may be the same memory as a or b, element for element (in-place accumulate).
+    /// </summary>
+    void Binary(BinaryOp op, in StridedView a, in StridedView b, in StridedView dst, float alpha = 0f, float beta = 0f);
+
+    /// <summary>dst[i] = cond[i] != 0 ? a[i] : b[i]; all four have the same shape.</summary>
+    void Where(in StridedView cond, in StridedView a, in StridedView b, in StridedView dst);
+
+    // ---- reductions -----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Reduces the contiguous [outer, axis, inner] array at <paramref name="src"/>+<paramref name="srcOffset"/>
+    /// over its middle axis into the contiguous [outer, inner] array at <paramref name="dst"/>+<paramref name="dstOffset"/>.
+    /// <paramref name="scale"/> multiplies a <see cref="ReduceOp.Sum"/> (use 1/axis for a mean).
+    /// </summary>
+    void Reduce(ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
+                DeviceBuffer dst, int dstOffset, float scale = 1f);
+
+    // ---- indexing -------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// dst[o, j, i] = src[o, index[o, j, i], i] for contiguous src [outer, axis, inner], index and dst
+    /// [outer, k, inner]. Indices are floats holding integers; out-of-range indices throw.
+    /// </summary>
+    void Gather(DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
+                DeviceBuffer index, int indexOffset, int k, DeviceBuffer dst, int dstOffset);
+
+    /// <summary>dst[o, index[o, j, i], i] += src[o, j, i]: the adjoint of <see cref="Gather"/>.</summary>
+    void ScatterAdd(DeviceBuffer src, int srcOffset, int outer, int k, int inner,
+                    DeviceBuffer index, int indexOffset, int axis, DeviceBuffer dst, int dstOffset);
+
+    // ---- linear algebra -------------------------------------------------------------------------------
+
+    /// <summary>
+    /// For each b in [0, batch): C_b = α·op(A_b)·op(B_b) + β·C_b, row-major, where op(X) is X or Xᵀ,
+    /// op(A) is m×k, op(B) is k×n, C is m×n. X_b starts at offX + b·strideX (a stride of 0 repeats a matrix).
+    /// With β = 0, C is not read (NaNs in it do not propagate).
+    /// </summary>
+    void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
+              DeviceBuffer a, int offA, int lda, int strideA,
+              DeviceBuffer b, int offB, int ldb, int strideB,
+              float beta, DeviceBuffer c, int offC, int ldc, int strideC, int batch);
+
+    // ---- softmax --------------------------------------------------------------------------------------
+
+    /// <summary>Row-wise (log-)softmax of the contiguous [rows, cols] array, numerically stable (max subtracted).</summary>
+    void Softmax(bool log, DeviceBuffer src, int srcOffset, int rows, int cols, DeviceBuffer dst, int dstOffset);
+
+    /// <summary>
+    /// Gradient of a row-wise (log-)softmax given its output y and the upstream gradient g:
+    /// softmax: dx = y ⊙ (g − Σ g⊙y); log-softmax: dx = g − e^y · Σ g.
+    /// </summary>
+    void SoftmaxBackward(bool log, DeviceBuffer y, int yOffset, DeviceBuffer grad, int gradOffset,
+                         int rows, int cols, DeviceBuffer dst, int dstOffset);
+}

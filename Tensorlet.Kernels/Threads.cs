@@ -1,0 +1,165 @@
+using System.Runtime.CompilerServices;
+
+namespace Tensorlet;
+
+/// <summary>
+/// The CPU worker threads every kernel shares. Work is split statically into <see cref="Count"/> parts
+/// (part i always gets the same range), so results do not depend on scheduling: same thread count,
+/// same bits. The calling thread runs part 0; persistent workers run the rest, so a parallel call
+/// costs a wake-up, not a thread-pool round trip.
+/// </summary>
+public static class Threads
+{
+    private static int _count = Environment.ProcessorCount;
+    private static WorkerGroup? _group;
+    private static readonly object Gate = new();
+
+    /// <summary>Number of threads CPU kernels use (default: all cores). Settable at any time between kernel calls.</summary>
+    public static int Count
+    {
+        get => _count;
+        set
+        {
+            if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), value, "Threads.Count must be at least 1.");
+            lock (Gate)
+            {
+                if (value == _count) return;
+                _group?.Dispose();
+                _group = null;
+                _count = value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(part) for part = 0..parts-1 in parallel and returns when all are done.
+    /// Nested calls (from inside a part) run serially on the calling thread.
+    /// </summary>
+    public static void Run(int parts, Action<int> body)
+    {
+        if (parts <= 1 || _count <= 1 || WorkerGroup.InsideWorker)
+        {
+            for (int p = 0; p < parts; p++) body(p);
+            return;
+        }
+        WorkerGroup group;
+        lock (Gate) group = _group ??= new WorkerGroup(_count - 1);
+        group.Run(parts, body);
+    }
+
+    /// <summary>
+    /// Splits [0, n) into at most <see cref="Count"/> contiguous ranges of at least <paramref name="minPerPart"/>
+    /// items and runs <paramref name="body"/>(start, end) on each.
+    /// </summary>
+    public static void For(int n, int minPerPart, Action<int, int> body)
+    {
+        int parts = PartsFor(n, minPerPart);
+        if (parts <= 1)
+        {
+            if (n > 0) body(0, n);
+            return;
+        }
+        Run(parts, p =>
+        {
+            var (s, e) = Range(n, parts, p);
+            if (s < e) body(s, e);
+        });
+    }
+
+    /// <summary>How many parts <see cref="For"/> would use for <paramref name="n"/> items.</summary>
+    public static int PartsFor(int n, int minPerPart)
+    {
+        if (n <= 0) return 0;
+        long byWork = Math.Max(1, n / Math.Max(1, minPerPart));
+        return (int)Math.Min(_count, byWork);
+    }
+
+    /// <summary>The static range of part <paramref name="p"/> of <paramref name="parts"/> over [0, n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (int Start, int End) Range(int n, int parts, int p)
+    {
+        long s = (long)n * p / parts, e = (long)n * (p + 1) / parts;
+        return ((int)s, (int)e);
+    }
+
+    /// <summary>Persistent workers; one job at a time (callers are serialised by a lock).</summary>
+    private sealed class WorkerGroup : IDisposable
+    {
+        [ThreadStatic] private static bool _insideWorker;
+        public static bool InsideWorker => _insideWorker;
+
+        private readonly Thread[] _threads;
+        private readonly SemaphoreSlim[] _start;
+        private readonly object _jobLock = new();
+        private Action<int>? _body;
+        private int _parts;
+        private int _next;
+        private int _pending;
+        private Exception? _error;
+        private volatile bool _stopping;
+        private readonly ManualResetEventSlim _done = new(false);
+
+        public WorkerGroup(int workers)
+        {
+            _threads = new Thread[workers];
+            _start = new SemaphoreSlim[workers];
+            for (int i = 0; i < workers; i++)
+            {
+                _start[i] = new SemaphoreSlim(0);
+                int id = i;
+                _threads[i] = new Thread(() => Loop(id)) { IsBackground = true, Name = $"tensorlet-worker-{i + 1}" };
+                _threads[i].Start();
+            }
+        }
+
+        public void Run(int parts, Action<int> body)
+        {
+            lock (_jobLock)
+            {
+                _body = body;
+                _parts = parts;
+                _error = null;
+                _next = 0;
+                _done.Reset();
+                int helpers = Math.Min(_threads.Length, parts - 1);
+                _pending = helpers + 1;
+                for (int i = 0; i < helpers; i++) _start[i].Release();
+                _insideWorker = true;
+                try { Work(); }
+                finally { _insideWorker = false; }
+                if (Interlocked.Decrement(ref _pending) != 0) _done.Wait();
+                _body = null;
+                if (_error != null) throw new AggregateException("A parallel kernel part failed.", _error);
+            }
+        }
+
+        // Parts are claimed in order; which thread runs a part does not change its range, so results stay deterministic.
+        private void Work()
+        {
+            int p;
+            while ((p = Interlocked.Increment(ref _next) - 1) < _parts)
+            {
+                try { _body!(p); }
+                catch (Exception ex) { _error ??= ex; }
+            }
+        }
+
+        private void Loop(int id)
+        {
+            _insideWorker = true;
+            while (true)
+            {
+                _start[id].Wait();
+                if (_stopping) return;
+                Work();
+                if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
+            }
+        }
+
+        public void Dispose()
+        {
+            _stopping = true;
+            foreach (var s in _start) s.Release();
+        }
+    }
+}
