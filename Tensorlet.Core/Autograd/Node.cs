@@ -1,0 +1,42 @@
+namespace Tensorlet;
+
+/// <summary>
+/// One recorded op in the autograd graph: its inputs and the closure that, given the gradient of the op's
+/// output, adds each input's gradient (micrograd's <c>_backward</c>). The closure holds whatever the op saved.
+/// </summary>
+public sealed class Node
+{
+    private Action<Tensor>? _backward;
+
+    internal Node(string name, Tensor[] inputs, Action<Tensor> backward)
+    {
+        Name = name;
+        Inputs = inputs;
+        _backward = backward;
+    }
+
+    /// <summary>The op's name as shown in <c>grad_fn=&lt;...&gt;</c> ("AddBackward", "MatMulBackward", ...).</summary>
+    public string Name { get; }
+
+    /// <summary>The tensors this op consumed (empty once the graph is freed).</summary>
+    public Tensor[] Inputs { get; private set; }
+
+    /// <summary>True once <see cref="Tensor.Backward"/> has run through this node and dropped what it saved.</summary>
+    public bool IsReleased => _backward == null;
+
+    internal void Apply(Tensor outputGrad)
+    {
+        if (_backward == null)
+            throw new InvalidOperationException(
+                $"Trying to backward through {Name} a second time: the graph was freed by the first Backward(). " +
+                "Pass retainGraph: true to the first call if you need to.");
+        _backward(outputGrad);
+    }
+
+    /// <summary>Drops the inputs and saved tensors so their memory can go back to the pool.</summary>
+    internal void Release()
+    {
+        _backward = null;
+        Inputs = [];
+    }
+}

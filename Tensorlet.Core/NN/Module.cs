@@ -1,0 +1,195 @@
+namespace Tensorlet.NN;
+
+/// <summary>
+/// Base of every layer and model, like <c>torch.nn.Module</c>: named parameters and buffers (registered in
+/// order), child modules (names nest as <c>layer1.0.conv1.weight</c>), train/eval mode, state dicts.
+/// Subclasses register what they own in their constructor and implement <see cref="Forward"/>.
+/// </summary>
+public abstract class Module : IDisposable
+{
+    private readonly List<(string Name, Tensor Tensor)> _parameters = new();
+    private readonly List<(string Name, Tensor Tensor)> _buffers = new();
+    private readonly List<(string Name, Module Module)> _children = new();
+
+    /// <summary>True in training mode (the default); affects dropout and batch norm.</summary>
+    public bool IsTraining { get; private set; } = true;
+
+    /// <summary>Computes the module's output.</summary>
+    public abstract Tensor Forward(Tensor input);
+
+    /// <summary>Same as <see cref="Forward"/>, so a module reads like a function: <c>model.Call(x)</c>.</summary>
+    public Tensor Call(Tensor input) => Forward(input);
+
+    /// <summary>Registers a learnable tensor under <paramref name="name"/> (sets RequiresGrad; keeps it out of any scope).</summary>
+    protected Tensor RegisterParameter(string name, Tensor tensor)
+    {
+        CheckName(name);
+        tensor.RequiresGrad = true;
+        _parameters.Add((name, tensor));
+        return tensor;
+    }
+
+    /// <summary>Registers persistent non-learnable state (e.g. running statistics) saved in the state dict.</summary>
+    protected Tensor RegisterBuffer(string name, Tensor tensor)
+    {
+        CheckName(name);
+        _buffers.Add((name, tensor));
+        return tensor;
+    }
+
+    /// <summary>Registers a child module; its entries appear as <c>name.child_entry</c>.</summary>
+    protected T RegisterModule<T>(string name, T module) where T : Module
+    {
+        CheckName(name);
+        _children.Add((name, module));
+        return module;
+    }
+
+    private void CheckName(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Contains('.'))
+            throw new ArgumentException($"Invalid name '{name}': names must be non-empty and contain no '.'.");
+        if (_parameters.Any(p => p.Name == name) || _buffers.Any(b => b.Name == name) || _children.Any(c => c.Name == name))
+            throw new ArgumentException($"{GetType().Name} already has an entry named '{name}'.");
+    }
+
+    /// <summary>Replaces the tensor of a registered parameter or buffer (used by <see cref="To"/> and loading).</summary>
+    protected void ReplaceTensor(string name, Tensor tensor)
+    {
+        int i = _parameters.FindIndex(p => p.Name == name);
+        if (i >= 0) { tensor.RequiresGrad = true; _parameters[i] = (name, tensor); OnTensorReplaced(name, tensor); return; }
+        i = _buffers.FindIndex(b => b.Name == name);
+        if (i >= 0) { _buffers[i] = (name, tensor); OnTensorReplaced(name, tensor); return; }
+        throw new ArgumentException($"{GetType().Name} has no parameter or buffer named '{name}'.");
+    }
+
+    /// <summary>Called when a registered tensor is replaced, so a subclass can update its field.</summary>
+    protected virtual void OnTensorReplaced(string name, Tensor tensor) { }
+
+    /// <summary>Direct children, in registration order.</summary>
+    public IEnumerable<(string Name, Module Module)> NamedChildren() => _children;
+
+    /// <summary>This module and every descendant, with dotted names ("" for this one).</summary>
+    public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "")
+    {
+        yield return (prefix, this);
+        foreach (var (name, child) in _children)
+            foreach (var m in child.NamedModules(Join(prefix, name))) yield return m;
+    }
+
+    /// <summary>Every learnable tensor with its dotted name, in registration order.</summary>
+    public IEnumerable<(string Name, Tensor Parameter)> NamedParameters(string prefix = "")
+    {
+        foreach (var (name, p) in _parameters) yield return (Join(prefix, name), p);
+        foreach (var (name, child) in _children)
+            foreach (var p in child.NamedParameters(Join(prefix, name))) yield return p;
+    }
+
+    /// <summary>Every buffer with its dotted name.</summary>
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers(string prefix = "")
+    {
+        foreach (var (name, b) in _buffers) yield return (Join(prefix, name), b);
+        foreach (var (name, child) in _children)
+            foreach (var b in child.NamedBuffers(Join(prefix, name))) yield return b;
+    }
+
+    /// <summary>Every learnable tensor.</summary>
+    public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Parameter);
+
+    /// <summary>Total number of learnable scalars.</summary>
+    public long ParameterCount() => Parameters().Sum(p => (long)p.Count);
+
+    private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
+
+    /// <summary>Switches this module and its descendants to training mode.</summary>
+    public Module Train(bool mode = true)
+    {
+        foreach (var (_, m) in NamedModules()) m.IsTraining = mode;
+        return this;
+    }
+
+    /// <summary>Switches to evaluation mode (dropout off, batch norm uses running statistics).</summary>
+    public Module Eval() => Train(false);
+
+    /// <summary>Drops every parameter's gradient (PyTorch's default <c>set_to_none=True</c>), returning its memory to the pool.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var p in Parameters())
+        {
+            p.Grad?.Dispose();
+            p.Grad = null;
+        }
+    }
+
+    /// <summary>Parameters and buffers by dotted name (the tensors themselves, not copies).</summary>
+    public IReadOnlyDictionary<string, Tensor> StateDict()
+    {
+        var dict = new Dictionary<string, Tensor>();
+        foreach (var (n, p) in NamedParameters()) dict[n] = p;
+        foreach (var (n, b) in NamedBuffers()) dict[n] = b;
+        return dict;
+    }
+
+    /// <summary>
+    /// Copies values from <paramref name="state"/> into this module's parameters and buffers. Strict: every entry
+    /// must be present with the same shape and no extra entries may exist; all problems are listed together,
+    /// and nothing is copied unless all entries fit.
+    /// </summary>
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state)
+    {
+        var own = StateDict();
+        var problems = new List<string>();
+        foreach (var (name, t) in own)
+        {
+            if (!state.TryGetValue(name, out var src)) problems.Add($"missing key '{name}' (expected shape {Shape.Format(t.ShapeSpan)})");
+            else if (!Shape.SameShape(src.ShapeSpan, t.ShapeSpan))
+                problems.Add($"size mismatch for '{name}': checkpoint has {Shape.Format(src.ShapeSpan)}, model has {Shape.Format(t.ShapeSpan)}");
+        }
+        foreach (var name in state.Keys)
+            if (!own.ContainsKey(name)) problems.Add($"unexpected key '{name}'");
+        if (problems.Count > 0)
+            throw new InvalidDataException($"Error(s) in loading state dict for {GetType().Name}:\n  " + string.Join("\n  ", problems));
+        using (GradMode.NoGrad())
+            foreach (var (name, t) in own)
+            {
+                var src = state[name];
+                if (src.Device.Equals(t.Device)) t.CopyFrom(src);
+                else using (var moved = src.To(t.Device)) t.CopyFrom(moved);
+            }
+    }
+
+    /// <summary>Moves every parameter and buffer to <paramref name="device"/> (gradients are dropped).</summary>
+    public virtual Module To(Device device)
+    {
+        foreach (var (_, m) in NamedModules())
+        {
+            foreach (var (name, p) in m._parameters.ToArray())
+                if (!p.Device.Equals(device)) { Tensor moved; using (TensorScope.Suspend()) moved = p.Detach().To(device); m.ReplaceTensor(name, moved); p.Dispose(); }
+            foreach (var (name, b) in m._buffers.ToArray())
+                if (!b.Device.Equals(device)) { Tensor moved; using (TensorScope.Suspend()) moved = b.To(device); m.ReplaceTensor(name, moved); b.Dispose(); }
+        }
+        return this;
+    }
+
+    /// <summary>Disposes parameters, buffers and children.</summary>
+    public virtual void Dispose()
+    {
+        foreach (var (_, p) in _parameters) { p.Grad?.Dispose(); p.Dispose(); }
+        foreach (var (_, b) in _buffers) b.Dispose();
+        foreach (var (_, c) in _children) c.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    public override string ToString() => ToString(0);
+
+    private string ToString(int indent)
+    {
+        if (_children.Count == 0) return Describe();
+        var pad = new string(' ', indent + 2);
+        var lines = _children.Select(c => $"{pad}({c.Name}): {c.Module.ToString(indent + 2)}");
+        return $"{GetType().Name}(\n{string.Join("\n", lines)}\n{new string(' ', indent)})";
+    }
+
+    /// <summary>One-line description of a leaf module, like PyTorch's <c>extra_repr</c>.</summary>
+    protected virtual string Describe() => GetType().Name + "()";
+}

@@ -1,0 +1,30 @@
+namespace Tensorlet.NN;
+
+/// <summary>Runs its children in order, each on the previous one's output; children are named "0", "1", ...</summary>
+public sealed class Sequential : Module
+{
+    private readonly List<Module> _layers = new();
+
+    public Sequential(params Module[] layers)
+    {
+        foreach (var layer in layers) Add(layer);
+    }
+
+    /// <summary>Appends a layer (named by its position).</summary>
+    public Sequential Add(Module layer)
+    {
+        RegisterModule(_layers.Count.ToString(), layer);
+        _layers.Add(layer);
+        return this;
+    }
+
+    public int Count => _layers.Count;
+    public Module this[int index] => _layers[index];
+
+    public override Tensor Forward(Tensor input)
+    {
+        var x = input;
+        foreach (var layer in _layers) x = layer.Forward(x);
+        return x;
+    }
+}

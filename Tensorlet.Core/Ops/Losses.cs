@@ -1,0 +1,70 @@
+namespace Tensorlet;
+
+/// <summary>How a loss combines its per-sample values.</summary>
+public enum Reduction
+{
+    Mean,
+    Sum,
+    None,
+}
+
+/// <summary>
+/// Functional forms of losses and activations, like <c>torch.nn.functional</c>. Losses are compositions of
+/// differentiable ops (log-softmax, gather, mean), so their gradients come from those ops' backward rules.
+/// </summary>
+public static class F
+{
+    /// <summary>
+    /// Cross-entropy from raw scores <paramref name="logits"/> [N, C] and class indices <paramref name="target"/> [N]
+    /// (floats holding integers in [0, C)). With label smoothing ε the target distribution is (1 − ε)·onehot + ε/C.
+    /// </summary>
+    public static Tensor CrossEntropy(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean, float labelSmoothing = 0f)
+    {
+        CheckClassification("CrossEntropy", logits, target);
+        if (labelSmoothing < 0f || labelSmoothing > 1f)
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "CrossEntropy: label smoothing must be in [0, 1].");
+        var logp = logits.LogSoftmax(1);
+        var nll = logp.Gather(1, target.Unsqueeze(1)).Squeeze(1).Neg();
+        var perSample = labelSmoothing == 0f
+            ? nll
+            : nll.Mul(1f - labelSmoothing).Add(logp.Mean(1).Mul(-labelSmoothing));
+        return Reduce(perSample, reduction);
+    }
+
+    /// <summary>Negative log-likelihood of log-probabilities <paramref name="logProbs"/> [N, C] at class indices <paramref name="target"/> [N].</summary>
+    public static Tensor NllLoss(Tensor logProbs, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        CheckClassification("NllLoss", logProbs, target);
+        return Reduce(logProbs.Gather(1, target.Unsqueeze(1)).Squeeze(1).Neg(), reduction);
+    }
+
+    /// <summary>Mean (or summed) squared error; shapes must match exactly (no silent broadcasting).</summary>
+    public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        if (!Shape.SameShape(input.ShapeSpan, target.ShapeSpan))
+            throw new ArgumentException($"MseLoss: input shape {Shape.Format(input.ShapeSpan)} differs from target shape {Shape.Format(target.ShapeSpan)}.");
+        var diff = input.Sub(target);
+        return Reduce(diff.Mul(diff), reduction);
+    }
+
+    private static Tensor Reduce(Tensor perSample, Reduction reduction) => reduction switch
+    {
+        Reduction.Mean => perSample.Mean(),
+        Reduction.Sum => perSample.Sum(),
+        _ => perSample,
+    };
+
+    private static void CheckClassification(string op, Tensor scores, Tensor target)
+    {
+        if (scores.Rank != 2 || target.Rank != 1 || target.Size(0) != scores.Size(0))
+            throw new ArgumentException(
+                $"{op}: expected scores [N, C] and class indices [N], got {Shape.Format(scores.ShapeSpan)} and {Shape.Format(target.ShapeSpan)}.");
+    }
+
+    public static Tensor Relu(Tensor x) => x.Relu();
+    public static Tensor LeakyRelu(Tensor x, float negativeSlope = 0.01f) => x.LeakyRelu(negativeSlope);
+    public static Tensor Sigmoid(Tensor x) => x.Sigmoid();
+    public static Tensor Tanh(Tensor x) => x.Tanh();
+    public static Tensor Softmax(Tensor x, int dim) => x.Softmax(dim);
+    public static Tensor LogSoftmax(Tensor x, int dim) => x.LogSoftmax(dim);
+}

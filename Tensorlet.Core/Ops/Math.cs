@@ -1,0 +1,80 @@
+using Tensorlet.Kernels;
+
+namespace Tensorlet;
+
+// Element-wise functions y = f(x); each backward is g·f'(x), written with the saved input or output.
+public sealed partial class Tensor
+{
+    /// <summary>e^x. dy/dx = y.</summary>
+    public Tensor Exp()
+    {
+        var x = this;
+        var y = UnaryKernel(UnaryOp.Exp);
+        return Record(y, "ExpBackward", [x], g => x.AccumulateGrad(g.Mul(y)));
+    }
+
+    /// <summary>ln x. dy/dx = 1/x.</summary>
+    public Tensor Log()
+    {
+        var x = this;
+        return Record(UnaryKernel(UnaryOp.Log), "LogBackward", [x], g => x.AccumulateGrad(g.Div(x)));
+    }
+
+    /// <summary>√x. dy/dx = 1/(2y).</summary>
+    public Tensor Sqrt()
+    {
+        var x = this;
+        var y = UnaryKernel(UnaryOp.Sqrt);
+        return Record(y, "SqrtBackward", [x], g => x.AccumulateGrad(g.Div(y).Mul(0.5f)));
+    }
+
+    /// <summary>|x|. dy/dx = sign(x) (0 at 0, as PyTorch).</summary>
+    public Tensor Abs()
+    {
+        var x = this;
+        return Record(UnaryKernel(UnaryOp.Abs), "AbsBackward", [x], g => x.AccumulateGrad(g.Mul(x.UnaryKernel(UnaryOp.Sign))));
+    }
+
+    /// <summary>min(max(x, lo), hi). The gradient passes where lo ≤ x ≤ hi.</summary>
+    public Tensor Clamp(float min = float.NegativeInfinity, float max = float.PositiveInfinity)
+    {
+        if (min > max) throw new ArgumentException($"Clamp: min {min} is greater than max {max}.");
+        var x = this;
+        return Record(UnaryKernel(UnaryOp.Clamp, min, max), "ClampBackward", [x], g =>
+            x.AccumulateGrad(BinaryKernel(BinaryOp.ClampBackward, g, x, "ClampBackward", min, max)));
+    }
+
+    /// <summary>max(x, 0). relu'(0) = 0.</summary>
+    public Tensor Relu()
+    {
+        var x = this;
+        return Record(UnaryKernel(UnaryOp.Relu), "ReluBackward", [x], g =>
+            x.AccumulateGrad(BinaryKernel(BinaryOp.ReluBackward, g, x, "ReluBackward")));
+    }
+
+    /// <summary>x if x &gt; 0 else slope·x. The derivative at 0 is the slope, as PyTorch.</summary>
+    public Tensor LeakyRelu(float negativeSlope = 0.01f)
+    {
+        var x = this;
+        return Record(UnaryKernel(UnaryOp.LeakyRelu, negativeSlope), "LeakyReluBackward", [x], g =>
+            x.AccumulateGrad(BinaryKernel(BinaryOp.LeakyReluBackward, g, x, "LeakyReluBackward", negativeSlope)));
+    }
+
+    /// <summary>1/(1 + e^−x). dy/dx = y(1 − y).</summary>
+    public Tensor Sigmoid()
+    {
+        var x = this;
+        var y = UnaryKernel(UnaryOp.Sigmoid);
+        return Record(y, "SigmoidBackward", [x], g =>
+            x.AccumulateGrad(BinaryKernel(BinaryOp.SigmoidBackward, g, y, "SigmoidBackward")));
+    }
+
+    /// <summary>tanh x. dy/dx = 1 − y².</summary>
+    public Tensor Tanh()
+    {
+        var x = this;
+        var y = UnaryKernel(UnaryOp.Tanh);
+        return Record(y, "TanhBackward", [x], g =>
+            x.AccumulateGrad(BinaryKernel(BinaryOp.TanhBackward, g, y, "TanhBackward")));
+    }
+}
