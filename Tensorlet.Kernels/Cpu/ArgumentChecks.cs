@@ -1,0 +1,71 @@
+namespace Tensorlet.Kernels.Cpu;
+
+/// <summary>
+/// The argument checks every <see cref="CpuBackend"/> entry point runs before touching memory. Kernels behind
+/// them use unchecked refs, so these checks are what keeps a bad view from reading outside its array. Every
+/// message names the operation, the argument and the sizes involved.
+/// </summary>
+internal static class ArgumentChecks
+{
+    public static float[] Buffer(CpuBackend backend, string op, string arg, DeviceBuffer? buffer)
+    {
+        if (buffer is null) throw new ArgumentNullException(arg, $"{op}: '{arg}' is null.");
+        if (buffer.IsDisposed) throw new ArgumentException($"{op}: '{arg}' is a disposed buffer (length {buffer.Length}); its memory is back in the pool.", arg);
+        if (buffer is not CpuBuffer cpu || !ReferenceEquals(buffer.Backend, backend))
+            throw new ArgumentException($"{op}: '{arg}' belongs to backend '{buffer.Backend.Name}', not '{backend.Name}'; copy it across first.", arg);
+        return cpu.Array;
+    }
+
+    /// <summary>Checks that every element of the view lies inside its buffer.</summary>
+    public static float[] View(CpuBackend backend, string op, string arg, in StridedView view)
+    {
+        var data = Buffer(backend, op, arg, view.Buffer);
+        if (view.Shape is null) throw new ArgumentException($"{op}: '{arg}' is a default view with no shape.", arg);
+        long lo = view.Offset, hi = view.Offset;
+        for (int d = 0; d < view.Rank; d++)
+        {
+            int size = view.Shape[d];
+            if (size < 0) throw new ArgumentException($"{op}: '{arg}' has a negative dimension in shape {Show(view.Shape)}.", arg);
+            if (size == 0) return data;
+            long reach = (long)(size - 1) * view.Strides[d];
+            if (reach < 0) lo += reach; else hi += reach;
+        }
+        if (lo < 0 || hi >= data.Length)
+            throw new ArgumentException(
+                $"{op}: '{arg}' (offset {view.Offset}, shape {Show(view.Shape)}, strides {Show(view.Strides)}) spans elements [{lo}, {hi}] " +
+                $"but its buffer has {data.Length} elements.", arg);
+        return data;
+    }
+
+    public static void SameShape(string op, string argA, in StridedView a, string argB, in StridedView b)
+    {
+        if (a.Shape.AsSpan().SequenceEqual(b.Shape)) return;
+        throw new ArgumentException($"{op}: '{argA}' has shape {Show(a.Shape)} but '{argB}' has shape {Show(b.Shape)}; they must match (broadcast with stride 0).", argB);
+    }
+
+    /// <summary>Checks that [offset, offset + count) lies inside a buffer of <paramref name="length"/> elements.</summary>
+    public static void Range(string op, string arg, int length, long offset, long count)
+    {
+        if (offset < 0 || count < 0 || offset + count > length)
+            throw new ArgumentException($"{op}: '{arg}' needs elements [{offset}, {offset + count}) but its buffer has {length} elements.", arg);
+    }
+
+    public static void NonNegative(string op, params (string Name, int Value)[] sizes)
+    {
+        foreach (var (name, value) in sizes)
+            if (value < 0) throw new ArgumentOutOfRangeException(name, value, $"{op}: '{name}' is {value}; sizes must be non-negative.");
+    }
+
+    /// <summary>A row-major rows×cols matrix with leading dimension ld, repeated batch times at stride apart.</summary>
+    public static void Matrix(string op, string arg, int length, int offset, int rows, int cols, int ld, int stride, int batch)
+    {
+        if (rows == 0 || cols == 0 || batch == 0) return;
+        if (ld < cols)
+            throw new ArgumentException($"{op}: leading dimension of '{arg}' is {ld} but its rows have {cols} elements.", arg);
+        long extent = (long)(rows - 1) * ld + cols;
+        long first = offset, last = offset + (long)(batch - 1) * stride;
+        Range(op, arg, length, Math.Min(first, last), Math.Max(first, last) - Math.Min(first, last) + extent);
+    }
+
+    public static string Show(int[] values) => "[" + string.Join(", ", values) + "]";
+}

@@ -1,0 +1,114 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Tensorlet.Kernels.Cpu;
+
+/// <summary>
+/// Reductions over the middle axis of a contiguous [outer, axis, inner] array. With inner == 1 each output is
+/// one contiguous row, reduced with vectors along the axis; otherwise a block of up to <see cref="Chunk"/>
+/// outputs is reduced with vectors along inner, reading the axis rows one after another. Work is split over
+/// independent outputs (rows or column chunks), so the split never changes a result; a lone long row is split
+/// into parts whose partial sums are combined in part order.
+/// </summary>
+internal static class Reduce
+{
+    /// <summary>Columns reduced together when inner &gt; 1 (their accumulators stay in L1).</summary>
+    public const int Chunk = 512;
+
+    public static void Run(ReduceOp op, float[] src, int srcOffset, int outer, int axis, int inner,
+                           float[] dst, int dstOffset, float scale)
+    {
+        if (outer == 0 || inner == 0) return;
+        switch (op)
+        {
+            case ReduceOp.Sum: Sum(src, srcOffset, outer, axis, inner, dst, dstOffset, scale); break;
+            case ReduceOp.Max: ReduceExtrema.Run<ReduceExtrema.Larger>(false, src, srcOffset, outer, axis, inner, dst, dstOffset); break;
+            case ReduceOp.Min: ReduceExtrema.Run<ReduceExtrema.Smaller>(false, src, srcOffset, outer, axis, inner, dst, dstOffset); break;
+            case ReduceOp.ArgMax: ReduceExtrema.Run<ReduceExtrema.Larger>(true, src, srcOffset, outer, axis, inner, dst, dstOffset); break;
+            case ReduceOp.ArgMin: ReduceExtrema.Run<ReduceExtrema.Smaller>(true, src, srcOffset, outer, axis, inner, dst, dstOffset); break;
+            default: throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown reduce op.");
+        }
+    }
+
+    /// <summary>
+    /// Runs body(first, end) over [0, items) where each item touches <paramref name="perItem"/> elements,
+    /// in parallel once each part has enough work.
+    /// </summary>
+    public static void ForItems(int items, long perItem, Action<int, int> body) =>
+        Threads.For(items, (int)Math.Max(1, StridedLoop.MinPerPart / Math.Max(1, perItem)), body);
+
+    internal static ref float At(float[] array, int offset) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), offset);
+
+    private static void Sum(float[] src, int srcOffset, int outer, int axis, int inner, float[] dst, int dstOffset, float scale)
+    {
+        if (inner == 1)
+        {
+            if (outer < Threads.Count && Threads.PartsFor(axis, StridedLoop.MinPerPart) > 1)
+            {
+                for (int o = 0; o < outer; o++) dst[dstOffset + o] = (float)(scale * SplitRowSum(src, srcOffset + o * axis, axis));
+                return;
+            }
+            ForItems(outer, axis, (s, e) =>
+            {
+                for (int o = s; o < e; o++)
+                    dst[dstOffset + o] = (float)(scale * BlockedSum.Sum(ref At(src, srcOffset + o * axis), axis));
+            });
+            return;
+        }
+        int chunks = (inner + Chunk - 1) / Chunk;
+        ForItems(outer * chunks, (long)axis * Math.Min(inner, Chunk), (s, e) =>
+        {
+            for (int item = s; item < e; item++)
+            {
+                int o = item / chunks, c0 = item % chunks * Chunk;
+                SumColumns(src, srcOffset + o * axis * inner + c0, axis, inner, Math.Min(Chunk, inner - c0),
+                           dst, dstOffset + o * inner + c0, scale);
+            }
+        });
+    }
+
+    // One long row: every part sums its own static range, and the partials are added in part order.
+    private static double SplitRowSum(float[] src, int offset, int n)
+    {
+        int parts = Threads.PartsFor(n, StridedLoop.MinPerPart);
+        var partial = new double[parts];
+        Threads.Run(parts, p =>
+        {
+            var (s, e) = Threads.Range(n, parts, p);
+            partial[p] = BlockedSum.Sum(ref At(src, offset + s), e - s);
+        });
+        double total = 0;
+        foreach (double x in partial) total += x;
+        return total;
+    }
+
+    /// <summary>
+    /// dst[c] = scale·Σ_j src[j·inner + c] for c &lt; width. Rows are added into float accumulators in blocks of
+    /// <see cref="BlockedSum.Block"/> rows, each block's totals then into doubles, for the same accuracy as
+    /// <see cref="BlockedSum"/> along the other direction.
+    /// </summary>
+    private static void SumColumns(float[] src, int offset, int axis, int inner, int width, float[] dst, int dstOffset, float scale)
+    {
+        Span<float> block = stackalloc float[width];
+        Span<double> total = stackalloc double[width];
+        ref float b = ref MemoryMarshal.GetReference(block);
+        int w = Vector256<float>.Count;
+        for (int j0 = 0; j0 < axis; j0 += BlockedSum.Block)
+        {
+            block.Clear();
+            int j1 = Math.Min(axis, j0 + BlockedSum.Block);
+            for (int j = j0; j < j1; j++)
+            {
+                ref float row = ref At(src, offset + j * inner);
+                int c = 0;
+                for (; c + w <= width; c += w)
+                    (Vector256.LoadUnsafe(ref b, (nuint)c) + Vector256.LoadUnsafe(ref row, (nuint)c)).StoreUnsafe(ref b, (nuint)c);
+                for (; c < width; c++) Unsafe.Add(ref b, c) += Unsafe.Add(ref row, c);
+            }
+            for (int c = 0; c < width; c++) total[c] += block[c];
+        }
+        for (int c = 0; c < width; c++) dst[dstOffset + c] = (float)(scale * total[c]);
+    }
+}

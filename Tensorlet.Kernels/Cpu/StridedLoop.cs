@@ -1,0 +1,140 @@
+namespace Tensorlet.Kernels.Cpu;
+
+/// <summary>
+/// One row of an element-wise walk: <see cref="N"/> elements; operand k starts at Ok and advances by Sk.
+/// Operands are numbered in the kernel's own order (sources first, destination last); unused ones are 0.
+/// </summary>
+internal readonly record struct Row(int N, int O0, int S0, int O1, int S1, int O2, int S2, int O3, int S3);
+
+/// <summary>Processes one row; implemented by the Fill/Copy/Unary/Binary/Where kernels.</summary>
+internal interface IRowKernel
+{
+    void Run(in Row row);
+}
+
+/// <summary>
+/// The one N-d strided iterator every element-wise kernel shares. Up to four views of one shape are
+/// coalesced (size-1 dimensions dropped, dimensions merged where every operand is dense across them), so a
+/// contiguous array becomes a single row and a bias-style broadcast becomes rows with a stride-0 operand.
+/// The walk then hands the innermost dimension to the kernel row by row; the kernel picks a vector fast path
+/// when the row's strides allow one. Parallel parts split the flat element range, so a part may start and end
+/// mid-row, and every split is static (deterministic).
+/// </summary>
+internal sealed class StridedLoop
+{
+    /// <summary>Below this many elements per part a parallel split costs more than it saves.</summary>
+    public const int MinPerPart = 32 * 1024;
+
+    private readonly int _rank;
+    private readonly int[] _shape;
+    private readonly int[][] _strides;
+    private readonly int[] _offsets;
+
+    /// <summary>Number of elements.</summary>
+    public int Count { get; }
+
+    public StridedLoop(params StridedView[] views)
+    {
+        int[] shape = views[^1].Shape;
+        int ops = views.Length;
+        var dims = new List<int>();
+        var strides = new List<int>[ops];
+        for (int k = 0; k < ops; k++) strides[k] = new List<int>();
+        long count = 1;
+        for (int d = 0; d < shape.Length; d++)
+        {
+            count *= shape[d];
+            if (shape[d] == 1) continue;
+            int last = dims.Count - 1;
+            bool merge = last >= 0;
+            for (int k = 0; k < ops && merge; k++)
+                merge = strides[k][last] == (long)views[k].Strides[d] * shape[d];
+            if (merge)
+            {
+                dims[last] *= shape[d];
+                for (int k = 0; k < ops; k++) strides[k][last] = views[k].Strides[d];
+            }
+            else
+            {
+                dims.Add(shape[d]);
+                for (int k = 0; k < ops; k++) strides[k].Add(views[k].Strides[d]);
+            }
+        }
+        if (dims.Count == 0)
+        {
+            dims.Add(1);
+            for (int k = 0; k < ops; k++) strides[k].Add(0);
+        }
+        Count = (int)count;
+        _rank = dims.Count;
+        _shape = dims.ToArray();
+        _strides = new int[4][];
+        _offsets = new int[4];
+        for (int k = 0; k < 4; k++)
+        {
+            _strides[k] = k < ops ? strides[k].ToArray() : new int[_rank];
+            _offsets[k] = k < ops ? views[k].Offset : 0;
+        }
+    }
+
+    /// <summary>True when the walk is one dense row in every operand.</summary>
+    public bool IsDense
+    {
+        get
+        {
+            if (_rank != 1) return false;
+            for (int k = 0; k < 4; k++) if (_strides[k][0] != 1 && _shape[0] != 1) return false;
+            return true;
+        }
+    }
+
+    /// <summary>Runs <paramref name="kernel"/> over every element, split across <see cref="Threads"/> when large.</summary>
+    public void Run<TKernel>(TKernel kernel) where TKernel : struct, IRowKernel
+    {
+        int n = Count;
+        if (n == 0) return;
+        if (Threads.PartsFor(n, MinPerPart) <= 1)
+        {
+            Walk(ref kernel, 0, n);
+            return;
+        }
+        Threads.For(n, MinPerPart, (s, e) =>
+        {
+            var k = kernel;
+            Walk(ref k, s, e);
+        });
+    }
+
+    /// <summary>Visits elements [start, end) of the flat row-major order.</summary>
+    public void Walk<TKernel>(ref TKernel kernel, int start, int end) where TKernel : struct, IRowKernel
+    {
+        int last = _rank - 1;
+        Span<int> index = stackalloc int[_rank];
+        int rest = start;
+        for (int d = last; d >= 0; d--)
+        {
+            index[d] = rest % _shape[d];
+            rest /= _shape[d];
+        }
+        int[] s0 = _strides[0], s1 = _strides[1], s2 = _strides[2], s3 = _strides[3];
+        int pos = start;
+        while (pos < end)
+        {
+            int o0 = _offsets[0], o1 = _offsets[1], o2 = _offsets[2], o3 = _offsets[3];
+            for (int d = 0; d <= last; d++)
+            {
+                int i = index[d];
+                o0 += i * s0[d]; o1 += i * s1[d]; o2 += i * s2[d]; o3 += i * s3[d];
+            }
+            int n = Math.Min(_shape[last] - index[last], end - pos);
+            kernel.Run(new Row(n, o0, s0[last], o1, s1[last], o2, s2[last], o3, s3[last]));
+            pos += n;
+            index[last] += n;
+            for (int d = last; d > 0 && index[d] == _shape[d]; d--)
+            {
+                index[d] = 0;
+                index[d - 1]++;
+            }
+        }
+    }
+}
