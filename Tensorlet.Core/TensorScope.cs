@@ -3,7 +3,7 @@ namespace Tensorlet;
 /// <summary>
 /// Collects the tensors created on this thread while it is open and disposes them when it closes, returning
 /// their memory to the pool. Wrap each training step in one so memory after step 1000 equals memory after
-/// step 10. Tensors you want to outlive the scope: <see cref="Keep{T}"/> (they move to the enclosing scope, or
+/// step 10. Tensors you want to outlive the scope: <see cref="Keep"/> (they move to the enclosing scope, or
 /// become unscoped). Parameters, gradients of leaves and optimizer state are never scoped.
 /// </summary>
 /// <example><code>
@@ -42,7 +42,7 @@ public sealed class TensorScope : IDisposable
     internal static void Register(Tensor t) => _current?._tensors?.Add(t);
 
     /// <summary>Moves <paramref name="tensor"/> out of this scope into the enclosing one (or none) and returns it.</summary>
-    public T Keep<T>(T tensor) where T : Tensor
+    public Tensor Keep(Tensor tensor)
     {
         if (_tensors != null && _tensors.Remove(tensor)) _parent?._tensors?.Add(tensor);
         return tensor;

@@ -94,3 +94,12 @@ public sealed partial class Tensor
         }
     }
 }
+
+public sealed partial class Tensor
+{
+    // Hooks for tests that build custom (even deliberately wrong) backward rules.
+    internal static Tensor RecordForTests(Tensor output, Tensor[] inputs, Action<Tensor> backward) =>
+        Record(output, "CustomBackward", inputs, backward);
+
+    internal void AccumulateGradForTests(Tensor g) => AccumulateGrad(g);
+}
