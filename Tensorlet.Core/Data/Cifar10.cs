@@ -9,7 +9,7 @@ public static class Cifar10
     /// <summary>The folder the official archive unpacks to; <see cref="Load"/> also looks there.</summary>
     public const string ArchiveFolder = "cifar-10-batches-bin";
 
-    private static readonly CifarLabelField[] Fields = [new("label", 10)];
+    private static readonly CifarFormat Format = new("CIFAR-10", [new("label", 10)]);
 
     public static IReadOnlyList<string> ClassNames { get; } =
     [
@@ -29,5 +29,5 @@ public static class Cifar10
 
     /// <summary>Reads the given batch files, in order, into one dataset.</summary>
     public static ImageDataset Read(string name, IReadOnlyList<string> paths) =>
-        CifarReader.Read(name, paths, Fields, labelField: 0, ClassNames);
+        CifarReader.Read(name, paths, Format, labelField: 0, ClassNames);
 }

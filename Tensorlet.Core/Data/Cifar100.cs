@@ -20,7 +20,7 @@ public static class Cifar100
     public const string ArchiveFolder = "cifar-100-binary";
 
     // Both labels are range-checked whichever is used, so a damaged file never passes.
-    private static readonly CifarLabelField[] Fields = [new("coarse label", 20), new("fine label", 100)];
+    private static readonly CifarFormat Format = new("CIFAR-100", [new("coarse label", 20), new("fine label", 100)]);
 
     public static IReadOnlyList<string> FineClassNames { get; } =
     [
@@ -58,6 +58,6 @@ public static class Cifar100
     /// <summary>Reads the given files, in order, into one dataset.</summary>
     public static ImageDataset Read(string name, IReadOnlyList<string> paths, Cifar100Labels labels = Cifar100Labels.Fine) =>
         labels == Cifar100Labels.Fine
-            ? CifarReader.Read(name, paths, Fields, labelField: 1, FineClassNames)
-            : CifarReader.Read(name, paths, Fields, labelField: 0, CoarseClassNames);
+            ? CifarReader.Read(name, paths, Format, labelField: 1, FineClassNames)
+            : CifarReader.Read(name, paths, Format, labelField: 0, CoarseClassNames);
 }

@@ -3,6 +3,15 @@ namespace Tensorlet.Data;
 /// <summary>One label byte at the start of each CIFAR record.</summary>
 internal sealed record CifarLabelField(string Name, int ClassCount);
 
+/// <summary>A CIFAR binary variant: its name and the label bytes that precede the pixels of each record.</summary>
+internal sealed record CifarFormat(string Name, IReadOnlyList<CifarLabelField> Fields)
+{
+    public int RecordSize => Fields.Count + CifarReader.PixelBytes;
+
+    public string RecordDescription =>
+        $"{RecordSize}-byte {Name} record ({string.Join(" + ", Fields.Select(f => $"1 {f.Name} byte"))} + {CifarReader.PixelBytes} pixel bytes)";
+}
+
 /// <summary>
 /// What CIFAR-10 and CIFAR-100 binary files share: fixed-size records of label byte(s) followed
 /// by 3,072 pixel bytes (1,024 red, 1,024 green, 1,024 blue, each 32 × 32 row-major, which is
@@ -16,13 +25,13 @@ internal static class CifarReader
 
     /// <summary>
     /// Reads and fully validates every file before converting any, then concatenates them.
-    /// <paramref name="labelField"/> picks which of <paramref name="fields"/> becomes the label.
+    /// <paramref name="labelField"/> picks which of the format's label bytes becomes the label.
     /// </summary>
-    public static ImageDataset Read(string datasetName, IReadOnlyList<string> paths,
-        IReadOnlyList<CifarLabelField> fields, int labelField, IReadOnlyList<string> classNames)
+    public static ImageDataset Read(string datasetName, IReadOnlyList<string> paths, CifarFormat format, int labelField,
+        IReadOnlyList<string> classNames)
     {
-        int recordSize = fields.Count + PixelBytes;
-        var files = paths.Select(path => Validate(DataFile.Read(path), fields, datasetName)).ToList();
+        int recordSize = format.RecordSize;
+        var files = paths.Select(path => Validate(DataFile.Read(path), format)).ToList();
         long total = files.Sum(f => (long)(f.Length / recordSize));
         if (total * PixelBytes > Array.MaxLength)
         {
@@ -37,17 +46,17 @@ internal static class CifarReader
             for (int offset = 0; offset < file.Length; offset += recordSize, index++)
             {
                 labels[index] = file.Bytes[offset + labelField];
-                ImageDataset.ScaleToUnit(file.Bytes.AsSpan(offset + fields.Count, PixelBytes),
+                ImageDataset.ScaleToUnit(file.Bytes.AsSpan(offset + format.Fields.Count, PixelBytes),
                     images.AsSpan(index * PixelBytes, PixelBytes));
             }
         }
         return new ImageDataset(datasetName, images, labels, Channels, Side, Side, classNames);
     }
 
-    private static DataFile Validate(DataFile file, IReadOnlyList<CifarLabelField> fields, string datasetName)
+    private static DataFile Validate(DataFile file, CifarFormat format)
     {
-        int recordSize = fields.Count + PixelBytes;
-        string record = $"{recordSize}-byte {datasetName} record ({string.Join(" + ", fields.Select(f => $"1 {f.Name} byte"))} + {PixelBytes} pixel bytes)";
+        int recordSize = format.RecordSize;
+        string record = format.RecordDescription;
         if (file.Length == 0)
         {
             throw file.Error(0, $"expected at least one {record}, found an empty file");
@@ -58,9 +67,10 @@ internal static class CifarReader
             throw file.Error(file.Length - leftover,
                 $"file size {file.Length} is not a multiple of the {record}: {file.Length / recordSize} whole records and {leftover} leftover bytes");
         }
-        for (int i = 0; i < fields.Count; i++)
+        for (int i = 0; i < format.Fields.Count; i++)
         {
-            file.CheckLabels(i, recordSize, file.Length / recordSize, fields[i].ClassCount, $"{fields[i].Name} of record");
+            var field = format.Fields[i];
+            file.CheckLabels(i, recordSize, file.Length / recordSize, field.ClassCount, $"{field.Name} of record");
         }
         return file;
     }
