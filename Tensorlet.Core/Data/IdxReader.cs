@@ -1,0 +1,127 @@
+namespace Tensorlet.Data;
+
+/// <summary>
+/// Reads IDX files, the format of MNIST and Fashion-MNIST: a big-endian magic number
+/// (0x0000 TT NN: element type TT, NN dimensions), NN big-endian int32 sizes, then the raw
+/// elements. Only unsigned-byte images (magic 0x00000803) and labels (0x00000801) are
+/// accepted. Files may be gzip-compressed (recognised by content, not by name).
+/// Every fault is an <see cref="InvalidDataException"/> naming the file, the offset and
+/// what was expected; a file is checked completely before anything is returned.
+/// </summary>
+public static class IdxReader
+{
+    /// <summary>Magic number of an unsigned-byte, three-dimensional IDX file (count × rows × cols).</summary>
+    public const int ImagesMagic = 0x00000803;
+
+    /// <summary>Magic number of an unsigned-byte, one-dimensional IDX file (count).</summary>
+    public const int LabelsMagic = 0x00000801;
+
+    private const byte UnsignedByteType = 0x08;
+
+    public static IdxImages ReadImages(string path) => ParseImages(DataFile.Read(path));
+
+    /// <summary>Reads images from a stream; <paramref name="name"/> stands for the file in error messages (e.g. a resource name).</summary>
+    public static IdxImages ReadImages(Stream stream, string name) => ParseImages(DataFile.Read(stream, name));
+
+    public static byte[] ReadLabels(string path) => ParseLabels(DataFile.Read(path), classCount: null);
+
+    /// <summary>Reads labels and checks that each is below <paramref name="classCount"/>.</summary>
+    public static byte[] ReadLabels(string path, int classCount) => ParseLabels(DataFile.Read(path), classCount);
+
+    /// <summary>Reads labels from a stream; <paramref name="name"/> stands for the file in error messages (e.g. a resource name).</summary>
+    public static byte[] ReadLabels(Stream stream, string name) => ParseLabels(DataFile.Read(stream, name), classCount: null);
+
+    /// <summary>Reads labels and checks that each is below <paramref name="classCount"/>.</summary>
+    public static byte[] ReadLabels(Stream stream, string name, int classCount) =>
+        ParseLabels(DataFile.Read(stream, name), classCount);
+
+    private static IdxImages ParseImages(DataFile file)
+    {
+        int[] dims = ReadHeader(file, ImagesMagic, "images");
+        int headerSize = HeaderSize(dims.Length);
+        return new IdxImages(dims[0], dims[1], dims[2], file.Bytes.AsSpan(headerSize).ToArray());
+    }
+
+    private static byte[] ParseLabels(DataFile file, int? classCount)
+    {
+        int[] dims = ReadHeader(file, LabelsMagic, "labels");
+        int headerSize = HeaderSize(dims.Length);
+        if (classCount is int classes)
+        {
+            file.CheckLabels(headerSize, 1, dims[0], classes, "label");
+        }
+        return file.Bytes.AsSpan(headerSize).ToArray();
+    }
+
+    private static int HeaderSize(int dimensionCount) => 4 + 4 * dimensionCount;
+
+    /// <summary>Validates magic, sizes and total length; returns the dimension sizes.</summary>
+    private static int[] ReadHeader(DataFile file, int expectedMagic, string kind)
+    {
+        string expected = $"expected IDX magic 0x{expectedMagic:X8} (unsigned-byte {kind})";
+        file.RequireLength(4, $"IDX header ({expected})");
+        byte[] b = file.Bytes;
+        if (b[0] != 0 || b[1] != 0)
+        {
+            throw file.Error(0, $"{expected}, found 0x{file.ReadInt32BigEndian(0):X8}; this is not an IDX file");
+        }
+        if (b[2] != UnsignedByteType)
+        {
+            throw file.Error(2, $"element type: {expected}, whose type byte is 0x08 (unsigned byte); found 0x{b[2]:X2} ({TypeName(b[2])})");
+        }
+        int dimensionCount = expectedMagic & 0xFF;
+        if (b[3] != dimensionCount)
+        {
+            string hint = b[3] switch
+            {
+                1 => "; this looks like a labels file",
+                3 => "; this looks like an images file",
+                _ => "",
+            };
+            throw file.Error(3, $"dimension count: {expected}, i.e. {dimensionCount} dimension(s); found {b[3]}{hint}");
+        }
+
+        int headerSize = HeaderSize(dimensionCount);
+        file.RequireLength(headerSize, $"IDX header ({dimensionCount} dimension sizes after the magic)");
+        var dims = new int[dimensionCount];
+        Int128 payload = 1; // exact: three int32 sizes cannot overflow 128 bits
+        for (int i = 0; i < dimensionCount; i++)
+        {
+            int offset = 4 + 4 * i;
+            dims[i] = file.ReadInt32BigEndian(offset);
+            if (dims[i] < 0)
+            {
+                throw file.Error(offset, $"size of dimension {i}: expected a non-negative int32, found {dims[i]}");
+            }
+            payload *= dims[i];
+        }
+        if (dimensionCount == 3 && (dims[1] == 0 || dims[2] == 0))
+        {
+            throw file.Error(8, $"image size: expected positive rows and columns, found {dims[1]} × {dims[2]}");
+        }
+
+        Int128 available = file.Length - headerSize;
+        if (available < payload)
+        {
+            throw file.Error(file.Length,
+                $"truncated file: expected {payload} bytes of {kind} data after the {headerSize}-byte header ({string.Join(" × ", dims)}), found {available}");
+        }
+        if (available > payload)
+        {
+            throw file.Error(headerSize + (long)payload,
+                $"trailing data: expected the file to end after {payload} bytes of {kind} data ({string.Join(" × ", dims)}), found {available - payload} more bytes");
+        }
+        return dims;
+    }
+
+    private static string TypeName(byte type) => type switch
+    {
+        0x08 => "unsigned byte",
+        0x09 => "signed byte",
+        0x0B => "int16",
+        0x0C => "int32",
+        0x0D => "float32",
+        0x0E => "float64",
+        _ => "not an IDX type",
+    };
+}

@@ -1,0 +1,218 @@
+using Tensorlet.Data;
+using static Tensorlet.Tests.Data.DataTestFiles;
+
+namespace Tensorlet.Tests.Data;
+
+public class IdxReaderTests
+{
+    private TempDirectory _dir = null!;
+
+    [SetUp]
+    public void SetUp() => _dir = new TempDirectory();
+
+    [TearDown]
+    public void TearDown() => _dir.Dispose();
+
+    private static void AssertMessage(Exception error, params string[] parts)
+    {
+        foreach (string part in parts)
+        {
+            Assert.That(error.Message, Does.Contain(part));
+        }
+    }
+
+    [Test]
+    public void ReadsRawImages()
+    {
+        string path = _dir.Write("images-idx3-ubyte", IdxImages(3, 2, 4, seed: 7));
+        var images = IdxReader.ReadImages(path);
+        Assert.That((images.Count, images.Rows, images.Cols), Is.EqualTo((3, 2, 4)));
+        Assert.That(images.Pixels, Is.EqualTo(Pattern(24, seed: 7)));
+    }
+
+    [Test]
+    public void DetectsGzipByContentNotByName()
+    {
+        string images = _dir.Write("images.bin", Gzip(IdxImages(2, 3, 3)));
+        string labels = _dir.Write("labels-idx1-ubyte.gz.raw", Gzip(IdxLabels(4, 2)));
+        Assert.That(IdxReader.ReadImages(images).Pixels, Is.EqualTo(Pattern(18)));
+        Assert.That(IdxReader.ReadLabels(labels), Is.EqualTo(new byte[] { 4, 2 }));
+    }
+
+    [Test]
+    public void RawFileNamedGzIsReadRaw()
+    {
+        string labels = _dir.Write("labels.gz", IdxLabels(1, 2, 3));
+        Assert.That(IdxReader.ReadLabels(labels), Is.EqualTo(new byte[] { 1, 2, 3 }));
+    }
+
+    [Test]
+    public void StreamOverloadsUseTheDisplayName()
+    {
+        using var good = new MemoryStream(Gzip(IdxLabels(9, 0)));
+        Assert.That(IdxReader.ReadLabels(good, "res:labels"), Is.EqualTo(new byte[] { 9, 0 }));
+
+        using var bad = new MemoryStream(IdxLabels(1, 2));
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(bad, "res:images"))!;
+        AssertMessage(error, "res:images: at byte offset 3");
+    }
+
+    [Test]
+    public void EmptyImagesFileIsAllowed()
+    {
+        var images = IdxReader.ReadImages(_dir.Write("empty", IdxImages(0, 28, 28)));
+        Assert.That(images.Count, Is.Zero);
+        Assert.That(images.Pixels, Is.Empty);
+    }
+
+    [Test]
+    public void RejectsWrongMagic()
+    {
+        string path = _dir.Write("photo.png", [0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path))!;
+        AssertMessage(error, path, "at byte offset 0", "expected IDX magic 0x00000803", "found 0x89504E47", "not an IDX file");
+        Assert.That(error.Data[DataFormatError.FileNameKey], Is.EqualTo(path));
+        Assert.That(error.Data[DataFormatError.OffsetKey], Is.EqualTo(0L));
+    }
+
+    [Test]
+    public void RejectsLabelsFileReadAsImages()
+    {
+        string path = _dir.Write("train-labels-idx1-ubyte", IdxLabels(1, 2, 3));
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path))!;
+        AssertMessage(error, path, "at byte offset 3", "expected IDX magic 0x00000803", "3 dimension(s)", "found 1",
+            "looks like a labels file");
+    }
+
+    [Test]
+    public void RejectsImagesFileReadAsLabels()
+    {
+        string path = _dir.Write("train-images-idx3-ubyte", IdxImages(1, 2, 2));
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path))!;
+        AssertMessage(error, path, "at byte offset 3", "expected IDX magic 0x00000801", "found 3", "looks like an images file");
+    }
+
+    [Test]
+    public void RejectsWrongElementType()
+    {
+        string path = _dir.Write("floats", [.. IdxHeader(0x0D03, 1, 1, 1), 0, 0, 0, 0]);
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path))!;
+        AssertMessage(error, path, "at byte offset 2", "element type", "0x08 (unsigned byte)", "found 0x0D (float32)");
+    }
+
+    [Test]
+    public void RejectsTruncatedHeader()
+    {
+        string path = _dir.Write("short", IdxHeader(0x803, 5, 28)); // the columns field is missing
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path))!;
+        AssertMessage(error, path, "at byte offset 12", "truncated IDX header", "expected 16 bytes, found 12");
+    }
+
+    [Test]
+    public void RejectsNegativeDimension()
+    {
+        string path = _dir.Write("negative", IdxHeader(0x803, 1, -2, 3));
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path))!;
+        AssertMessage(error, path, "at byte offset 8", "size of dimension 1", "non-negative", "found -2");
+    }
+
+    [Test]
+    public void RejectsTruncatedPixelData()
+    {
+        byte[] whole = IdxImages(3, 4, 5);
+        string path = _dir.Write("cut", whole[..^10]);
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path))!;
+        AssertMessage(error, path, $"at byte offset {whole.Length - 10}", "truncated file", "expected 60 bytes of images data",
+            "found 50");
+    }
+
+    [Test]
+    public void RejectsHugeDimensionsWithoutOverflow()
+    {
+        string path = _dir.Write("huge", IdxHeader(0x803, int.MaxValue, int.MaxValue, int.MaxValue));
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path))!;
+        AssertMessage(error, path, "truncated file", "found 0");
+    }
+
+    [Test]
+    public void RejectsTrailingGarbage()
+    {
+        string path = _dir.Write("long", [.. IdxLabels(1, 2), 0xAA, 0xBB, 0xCC]);
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path))!;
+        AssertMessage(error, path, "at byte offset 10", "trailing data", "after 2 bytes of labels data", "found 3 more bytes");
+    }
+
+    [Test]
+    public void ErrorsInGzipFilesCountDecompressedBytes()
+    {
+        string path = _dir.Write("long.gz", Gzip([.. IdxLabels(1, 2), 0xAA]));
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path))!;
+        AssertMessage(error, path, "at byte offset 10 of the decompressed data", "found 1 more bytes");
+    }
+
+    [Test]
+    public void RejectsLabelsOutOfRange()
+    {
+        string path = _dir.Write("labels", IdxLabels(0, 9, 3, 12, 1));
+        Assert.That(IdxReader.ReadLabels(path), Has.Length.EqualTo(5), "no range check without a class count");
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path, classCount: 10))!;
+        AssertMessage(error, path, "at byte offset 11", "label 3", "expected a class in 0..9", "found 12");
+    }
+
+    [Test]
+    public void RejectsCorruptGzipData()
+    {
+        byte[] gz = Gzip(IdxImages(20, 28, 28));
+        for (int i = 20; i < gz.Length - 20; i++)
+        {
+            gz[i] ^= 0x5A;
+        }
+        string path = _dir.Write("corrupt.gz", gz);
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path))!;
+        AssertMessage(error, path, "at byte offset", "gzip stream");
+    }
+
+    [Test]
+    public void RejectsTruncatedGzip()
+    {
+        byte[] gz = Gzip(IdxImages(20, 28, 28));
+        string path = _dir.Write("cut.gz", gz[..(gz.Length / 2)]);
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path))!;
+        AssertMessage(error, path, $"at byte offset {gz.Length / 2 - 8} of the gzip file", "corrupt or truncated gzip stream");
+    }
+
+    [Test]
+    public void RejectsGzipWithBadChecksum()
+    {
+        byte[] gz = Gzip(IdxLabels(1, 2, 3));
+        gz[^8] ^= 0xFF;
+        string path = _dir.Write("crc.gz", gz);
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path))!;
+        // zlib verifies the CRC itself; either way the file is refused with its name.
+        AssertMessage(error, path, "at byte offset", "corrupt", "gzip stream");
+    }
+
+    [Test]
+    public void RejectsGzipFollowedByGarbage()
+    {
+        string path = _dir.Write("tail.gz", [.. Gzip(IdxLabels(1, 2, 3)), 1, 2, 3, 4]);
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path))!;
+        AssertMessage(error, path, "corrupt or truncated gzip stream");
+    }
+
+    [Test]
+    public void RejectsGzipHeaderOnly()
+    {
+        string path = _dir.Write("stub.gz", [0x1F, 0x8B, 8, 0]);
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path))!;
+        AssertMessage(error, path, "at byte offset 4 of the gzip file", "expected at least 18 bytes", "found 4");
+    }
+
+    [Test]
+    public void MissingFileNamesThePath()
+    {
+        string path = Path.Combine(_dir.Path, "absent-idx3-ubyte");
+        var error = Assert.Throws<FileNotFoundException>(() => IdxReader.ReadImages(path))!;
+        Assert.That(error.FileName, Is.EqualTo(path));
+    }
+}
