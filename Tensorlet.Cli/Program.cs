@@ -1,1 +1,19 @@
-﻿Console.WriteLine("Hello, World!");
+using System.CommandLine;
+using Spectre.Console;
+using Tensorlet.Cli.Commands;
+
+var root = new RootCommand("Tensorlet: a from-scratch tensor and autograd engine — train, evaluate and benchmark small nets.")
+{
+    TrainCommand.Create(),
+};
+if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = 160; // logs: no wrapping mid-line
+try
+{
+    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or InvalidOperationException)
+{
+    // User errors (bad option, missing or corrupt file) get one clear line, not a stack trace.
+    AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+    return 1;
+}

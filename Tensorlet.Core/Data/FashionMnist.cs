@@ -13,6 +13,9 @@ public static class FashionMnist
     /// <summary>Prefix of the embedded sample's resource names; the file name follows it.</summary>
     public const string SampleResourcePrefix = "Tensorlet.Data.Samples.FashionMnist.";
 
+    /// <summary>The path value that asks <see cref="Resolve(string?)"/> for the embedded sample explicitly.</summary>
+    public const string SampleKeyword = "sample";
+
     public const int Height = 28;
     public const int Width = 28;
 
@@ -60,7 +63,8 @@ public static class FashionMnist
     }
 
     /// <summary>
-    /// Chooses where to load from: <paramref name="path"/> when given (all four files must be there),
+    /// Chooses where to load from: the embedded sample when <paramref name="path"/> is "sample", the directory
+    /// <paramref name="path"/> when given (all four files must be there),
     /// else the full set in <see cref="DefaultDirectory"/> when complete, else the embedded sample.
     /// The result says which was chosen.
     /// </summary>
@@ -68,6 +72,10 @@ public static class FashionMnist
 
     internal static FashionMnistSource Resolve(string? path, string defaultDirectory)
     {
+        if (string.Equals(path, SampleKeyword, StringComparison.OrdinalIgnoreCase) && !Directory.Exists(path))
+        {
+            return new FashionMnistSource(DataOrigin.EmbeddedSample, null);
+        }
         if (!string.IsNullOrEmpty(path))
         {
             if (!Directory.Exists(path))

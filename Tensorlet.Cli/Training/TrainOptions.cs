@@ -1,0 +1,13 @@
+namespace Tensorlet.Cli.Training;
+
+/// <summary>Everything <c>tensorlet train</c> was asked to do.</summary>
+internal sealed record TrainOptions(
+    string Model,
+    string? Data,
+    int Epochs,
+    int BatchSize,
+    float LearningRate,
+    float Momentum,
+    float WeightDecay,
+    int Threads,
+    ulong Seed);
