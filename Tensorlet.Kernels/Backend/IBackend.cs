@@ -6,7 +6,7 @@ namespace Tensorlet.Kernels;
 /// buffers and layouts, never tensors; they do no autograd and no shape inference beyond what is stated.
 /// Unless a method says otherwise, destinations may not alias their sources.
 /// </summary>
-public interface IBackend : IDisposable
+public interface IBackend : IDisposable, IConvolutionKernels, IPoolingKernels, INormalizationKernels
 {
     /// <summary>A short name ("cpu", "cuda:0", ...).</summary>
     string Name { get; }
