@@ -35,6 +35,9 @@ public sealed class Linear : Module
         return Bias == null ? y : y.Add(Bias);
     }
 
+    public override double ForwardFlops(int[] inputShape, int[] outputShape) =>
+        2.0 * Shape.Count(outputShape) * InFeatures;
+
     protected override void OnTensorReplaced(string name, Tensor tensor)
     {
         if (name == "weight") Weight = tensor;

@@ -17,8 +17,47 @@ public abstract class Module : IDisposable
     /// <summary>Computes the module's output.</summary>
     public abstract Tensor Forward(Tensor input);
 
-    /// <summary>Same as <see cref="Forward"/>, so a module reads like a function: <c>model.Call(x)</c>.</summary>
-    public Tensor Call(Tensor input) => Forward(input);
+    /// <summary>
+    /// Runs <see cref="Forward"/> (like calling a PyTorch module). Containers call their children through this,
+    /// so tools such as <see cref="Summary"/> see every layer.
+    /// </summary>
+    public Tensor Call(Tensor input)
+    {
+        var recorder = SummaryRecorder.Current;
+        if (recorder == null) return Forward(input);
+        int slot = recorder.Enter();
+        var output = Forward(input);
+        recorder.Exit(slot, this, input, output);
+        return output;
+    }
+
+    /// <summary>FLOPs of this module's own computation (not its children's) for one forward pass; multiply-add = 2.</summary>
+    public virtual double ForwardFlops(int[] inputShape, int[] outputShape) => 0;
+
+    /// <summary>
+    /// Runs one forward pass on zeros of <paramref name="inputShape"/> (batch included, e.g. [1, 3, 32, 32]) in eval
+    /// mode without a graph, and tabulates every module called: output shape, parameters, FLOPs — like torchinfo.
+    /// </summary>
+    public ModelSummary Summary(params int[] inputShape)
+    {
+        bool wasTraining = IsTraining;
+        var device = Parameters().FirstOrDefault()?.Device ?? Device.Cpu;
+        var recorder = new SummaryRecorder(this);
+        Eval();
+        try
+        {
+            SummaryRecorder.Current = recorder;
+            using (TensorScope.Begin())
+            using (GradMode.NoGrad())
+                Call(Tensor.Zeros(inputShape, device));
+        }
+        finally
+        {
+            SummaryRecorder.Current = null;
+            Train(wasTraining);
+        }
+        return recorder.Build(this, inputShape);
+    }
 
     /// <summary>Registers a learnable tensor under <paramref name="name"/> (sets RequiresGrad; keeps it out of any scope).</summary>
     protected Tensor RegisterParameter(string name, Tensor tensor)
