@@ -190,6 +190,10 @@ public sealed class RefArray
         });
     }
 
+    public static RefArray Stack(RefArray[] parts, int dim) =>
+        Build([.. parts[0].Shape[..dim], parts.Length, .. parts[0].Shape[dim..]],
+              idx => parts[idx[dim]][[.. idx[..dim], .. idx[(dim + 1)..]]]);
+
     /// <summary>Pads like torch.nn.functional.pad: (before, after) pairs from the last dim backwards.</summary>
     public RefArray Pad(int[] pads, double value)
     {
