@@ -77,6 +77,36 @@ public class ArithmeticTests
     public void ATensorUsedTwiceGetsBothGradients() =>
         Check([[3, 2]], t => t[0].Mul(t[0]).Add(t[0].Div(t[0].Add(3f))), r => r[0] * r[0] + r[0] / (r[0] + 3), init: Positive);
 
+    // Negative and mixed-sign operands: integer powers of negative bases, division by negative numbers.
+    private static readonly Init Mixed = Values(-1.5f, 0.7f, -0.9f, 1.3f, 2f, -0.6f, 1.1f);
+
+    [TestCase(2f)]
+    [TestCase(3f)]
+    [TestCase(-2f)]
+    public void IntegerPowersOfNegativeBases(float p) =>
+        Check([[2, 3]], t => t[0].Pow(p), r => r[0].Map(x => Math.Pow(x, p)), init: Mixed);
+
+    [Test]
+    public void DivisionByNegativeNumbers() => Check([[3, 2], [2]], t => t[0].Div(t[1]), r => r[0] / r[1], init: Mixed);
+
+    [Test]
+    public void OnlyTheInputsThatRequireGradGetOne()
+    {
+        var a = Tensor.FromArray([1f, 2f], [2], requiresGrad: true);
+        var b = Tensor.FromArray([3f, 4f], [2]);
+        a.Div(b).Add(b.Pow(a)).Add(a.Mul(b)).Add(b.Add(a, 2f)).Sum().Backward();
+        Assert.That(b.Grad, Is.Null);
+        var expected = new[] { 1 / 3f + 3f * MathF.Log(3f) + 3f + 2f, 1 / 4f + 16f * MathF.Log(4f) + 4f + 2f };
+        Assert.That(a.Grad!.ToArray(), Is.EqualTo(expected).Within(1e-4));
+    }
+
+    [Test]
+    public void EmptyOperands()
+    {
+        Check([[0, 3], [3]], t => t[0].Mul(t[1]), r => r[0] * r[1]);
+        Check([[2, 0], [2, 1]], t => t[0].Add(t[1]), r => r[0] + r[1]);
+    }
+
     [Test]
     public void ShapeMismatchNamesTheOpAndBothShapes()
     {

@@ -28,6 +28,10 @@ public class IndexingTests
         Check([[4, 3]], t => t[0].T.Gather(1, Index([3, 2], 4)), r => r[0].Transpose(0, 1).Gather(1, RefArray.Of(Index([3, 2], 4))));
 
     [Test]
+    public void GatherFromAScalar() =>
+        Check([[]], t => t[0].Gather(0, Tensor.Scalar(0f)), r => r[0]);
+
+    [Test]
     public void GatherErrorsNameTheIndexAndTheShapes()
     {
         var x = Tensor.Zeros(2, 3);

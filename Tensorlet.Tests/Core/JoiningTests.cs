@@ -28,6 +28,13 @@ public class JoiningTests
         Check([[2, 0], [2, 3]], t => Tensor.Cat(t, 1), r => RefArray.Cat(r, 1));
     }
 
+    [Test]
+    public void CatAndStackOfTheSameTensorAddTheGradients()
+    {
+        Check([[2, 3]], t => Tensor.Cat([t[0], t[0].Mul(2f), t[0]], 1), r => RefArray.Cat([r[0], r[0] * 2, r[0]], 1));
+        Check([[2, 3]], t => Tensor.Stack([t[0], t[0].T.T], 1), r => RefArray.Stack([r[0], r[0]], 1));
+    }
+
     [TestCase(0)]
     [TestCase(1)]
     [TestCase(2)]
@@ -80,11 +87,23 @@ public class JoiningTests
     }
 
     [Test]
+    public void EmptyDimsSplitLikeTorch()
+    {
+        // torch: split gives at least one piece; chunk of an empty dim gives `chunks` empty pieces.
+        Assert.That(Tensor.Zeros(0, 2).Split(2).Select(p => p.Size(0)), Is.EqualTo(new[] { 0 }));
+        Assert.That(Tensor.Zeros(0, 2).Chunk(3).Select(p => p.Size(0)), Is.EqualTo(new[] { 0, 0, 0 }));
+        Assert.That(Tensor.Zeros(2, 0).Chunk(2, 1).Select(p => p.Size(1)), Is.EqualTo(new[] { 0, 0 }));
+    }
+
+    [Test]
     public void ErrorsNameTheOpAndTheShapes()
     {
         Throws(() => Tensor.Cat([Tensor.Zeros(2, 3), Tensor.Zeros(2, 4)], 0), "Cat", "[2, 4]", "[2, 3]", "dimension 0");
         Throws(() => Tensor.Cat([Tensor.Zeros(2, 3), Tensor.Zeros(3)], 0), "Cat", "[3]", "[2, 3]");
         Throws(() => Tensor.Cat([], 0), "Cat");
+        Throws(() => Tensor.Cat([Tensor.Scalar(1f), Tensor.Scalar(2f)]), "Cat", "0-d", "Stack");
+        Throws(() => Tensor.Scalar(1f).Split(1), "Split", "0-d");
+        Throws(() => Tensor.Scalar(1f).Chunk(1), "Chunk", "0-d");
         Throws(() => Tensor.Stack([Tensor.Zeros(2, 3), Tensor.Zeros(3, 2)]), "Stack", "[3, 2]", "[2, 3]");
         Throws(() => Tensor.Zeros(4, 2).Split([1, 2]), "Split", "[1, 2]", "4", "[4, 2]");
         Throws(() => Tensor.Zeros(4, 2).Split(0), "Split", "0");

@@ -68,6 +68,33 @@ public class ReductionTests
     }
 
     [Test]
+    public void ReductionsOfAnExpandedView()
+    {
+        Check([[3, 1]], t => t[0].Expand(3, 4).Sum(1), r => r[0].Expand([3, 4]).Sum(1));
+        Check([[4]], t => t[0].Expand(2, 3, 4).Mean([0, 1]), r => r[0].Expand([2, 3, 4]).Sum([0, 1]) * (1.0 / 6));
+    }
+
+    [Test]
+    public void ReductionsOfEmptyDims()
+    {
+        Check([[0, 3]], t => t[0].Sum(0), r => r[0].Sum(0));
+        Check([[0, 3]], t => t[0].Sum(1, keepDim: true), r => r[0].Sum(1, true));
+        Assert.That(Tensor.Zeros(0).Sum().Item(), Is.EqualTo(0f));
+    }
+
+    [TestCase(0)]
+    [TestCase(-1)]
+    public void ScalarsReduceOverDimZero(int dim)
+    {
+        // As torch: a 0-d tensor has one "dimension" 0 (or −1) to reduce over, and the result stays 0-d.
+        Check([[]], t => t[0].Max(dim).Values, r => r[0]);
+        Check([[]], t => t[0].Min(dim, keepDim: true).Values, r => r[0]);
+        Check([[]], t => t[0].Max(dim).Indices, r => RefArray.Full([], 0), gradcheck: false);
+        Check([[]], t => t[0].ArgMax(dim), r => RefArray.Full([], 0), gradcheck: false);
+        Check([[]], t => t[0].ArgMin(dim, keepDim: true), r => RefArray.Full([], 0), gradcheck: false);
+    }
+
+    [Test]
     public void FullMaxSharesTheGradientAmongTies()
     {
         var x = Tensor.FromArray([1f, 3f, 3f, 2f], [4], requiresGrad: true);

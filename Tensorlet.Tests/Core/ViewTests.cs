@@ -41,6 +41,14 @@ public class ViewTests
     }
 
     [Test]
+    public void ReshapeOfAnExpandedView()
+    {
+        Check([[3, 1]], t => t[0].Expand(3, 4).Reshape(12), r => r[0].Expand([3, 4]).Reshape([12]));
+        Check([[3, 1]], t => t[0].Expand(3, 4).View(3, 2, 2), r => r[0].Expand([3, 4]).Reshape([3, 2, 2]));
+        Check([[3, 1]], t => t[0].Expand(2, 3, 4).Reshape(6, 4), r => r[0].Expand([2, 3, 4]).Reshape([6, 4]));
+    }
+
+    [Test]
     public void ImpossibleViewAndWrongCountsNameTheOpAndShapes()
     {
         Throws(() => Tensor.Zeros(2, 3).T.View(6), "View", "[3, 2]", "[6]", "Reshape");
@@ -75,6 +83,21 @@ public class ViewTests
     [TestCase(-1, 3, 1)]
     public void Narrow(int dim, int start, int length) =>
         Check([S], t => t[0].Narrow(dim, start, length), r => r[0].Slice(dim, start, start + length));
+
+    [Test]
+    public void NarrowWrapsANegativeStart() =>
+        Check([S], t => t[0].Narrow(2, -2, 2), r => r[0].Slice(2, 2, 4));
+
+    [Test]
+    public void NarrowOutOfRangeThrowsInsteadOfClipping()
+    {
+        // Slice clips like Python; Narrow promises exactly `length` elements, as torch.narrow does.
+        Throws(() => Tensor.Zeros(2, 4).Narrow(1, 2, 5), "Narrow", "2", "5", "4");
+        Throws(() => Tensor.Zeros(2, 4).Narrow(1, 5, 0), "Narrow", "5");
+        Throws(() => Tensor.Zeros(2, 4).Narrow(1, -5, 1), "Narrow", "-5");
+        Throws(() => Tensor.Zeros(2, 4).Narrow(1, 1, -1), "Narrow", "-1");
+        Assert.That(Tensor.Zeros(2, 4).Narrow(1, 4, 0).Shape, Is.EqualTo(new[] { 2, 0 }));
+    }
 
     [TestCase(2, 0, 4, 2, 0, 4)]
     [TestCase(2, 1, 4, 2, 1, 4)]
@@ -113,6 +136,13 @@ public class ViewTests
         Check([[2, 3]], t => t[0].Unsqueeze(-1), r => r[0].Reshape([2, 3, 1]));
         Check([[2, 3]], t => t[0].Unsqueeze(1), r => r[0].Reshape([2, 1, 3]));
         Check([[]], t => t[0].Unsqueeze(0), r => r[0].Reshape([1]));
+    }
+
+    [Test]
+    public void ScalarsTransposeAndPermuteToThemselves()
+    {
+        Check([[]], t => t[0].Transpose(0, -1), r => r[0]);
+        Check([[]], t => t[0].Permute(), r => r[0]);
     }
 
     [Test]
