@@ -14,6 +14,7 @@ public sealed partial class Tensor
         int d = Tensorlet.Shape.WrapDim(dim, Rank, "Gather");
         if (index.Rank != Rank)
             throw new ArgumentException($"Gather: index of shape {Tensorlet.Shape.Format(index._shape)} must have the rank of the input {Tensorlet.Shape.Format(_shape)}.");
+        if (Rank == 0) return Reshape(1).Gather(0, index.Reshape(1)).Reshape();
         for (int k = 0; k < Rank; k++)
             if (k != d && index._shape[k] > _shape[k])
                 throw new ArgumentException(

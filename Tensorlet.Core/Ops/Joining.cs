@@ -9,6 +9,7 @@ public sealed partial class Tensor
     {
         if (tensors.Count == 0) throw new ArgumentException("Cat: needs at least one tensor.");
         var first = tensors[0];
+        if (first.Rank == 0) throw new ArgumentException("Cat: tensor 0 is 0-d (a scalar) and cannot be concatenated; use Stack.");
         int d = Tensorlet.Shape.WrapDim(dim, first.Rank, "Cat");
         var shape = first.Shape;
         int total = 0;
@@ -61,17 +62,21 @@ public sealed partial class Tensor
     public Tensor[] Split(int splitSize, int dim = 0)
     {
         if (splitSize <= 0) throw new ArgumentException($"Split: splitSize must be positive, got {splitSize}.");
-        int d = Tensorlet.Shape.WrapDim(dim, Rank, "Split");
-        int n = _shape[d];
+        int d = SplitDim(dim, "Split");
+        int n = _shape[d], s = 0;
         var parts = new List<Tensor>();
-        for (int s = 0; s < n; s += splitSize) parts.Add(Narrow(d, s, Math.Min(splitSize, n - s)));
+        do // at least one piece, empty for an empty dim, as torch.split
+        {
+            parts.Add(Narrow(d, s, Math.Min(splitSize, n - s)));
+            s += splitSize;
+        } while (s < n);
         return parts.ToArray();
     }
 
     /// <summary>Splits into pieces of the given sizes along <paramref name="dim"/>; they must add up to its size.</summary>
     public Tensor[] Split(int[] sizes, int dim = 0)
     {
-        int d = Tensorlet.Shape.WrapDim(dim, Rank, "Split");
+        int d = SplitDim(dim, "Split");
         if (sizes.Sum() != _shape[d] || sizes.Any(s => s < 0))
             throw new ArgumentException(
                 $"Split: sizes [{string.Join(", ", sizes)}] do not add up to {_shape[d]}, the size of dimension {d} of {Tensorlet.Shape.Format(_shape)}.");
@@ -89,7 +94,12 @@ public sealed partial class Tensor
     public Tensor[] Chunk(int chunks, int dim = 0)
     {
         if (chunks <= 0) throw new ArgumentException($"Chunk: chunks must be positive, got {chunks}.");
-        int d = Tensorlet.Shape.WrapDim(dim, Rank, "Chunk");
-        return Split((_shape[d] + chunks - 1) / chunks, d);
+        int d = SplitDim(dim, "Chunk");
+        // An empty dim splits into `chunks` empty pieces, as torch.chunk (a size would lose the count).
+        return _shape[d] == 0 ? Split(new int[chunks], d) : Split((_shape[d] + chunks - 1) / chunks, d);
     }
+
+    private int SplitDim(int dim, string op) => Rank == 0
+        ? throw new ArgumentException($"{op}: a 0-d tensor (a scalar) has no dimension to split along.")
+        : Tensorlet.Shape.WrapDim(dim, Rank, op);
 }

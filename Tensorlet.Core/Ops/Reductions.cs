@@ -77,7 +77,8 @@ public sealed partial class Tensor
     private (Tensor, Tensor) ExtremeDim(ReduceOp op, ReduceOp argOp, int dim, bool keepDim, string name)
     {
         int d = Tensorlet.Shape.WrapDim(dim, Rank, name);
-        if (Rank > 0 && _shape[d] == 0) throw new InvalidOperationException($"{name}: dimension {d} of shape {Tensorlet.Shape.Format(_shape)} is empty.");
+        if (Rank == 0) return Reshape(1).ExtremeDim(op, argOp, 0, keepDim: false, name);
+        if (_shape[d] == 0) throw new InvalidOperationException($"{name}: dimension {d} of shape {Tensorlet.Shape.Format(_shape)} is empty.");
         var keepShape = KeepDimShape([d]);
         var indices = ReduceKernel(argOp, [d], 1f, keepShape);
         var values = ReduceKernel(op, [d], 1f, keepShape);
@@ -102,6 +103,7 @@ public sealed partial class Tensor
     private Tensor ArgDim(ReduceOp op, int dim, bool keepDim, string name)
     {
         int d = Tensorlet.Shape.WrapDim(dim, Rank, name);
+        if (Rank == 0) return Reshape(1).ArgDim(op, 0, keepDim: false, name);
         var r = ReduceKernel(op, [d], 1f, KeepDimShape([d]));
         return keepDim ? r : r.ViewNoGrad(DropDims([d]));
     }

@@ -43,6 +43,7 @@ public sealed partial class Tensor
     public Tensor Transpose(int dim0, int dim1)
     {
         int a = Tensorlet.Shape.WrapDim(dim0, Rank, "Transpose"), b = Tensorlet.Shape.WrapDim(dim1, Rank, "Transpose");
+        if (Rank == 0) return Permute();
         var perm = new int[Rank];
         for (int i = 0; i < Rank; i++) perm[i] = i;
         (perm[a], perm[b]) = (perm[b], perm[a]);
@@ -81,7 +82,19 @@ public sealed partial class Tensor
     }
 
     /// <summary>Elements <paramref name="start"/>..<paramref name="start"/>+<paramref name="length"/> of one dimension (a view).</summary>
-    public Tensor Narrow(int dim, int start, int length) => Slice(dim, start, start + length);
+    public Tensor Narrow(int dim, int start, int length)
+    {
+        int d = Tensorlet.Shape.WrapDim(dim, Rank, "Narrow"), size = _shape[d];
+        if (start < -size || start > size)
+            throw new ArgumentOutOfRangeException(nameof(start), start,
+                $"Narrow: start {start} is out of range for dimension {d} of size {size} (shape {Tensorlet.Shape.Format(_shape)}).");
+        if (start < 0) start += size;
+        // Unlike Slice, no clipping: a caller asking for `length` elements must get exactly that many.
+        if (length < 0 || start + length > size)
+            throw new ArgumentOutOfRangeException(nameof(length), length,
+                $"Narrow: start {start} + length {length} exceeds the size {size} of dimension {d} (shape {Tensorlet.Shape.Format(_shape)}).");
+        return Slice(d, start, start + length);
+    }
 
     /// <summary>
     /// Python-style slice <c>[start:end:step]</c> along <paramref name="dim"/> (a view). Negative start/end count from
