@@ -84,6 +84,7 @@ public sealed partial class Tensor
     /// <summary>Elements <paramref name="start"/>..<paramref name="start"/>+<paramref name="length"/> of one dimension (a view).</summary>
     public Tensor Narrow(int dim, int start, int length)
     {
+        if (Rank == 0) throw new InvalidOperationException("Narrow: a 0-d tensor has no dimension to narrow.");
         int d = Tensorlet.Shape.WrapDim(dim, Rank, "Narrow"), size = _shape[d];
         if (start < -size || start > size)
             throw new ArgumentOutOfRangeException(nameof(start), start,
@@ -102,6 +103,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Slice(int dim, int start, int end, int step = 1)
     {
+        if (Rank == 0) throw new InvalidOperationException("Slice: a 0-d tensor has no dimension to slice.");
         int d = Tensorlet.Shape.WrapDim(dim, Rank, "Slice");
         if (step <= 0) throw new ArgumentException($"Slice: step must be positive, got {step}.");
         int size = _shape[d];
