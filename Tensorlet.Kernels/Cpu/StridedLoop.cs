@@ -77,17 +77,6 @@ internal sealed class StridedLoop
         }
     }
 
-    /// <summary>True when the walk is one dense row in every operand.</summary>
-    public bool IsDense
-    {
-        get
-        {
-            if (_rank != 1) return false;
-            for (int k = 0; k < 4; k++) if (_strides[k][0] != 1 && _shape[0] != 1) return false;
-            return true;
-        }
-    }
-
     /// <summary>Runs <paramref name="kernel"/> over every element, split across <see cref="Threads"/> when large.</summary>
     public void Run<TKernel>(TKernel kernel) where TKernel : struct, IRowKernel
     {
