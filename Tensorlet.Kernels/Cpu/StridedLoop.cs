@@ -37,44 +37,30 @@ internal sealed class StridedLoop
     {
         int[] shape = views[^1].Shape;
         int ops = views.Length;
-        var dims = new List<int>();
-        var strides = new List<int>[ops];
-        for (int k = 0; k < ops; k++) strides[k] = new List<int>();
+        int rank = 0;
+        _shape = new int[Math.Max(1, shape.Length)];
+        _strides = new int[4][];
+        _offsets = new int[4];
+        for (int k = 0; k < 4; k++)
+        {
+            _strides[k] = new int[_shape.Length];
+            _offsets[k] = k < ops ? views[k].Offset : 0;
+        }
         long count = 1;
         for (int d = 0; d < shape.Length; d++)
         {
             count *= shape[d];
             if (shape[d] == 1) continue;
-            int last = dims.Count - 1;
-            bool merge = last >= 0;
+            bool merge = rank > 0;
             for (int k = 0; k < ops && merge; k++)
-                merge = strides[k][last] == (long)views[k].Strides[d] * shape[d];
-            if (merge)
-            {
-                dims[last] *= shape[d];
-                for (int k = 0; k < ops; k++) strides[k][last] = views[k].Strides[d];
-            }
-            else
-            {
-                dims.Add(shape[d]);
-                for (int k = 0; k < ops; k++) strides[k].Add(views[k].Strides[d]);
-            }
+                merge = _strides[k][rank - 1] == (long)views[k].Strides[d] * shape[d];
+            if (!merge) rank++;
+            _shape[rank - 1] = merge ? _shape[rank - 1] * shape[d] : shape[d];
+            for (int k = 0; k < ops; k++) _strides[k][rank - 1] = views[k].Strides[d];
         }
-        if (dims.Count == 0)
-        {
-            dims.Add(1);
-            for (int k = 0; k < ops; k++) strides[k].Add(0);
-        }
+        if (rank == 0) _shape[rank++] = 1;
+        _rank = rank;
         Count = (int)count;
-        _rank = dims.Count;
-        _shape = dims.ToArray();
-        _strides = new int[4][];
-        _offsets = new int[4];
-        for (int k = 0; k < 4; k++)
-        {
-            _strides[k] = k < ops ? strides[k].ToArray() : new int[_rank];
-            _offsets[k] = k < ops ? views[k].Offset : 0;
-        }
     }
 
     /// <summary>Runs <paramref name="kernel"/> over every element, split across <see cref="Threads"/> when large.</summary>
