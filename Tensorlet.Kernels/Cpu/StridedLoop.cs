@@ -84,31 +84,33 @@ internal sealed class StridedLoop
     public void Walk<TKernel>(ref TKernel kernel, int start, int end) where TKernel : struct, IRowKernel
     {
         int last = _rank - 1;
+        int[] s0 = _strides[0], s1 = _strides[1], s2 = _strides[2], s3 = _strides[3];
         Span<int> index = stackalloc int[_rank];
+        int o0 = _offsets[0], o1 = _offsets[1], o2 = _offsets[2], o3 = _offsets[3];
         int rest = start;
         for (int d = last; d >= 0; d--)
         {
-            index[d] = rest % _shape[d];
+            int i = rest % _shape[d];
             rest /= _shape[d];
+            index[d] = i;
+            o0 += i * s0[d]; o1 += i * s1[d]; o2 += i * s2[d]; o3 += i * s3[d];
         }
-        int[] s0 = _strides[0], s1 = _strides[1], s2 = _strides[2], s3 = _strides[3];
-        int pos = start;
+        int pos = start, rowLength = _shape[last];
         while (pos < end)
         {
-            int o0 = _offsets[0], o1 = _offsets[1], o2 = _offsets[2], o3 = _offsets[3];
-            for (int d = 0; d <= last; d++)
-            {
-                int i = index[d];
-                o0 += i * s0[d]; o1 += i * s1[d]; o2 += i * s2[d]; o3 += i * s3[d];
-            }
-            int n = Math.Min(_shape[last] - index[last], end - pos);
+            int n = Math.Min(rowLength - index[last], end - pos);
             kernel.Run(new Row(n, o0, s0[last], o1, s1[last], o2, s2[last], o3, s3[last]));
             pos += n;
             index[last] += n;
+            o0 += n * s0[last]; o1 += n * s1[last]; o2 += n * s2[last]; o3 += n * s3[last];
+            // Odometer carry: rewind every dimension that wrapped and step the next outer one; O(1) per row on average.
             for (int d = last; d > 0 && index[d] == _shape[d]; d--)
             {
+                int size = _shape[d];
                 index[d] = 0;
+                o0 -= size * s0[d]; o1 -= size * s1[d]; o2 -= size * s2[d]; o3 -= size * s3[d];
                 index[d - 1]++;
+                o0 += s0[d - 1]; o1 += s1[d - 1]; o2 += s2[d - 1]; o3 += s3[d - 1];
             }
         }
     }
