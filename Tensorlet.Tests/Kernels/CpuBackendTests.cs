@@ -212,4 +212,22 @@ public class CpuBackendTests
         Cpu.Binary(BinaryOp.Mul, a.View, b.View, dst.View);
         AssertClose(dst.Host, dst.Download(), 1e-6, 0, "16 MB multiply (non-temporal stores, unaligned start)");
     }
+
+    [Test]
+    public void PartsThatStartMidRowWalkCorrectly([Values(1, 3)] int threads)
+    {
+        int saved = Threads.Count;
+        try
+        {
+            Threads.Count = threads;
+            // 123281 elements in 3 parts: every part boundary falls inside a row and inside a plane.
+            using var a = Operand(Layout.Permuted([47, 61, 43], 1, 2, 0), 1);
+            using var b = Operand(Layout.Broadcast([61, 43, 47], false, true, false), 2);
+            using var dst = Operand(Layout.Dense(61, 43, 47), 3);
+            Ref.Elementwise.Binary(BinaryOp.Sub, a.HostView, b.HostView, dst.HostView);
+            Cpu.Binary(BinaryOp.Sub, a.View, b.View, dst.View);
+            AssertClose(dst.Host, dst.Download(), 1e-6, 1e-7, $"threads {threads}");
+        }
+        finally { Threads.Count = saved; }
+    }
 }
