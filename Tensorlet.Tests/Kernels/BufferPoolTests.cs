@@ -77,4 +77,22 @@ public class BufferPoolTests
         pool.Trim();
         Assert.That(pool.PooledBytes, Is.EqualTo(0));
     }
+
+    [Test]
+    public void LeakedBuffersLeaveTheBooksWhenCollected()
+    {
+        var cpu = CpuBackend.Instance;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        long live0 = cpu.LiveBytes, pooled0 = cpu.PooledBytes;
+        Leak(cpu, 77_777);
+        Assert.That(cpu.LiveBytes - live0, Is.EqualTo(4L * 77_777));
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.That(cpu.LiveBytes, Is.EqualTo(live0));
+        Assert.That(cpu.PooledBytes, Is.EqualTo(pooled0));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void Leak(CpuBackend cpu, int n) => cpu.Allocate(n);
 }
