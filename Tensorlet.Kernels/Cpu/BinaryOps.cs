@@ -96,11 +96,12 @@ internal static class BinaryOps
             a * b * (Vector256<float>.One - b);
     }
 
+    // (1 − b)(1 + b) rather than 1 − b²: for b near ±1, 1 − b is exact and b² would lose the low bits.
     public struct TanhBackward : IBinaryOp
     {
-        public static float Apply(float a, float b, float al, float be) => a * (1f - b * b);
+        public static float Apply(float a, float b, float al, float be) => a * ((1f - b) * (1f + b));
         public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b, Vector256<float> al, Vector256<float> be) =>
-            a * (Vector256<float>.One - b * b);
+            a * ((Vector256<float>.One - b) * (Vector256<float>.One + b));
     }
 
     public struct ClampBackward : IBinaryOp

@@ -52,6 +52,17 @@ public sealed class BufferPool
         }
     }
 
+    /// <summary>Removes a leaked array of <paramref name="length"/> floats from the books; the GC reclaims it.</summary>
+    public void Forget(int length)
+    {
+        long bytes = (long)length * sizeof(float);
+        lock (_gate)
+        {
+            _liveBytes -= bytes;
+            _pooledBytes -= bytes;
+        }
+    }
+
     /// <summary>Drops every idle array so the GC can free it; arrays in use are untouched.</summary>
     public void Trim()
     {

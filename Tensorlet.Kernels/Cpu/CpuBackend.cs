@@ -56,13 +56,13 @@ public sealed class CpuBackend : IBackend
 
     public void Unary(UnaryOp op, in StridedView src, in StridedView dst, float alpha = 0f, float beta = 0f)
     {
-        CheckViews($"Unary({op})", (nameof(src), src), (nameof(dst), dst));
+        CheckViews(OpNames.Of(op), (nameof(src), src), (nameof(dst), dst));
         Elementwise.Unary(op, src, dst, alpha, beta);
     }
 
     public void Binary(BinaryOp op, in StridedView a, in StridedView b, in StridedView dst, float alpha = 0f, float beta = 0f)
     {
-        CheckViews($"Binary({op})", (nameof(a), a), (nameof(b), b), (nameof(dst), dst));
+        CheckViews(OpNames.Of(op), (nameof(a), a), (nameof(b), b), (nameof(dst), dst));
         Elementwise.Binary(op, a, b, dst, alpha, beta);
     }
 
@@ -75,7 +75,7 @@ public sealed class CpuBackend : IBackend
     public void Reduce(ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
                        DeviceBuffer dst, int dstOffset, float scale = 1f)
     {
-        string name = $"Reduce({op})";
+        string name = OpNames.Of(op);
         ArgumentChecks.NonNegative(name, (nameof(outer), outer), (nameof(axis), axis), (nameof(inner), inner));
         var s = ArgumentChecks.Buffer(this, name, nameof(src), src);
         var d = ArgumentChecks.Buffer(this, name, nameof(dst), dst);

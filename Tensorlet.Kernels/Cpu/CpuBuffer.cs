@@ -28,12 +28,13 @@ public sealed class CpuBuffer : DeviceBuffer
         if (array != null) _pool.Return(array);
     }
 
-    // A buffer that is never disposed would otherwise count as live forever; returning it here keeps the pool's
-    // books right. Dispose suppresses this, so well-behaved code pays only the registration.
+    // A buffer that is never disposed would otherwise count as live forever, so the finaliser settles the pool's books.
+    // It must not hand the array back for reuse: a kernel may still be running on the array after the last reference
+    // to this wrapper is gone, and a new owner would race with it. The GC frees the array instead.
     ~CpuBuffer()
     {
         var array = _array;
         _array = null;
-        if (array != null) _pool.Return(array);
+        if (array != null) _pool.Forget(array.Length);
     }
 }

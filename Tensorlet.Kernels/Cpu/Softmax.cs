@@ -51,10 +51,11 @@ internal static class Softmax
 
         if (log)
         {
-            float shift = max + (float)Math.Log(sum);
-            var vshift = Vector256.Create(shift);
-            for (i = 0; i + w <= n; i += w) (Vector256.Create(x.Slice(i, w)) - vshift).CopyTo(y.Slice(i, w));
-            for (; i < n; i++) y[i] = x[i] - shift;
+            // (x − max) − log Σ, not x − (max + log Σ): the latter rounds log Σ to the ulp of max (6e−5 at 1000).
+            float logSum = (float)Math.Log(sum);
+            var vlog = Vector256.Create(logSum);
+            for (i = 0; i + w <= n; i += w) (Vector256.Create(x.Slice(i, w)) - vmax - vlog).CopyTo(y.Slice(i, w));
+            for (; i < n; i++) y[i] = x[i] - max - logSum;
         }
         else
         {

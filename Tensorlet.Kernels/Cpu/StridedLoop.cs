@@ -37,55 +37,30 @@ internal sealed class StridedLoop
     {
         int[] shape = views[^1].Shape;
         int ops = views.Length;
-        var dims = new List<int>();
-        var strides = new List<int>[ops];
-        for (int k = 0; k < ops; k++) strides[k] = new List<int>();
+        int rank = 0;
+        _shape = new int[Math.Max(1, shape.Length)];
+        _strides = new int[4][];
+        _offsets = new int[4];
+        for (int k = 0; k < 4; k++)
+        {
+            _strides[k] = new int[_shape.Length];
+            _offsets[k] = k < ops ? views[k].Offset : 0;
+        }
         long count = 1;
         for (int d = 0; d < shape.Length; d++)
         {
             count *= shape[d];
             if (shape[d] == 1) continue;
-            int last = dims.Count - 1;
-            bool merge = last >= 0;
+            bool merge = rank > 0;
             for (int k = 0; k < ops && merge; k++)
-                merge = strides[k][last] == (long)views[k].Strides[d] * shape[d];
-            if (merge)
-            {
-                dims[last] *= shape[d];
-                for (int k = 0; k < ops; k++) strides[k][last] = views[k].Strides[d];
-            }
-            else
-            {
-                dims.Add(shape[d]);
-                for (int k = 0; k < ops; k++) strides[k].Add(views[k].Strides[d]);
-            }
+                merge = _strides[k][rank - 1] == (long)views[k].Strides[d] * shape[d];
+            if (!merge) rank++;
+            _shape[rank - 1] = merge ? _shape[rank - 1] * shape[d] : shape[d];
+            for (int k = 0; k < ops; k++) _strides[k][rank - 1] = views[k].Strides[d];
         }
-        if (dims.Count == 0)
-        {
-            dims.Add(1);
-            for (int k = 0; k < ops; k++) strides[k].Add(0);
-        }
+        if (rank == 0) _shape[rank++] = 1;
+        _rank = rank;
         Count = (int)count;
-        _rank = dims.Count;
-        _shape = dims.ToArray();
-        _strides = new int[4][];
-        _offsets = new int[4];
-        for (int k = 0; k < 4; k++)
-        {
-            _strides[k] = k < ops ? strides[k].ToArray() : new int[_rank];
-            _offsets[k] = k < ops ? views[k].Offset : 0;
-        }
-    }
-
-    /// <summary>True when the walk is one dense row in every operand.</summary>
-    public bool IsDense
-    {
-        get
-        {
-            if (_rank != 1) return false;
-            for (int k = 0; k < 4; k++) if (_strides[k][0] != 1 && _shape[0] != 1) return false;
-            return true;
-        }
     }
 
     /// <summary>Runs <paramref name="kernel"/> over every element, split across <see cref="Threads"/> when large.</summary>
@@ -109,31 +84,33 @@ internal sealed class StridedLoop
     public void Walk<TKernel>(ref TKernel kernel, int start, int end) where TKernel : struct, IRowKernel
     {
         int last = _rank - 1;
+        int[] s0 = _strides[0], s1 = _strides[1], s2 = _strides[2], s3 = _strides[3];
         Span<int> index = stackalloc int[_rank];
+        int o0 = _offsets[0], o1 = _offsets[1], o2 = _offsets[2], o3 = _offsets[3];
         int rest = start;
         for (int d = last; d >= 0; d--)
         {
-            index[d] = rest % _shape[d];
+            int i = rest % _shape[d];
             rest /= _shape[d];
+            index[d] = i;
+            o0 += i * s0[d]; o1 += i * s1[d]; o2 += i * s2[d]; o3 += i * s3[d];
         }
-        int[] s0 = _strides[0], s1 = _strides[1], s2 = _strides[2], s3 = _strides[3];
-        int pos = start;
+        int pos = start, rowLength = _shape[last];
         while (pos < end)
         {
-            int o0 = _offsets[0], o1 = _offsets[1], o2 = _offsets[2], o3 = _offsets[3];
-            for (int d = 0; d <= last; d++)
-            {
-                int i = index[d];
-                o0 += i * s0[d]; o1 += i * s1[d]; o2 += i * s2[d]; o3 += i * s3[d];
-            }
-            int n = Math.Min(_shape[last] - index[last], end - pos);
+            int n = Math.Min(rowLength - index[last], end - pos);
             kernel.Run(new Row(n, o0, s0[last], o1, s1[last], o2, s2[last], o3, s3[last]));
             pos += n;
             index[last] += n;
+            o0 += n * s0[last]; o1 += n * s1[last]; o2 += n * s2[last]; o3 += n * s3[last];
+            // Odometer carry: rewind every dimension that wrapped and step the next outer one; O(1) per row on average.
             for (int d = last; d > 0 && index[d] == _shape[d]; d--)
             {
+                int size = _shape[d];
                 index[d] = 0;
+                o0 -= size * s0[d]; o1 -= size * s1[d]; o2 -= size * s2[d]; o3 -= size * s3[d];
                 index[d - 1]++;
+                o0 += s0[d - 1]; o1 += s1[d - 1]; o2 += s2[d - 1]; o3 += s3[d - 1];
             }
         }
     }

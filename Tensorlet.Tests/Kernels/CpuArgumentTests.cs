@@ -1,0 +1,100 @@
+using Tensorlet.Kernels;
+using static Tensorlet.Tests.Kernels.KernelTestKit;
+
+namespace Tensorlet.Tests.Kernels;
+
+/// <summary>Every entry point refuses bad arguments with a message that names the op, the argument and the sizes.</summary>
+public class CpuArgumentTests
+{
+    private sealed class ForeignBackend : IBackend
+    {
+        public string Name => "fake";
+        public DeviceBuffer Allocate(int length) => new ForeignBuffer(this, length);
+        public long PooledBytes => 0;
+        public long LiveBytes => 0;
+        public void TrimPool() { }
+        public void Dispose() { }
+        public void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
+        public void Download(DeviceBuffer src, int srcOffset, Span<float> dst) => throw new NotSupportedException();
+        public void Fill(in StridedView dst, float value) => throw new NotSupportedException();
+        public void Copy(in StridedView src, in StridedView dst) => throw new NotSupportedException();
+        public void Unary(UnaryOp op, in StridedView src, in StridedView dst, float alpha = 0, float beta = 0) => throw new NotSupportedException();
+        public void Binary(BinaryOp op, in StridedView a, in StridedView b, in StridedView dst, float alpha = 0, float beta = 0) => throw new NotSupportedException();
+        public void Where(in StridedView cond, in StridedView a, in StridedView b, in StridedView dst) => throw new NotSupportedException();
+        public void Reduce(ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner, DeviceBuffer dst, int dstOffset, float scale = 1) => throw new NotSupportedException();
+        public void Gather(DeviceBuffer src, int srcOffset, int outer, int axis, int inner, DeviceBuffer index, int indexOffset, int k, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
+        public void ScatterAdd(DeviceBuffer src, int srcOffset, int outer, int k, int inner, DeviceBuffer index, int indexOffset, int axis, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
+        public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, DeviceBuffer a, int offA, int lda, int strideA, DeviceBuffer b, int offB, int ldb, int strideB, float beta, DeviceBuffer c, int offC, int ldc, int strideC, int batch) => throw new NotSupportedException();
+        public void Softmax(bool log, DeviceBuffer src, int srcOffset, int rows, int cols, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
+        public void SoftmaxBackward(bool log, DeviceBuffer y, int yOffset, DeviceBuffer grad, int gradOffset, int rows, int cols, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
+    }
+
+    private sealed class ForeignBuffer(IBackend backend, int length) : DeviceBuffer(backend, length)
+    {
+        protected override void Release() { }
+    }
+
+    private static string Message(TestDelegate code) => Assert.Throws(Is.InstanceOf<ArgumentException>(), code)!.Message;
+
+    [Test]
+    public void BufferFromAnotherBackendIsRefused()
+    {
+        using var foreign = new ForeignBackend().Allocate(6);
+        using var mine = Cpu.Allocate(6);
+        var msg = Message(() => Cpu.Binary(BinaryOp.Add, StridedView.Contiguous(mine, 0, [6]), StridedView.Contiguous(foreign, 0, [6]), StridedView.Contiguous(mine, 0, [6])));
+        Assert.That(msg, Does.Contain("Binary(Add)").And.Contain("'b'").And.Contain("'fake'").And.Contain("'cpu'"));
+    }
+
+    [Test]
+    public void DisposedBufferIsRefused()
+    {
+        var b = Cpu.Allocate(6);
+        b.Dispose();
+        var msg = Message(() => Cpu.Fill(StridedView.Contiguous(b, 0, [6]), 1f));
+        Assert.That(msg, Does.Contain("Fill").And.Contain("'dst'").And.Contain("disposed"));
+        msg = Message(() => Cpu.Download(b, 0, new float[6]));
+        Assert.That(msg, Does.Contain("Download").And.Contain("disposed"));
+    }
+
+    [Test]
+    public void ViewOutsideItsBufferIsRefused()
+    {
+        using var b = Cpu.Allocate(10);
+        using var d = Cpu.Allocate(12);
+        var msg = Message(() => Cpu.Unary(UnaryOp.Exp, new StridedView(b, 2, [3, 4], [1, 3]), StridedView.Contiguous(d, 0, [3, 4])));
+        Assert.That(msg, Does.Contain("Unary(Exp)").And.Contain("'src'").And.Contain("shape [3, 4]").And.Contain("[2, 13]").And.Contain("10 elements"));
+        msg = Message(() => Cpu.Copy(new StridedView(b, 1, [4], [-1]), StridedView.Contiguous(d, 0, [4])));
+        Assert.That(msg, Does.Contain("Copy").And.Contain("[-2, 1]"));
+        msg = Message(() => Cpu.Upload(new float[5], b, 6));
+        Assert.That(msg, Does.Contain("Upload").And.Contain("[6, 11)").And.Contain("10 elements"));
+    }
+
+    [Test]
+    public void ShapeMismatchNamesBothShapes()
+    {
+        using var a = Cpu.Allocate(12);
+        var msg = Message(() => Cpu.Binary(BinaryOp.Mul, StridedView.Contiguous(a, 0, [3, 4]), StridedView.Contiguous(a, 0, [4, 3]), StridedView.Contiguous(a, 0, [3, 4])));
+        Assert.That(msg, Does.Contain("Binary(Mul)").And.Contain("'b' has shape [4, 3]").And.Contain("'dst' has shape [3, 4]"));
+        msg = Message(() => Cpu.Where(StridedView.Contiguous(a, 0, [12]), StridedView.Contiguous(a, 0, [12]), StridedView.Contiguous(a, 0, [2, 6]), StridedView.Contiguous(a, 0, [12])));
+        Assert.That(msg, Does.Contain("Where").And.Contain("[2, 6]"));
+    }
+
+    [Test]
+    public void SizedOpsCheckTheirRanges()
+    {
+        using var a = Cpu.Allocate(12);
+        using var d = Cpu.Allocate(2);
+        var msg = Message(() => Cpu.Reduce(ReduceOp.Sum, a, 1, 2, 3, 2, d, 0));
+        Assert.That(msg, Does.Contain("Reduce(Sum)").And.Contain("'src'").And.Contain("[1, 13)").And.Contain("12 elements"));
+        msg = Message(() => Cpu.Reduce(ReduceOp.Max, a, 0, 2, 3, 2, d, 0));
+        Assert.That(msg, Does.Contain("'dst'").And.Contain("[0, 4)"));
+        msg = Message(() => Cpu.Softmax(true, a, 0, 3, 5, d, 0));
+        Assert.That(msg, Does.Contain("LogSoftmax").And.Contain("'src'").And.Contain("[0, 15)"));
+        msg = Message(() => Cpu.Gemm(false, false, 3, 4, 2, 1f, a, 0, 2, 0, a, 0, 4, 0, 0f, d, 0, 4, 0, 1));
+        Assert.That(msg, Does.Contain("Gemm").And.Contain("'c'").And.Contain("2 elements"));
+        msg = Message(() => Cpu.Gemm(false, false, 3, 4, 2, 1f, a, 0, 1, 0, a, 0, 4, 0, 0f, a, 0, 4, 0, 1));
+        Assert.That(msg, Does.Contain("leading dimension of 'a' is 1"));
+        msg = Message(() => Cpu.Reduce(ReduceOp.Sum, a, 0, -1, 3, 2, d, 0));
+        Assert.That(msg, Does.Contain("'outer' is -1"));
+    }
+}
