@@ -5,7 +5,7 @@ namespace Tensorlet.Kernels.Cpu;
 /// vectorised, multithreaded kernels of this folder. Every entry point checks its arguments (ownership,
 /// disposal, bounds, shapes) and then runs a kernel that trusts them.
 /// </summary>
-public sealed class CpuBackend : IBackend
+public sealed partial class CpuBackend : IBackend
 {
     private readonly BufferPool _pool = new();
 
