@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace Tensorlet.Cli.Training;
+
+/// <summary>One epoch's results, as written to the CSV log and drawn in the plot.</summary>
+internal sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy,
+                                   double LearningRate, double Seconds, double ImagesPerSecond);
+
+/// <summary>
+/// The CSV log of a run (<c>log.csv</c> in the output directory): a header, then one row per epoch. On resume the
+/// existing rows are read back, so the log and plot cover the whole run.
+/// </summary>
+internal sealed class TrainingLog
+{
+    public const string Header = "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds,images_per_s";
+    private readonly string _path;
+    private readonly List<EpochRecord> _records = new();
+
+    public TrainingLog(string path, bool resume)
+    {
+        _path = path;
+        if (resume && File.Exists(path)) _records.AddRange(Read(path));
+        Rewrite();
+    }
+
+    public IReadOnlyList<EpochRecord> Records => _records;
+
+    /// <summary>Appends a row (dropping rows of epochs at or after it, left by a run that was resumed from earlier).</summary>
+    public void Add(EpochRecord record)
+    {
+        _records.RemoveAll(r => r.Epoch >= record.Epoch);
+        _records.Add(record);
+        Rewrite();
+    }
+
+    private void Rewrite()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var lines = new List<string> { Header };
+        lines.AddRange(_records.Select(r => string.Join(',',
+            r.Epoch.ToString(inv), r.TrainLoss.ToString("G9", inv), r.TrainAccuracy.ToString("G9", inv), r.TestLoss.ToString("G9", inv),
+            r.TestAccuracy.ToString("G9", inv), r.LearningRate.ToString("G9", inv), r.Seconds.ToString("F3", inv), r.ImagesPerSecond.ToString("F1", inv))));
+        var tmp = _path + ".tmp";
+        File.WriteAllLines(tmp, lines);
+        File.Move(tmp, _path, overwrite: true);
+    }
+
+    private static IEnumerable<EpochRecord> Read(string path)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var lines = File.ReadAllLines(path);
+        if (lines.Length == 0 || lines[0] != Header)
+            throw new InvalidDataException($"{path}: not a Tensorlet training log (expected the header '{Header}').");
+        for (int i = 1; i < lines.Length; i++)
+        {
+            var f = lines[i].Split(',');
+            if (f.Length != 8) throw new InvalidDataException($"{path}: line {i + 1} has {f.Length} fields, expected 8.");
+            double D(int k) => double.Parse(f[k], inv);
+            yield return new EpochRecord(int.Parse(f[0], inv), D(1), D(2), D(3), D(4), D(5), D(6), D(7));
+        }
+    }
+}
