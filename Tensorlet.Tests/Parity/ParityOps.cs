@@ -12,7 +12,11 @@ internal static class ParityOps
 
     public static readonly IReadOnlyDictionary<string, Run> Table = new Dictionary<string, Run>
     {
-        ["linear"] = (c, x) => Out(x["x"].MatMul(x["weight"].T) is var y && c.Bool("bias") ? y.Add(x["bias"]) : y),
+        ["linear"] = (c, x) =>
+        {
+            var y = x["x"].MatMul(x["weight"].T);
+            return Out(c.Bool("bias") ? y.Add(x["bias"]) : y);
+        },
         ["relu"] = (_, x) => Out(x["x"].Relu()),
         ["leaky_relu"] = (c, x) => Out(x["x"].LeakyRelu(c.Float("negative_slope"))),
         ["sigmoid"] = (_, x) => Out(x["x"].Sigmoid()),
