@@ -176,6 +176,20 @@ public abstract class Module : IDisposable
     /// </summary>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state)
     {
+        CheckStateDict(state);
+        var own = StateDict();
+        using (GradMode.NoGrad())
+            foreach (var (name, t) in own)
+            {
+                var src = state[name];
+                if (src.Device.Equals(t.Device)) t.CopyFrom(src);
+                else using (var moved = src.To(t.Device)) t.CopyFrom(moved);
+            }
+    }
+
+    /// <summary>Throws what <see cref="LoadStateDict"/> would throw, changing nothing (checkpoints check everything first).</summary>
+    internal void CheckStateDict(IReadOnlyDictionary<string, Tensor> state)
+    {
         var own = StateDict();
         var problems = new List<string>();
         foreach (var (name, t) in own)
@@ -188,13 +202,18 @@ public abstract class Module : IDisposable
             if (!own.ContainsKey(name)) problems.Add($"unexpected key '{name}'");
         if (problems.Count > 0)
             throw new InvalidDataException($"Error(s) in loading state dict for {GetType().Name}:\n  " + string.Join("\n  ", problems));
-        using (GradMode.NoGrad())
-            foreach (var (name, t) in own)
-            {
-                var src = state[name];
-                if (src.Device.Equals(t.Device)) t.CopyFrom(src);
-                else using (var moved = src.To(t.Device)) t.CopyFrom(moved);
-            }
+    }
+
+    /// <summary>Writes <see cref="StateDict"/> to a safetensors file (atomically), readable by PyTorch's <c>safetensors.torch.load_file</c>.</summary>
+    public void SaveSafeTensors(string path, IReadOnlyDictionary<string, string>? metadata = null) =>
+        IO.SafeTensors.Save(path, StateDict(), metadata);
+
+    /// <summary>Loads a safetensors file (e.g. from PyTorch's <c>save_file(model.state_dict())</c>) with <see cref="LoadStateDict"/>'s strictness.</summary>
+    public void LoadSafeTensors(string path)
+    {
+        using var file = IO.SafeTensors.Read(path);
+        try { LoadStateDict(file.Tensors); }
+        catch (InvalidDataException ex) { throw new InvalidDataException($"{path}: {ex.Message}", ex); }
     }
 
     /// <summary>Moves every parameter and buffer to <paramref name="device"/> (gradients are dropped).</summary>

@@ -3,12 +3,10 @@ namespace Tensorlet.Optim;
 /// <summary>
 /// Stochastic gradient descent with PyTorch's semantics: d = g + wd·p; with momentum the buffer starts as d
 /// (no dampening on the first step) then b = μ·b + (1 − dampening)·d; Nesterov uses d + μ·b, plain uses b;
-/// finally p −= lr·d.
+/// finally p −= lr·d. State: "momentum_buffer" per parameter when μ ≠ 0.
 /// </summary>
 public sealed class SGD : Optimizer
 {
-    private readonly Tensor?[] _momentum;
-
     public SGD(IEnumerable<Tensor> parameters, float lr, float momentum = 0f, float dampening = 0f,
                float weightDecay = 0f, bool nesterov = false) : base(parameters, lr)
     {
@@ -20,7 +18,7 @@ public sealed class SGD : Optimizer
         Dampening = dampening;
         WeightDecay = weightDecay;
         Nesterov = nesterov;
-        _momentum = new Tensor?[Parameters.Count];
+        if (momentum != 0) DeclareStateSlots("momentum_buffer");
     }
 
     public float Momentum { get; }
@@ -28,24 +26,19 @@ public sealed class SGD : Optimizer
     public float WeightDecay { get; }
     public bool Nesterov { get; }
 
-    /// <summary>The momentum buffer of parameter <paramref name="index"/> (null before its first step).</summary>
-    public Tensor? MomentumBuffer(int index) => _momentum[index];
+    /// <summary>The momentum buffer of parameter <paramref name="index"/> (null before its first step or without momentum).</summary>
+    public Tensor? MomentumBuffer(int index) => Momentum != 0 ? State(index, 0) : null;
 
     protected override void Update(int index, Tensor p, Tensor grad)
     {
         var d = WeightDecay != 0 ? grad.Add(p, WeightDecay) : grad;
         if (Momentum != 0)
         {
-            var buf = _momentum[index];
-            if (buf == null) _momentum[index] = buf = NewState(p).CopyFrom(d);
+            var buf = State(index, 0);
+            if (buf == null) buf = CreateState(index, 0, d);
             else buf.MulInPlace(Momentum).AddInPlace(d, 1f - Dampening);
             d = Nesterov ? d.Add(buf, Momentum) : buf;
         }
         p.AddInPlace(d, -LearningRate);
-    }
-
-    public override void Dispose()
-    {
-        foreach (var b in _momentum) b?.Dispose();
     }
 }

@@ -1,0 +1,78 @@
+using Tensorlet.Optim;
+
+namespace Tensorlet.Tests.Parity;
+
+/// <summary>
+/// The dispatch table of the parity harness: op name → a function from the case (its params) and the loaded inputs
+/// (leaves with RequiresGrad where the case stores a gradient) to the named outputs. Wiring a new op is one entry.
+/// </summary>
+internal static class ParityOps
+{
+    public delegate IReadOnlyDictionary<string, Tensor> Run(ParityCase c, IReadOnlyDictionary<string, Tensor> inputs);
+
+    public static readonly IReadOnlyDictionary<string, Run> Table = new Dictionary<string, Run>
+    {
+        ["linear"] = (c, x) =>
+        {
+            var y = x["x"].MatMul(x["weight"].T);
+            return Out(c.Bool("bias") ? y.Add(x["bias"]) : y);
+        },
+        ["relu"] = (_, x) => Out(x["x"].Relu()),
+        ["leaky_relu"] = (c, x) => Out(x["x"].LeakyRelu(c.Float("negative_slope"))),
+        ["sigmoid"] = (_, x) => Out(x["x"].Sigmoid()),
+        ["tanh"] = (_, x) => Out(x["x"].Tanh()),
+        ["softmax"] = (c, x) => Out(x["x"].Softmax(c.Int("dim"))),
+        ["log_softmax"] = (c, x) => Out(x["x"].LogSoftmax(c.Int("dim"))),
+        ["cross_entropy"] = (c, x) =>
+        {
+            var (logits, target) = ClassesLast(x["input"], x["target"]);
+            return Out(F.CrossEntropy(logits, target, Reduction(c), c.Has("label_smoothing") ? c.Float("label_smoothing") : 0f));
+        },
+        ["nll_loss"] = (c, x) => Out(F.NllLoss(x["input"], x["target"], Reduction(c))),
+        ["mse_loss"] = (c, x) => Out(F.MseLoss(x["input"], x["target"], Reduction(c))),
+        ["sgd"] = (c, x) => Steps(c, x, ps => new SGD(ps, c.Float("lr"), c.Float("momentum"), c.Float("dampening"),
+                                                       c.Float("weight_decay"), c.Bool("nesterov"))),
+        ["adam"] = (c, x) => Steps(c, x, ps => new Adam(ps, c.Float("lr"), c.Float("beta1"), c.Float("beta2"), c.Float("eps"),
+                                                         c.Float("weight_decay"), c.Bool("amsgrad"))),
+        ["adamw"] = (c, x) => Steps(c, x, ps => new AdamW(ps, c.Float("lr"), c.Float("beta1"), c.Float("beta2"), c.Float("eps"),
+                                                           c.Float("weight_decay"), c.Bool("amsgrad"))),
+        // Waiting for their layers: conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, batch_norm2d, crelu, residual_block.
+    };
+
+    private static IReadOnlyDictionary<string, Tensor> Out(Tensor y) => new Dictionary<string, Tensor> { ["out"] = y };
+
+    private static Reduction Reduction(ParityCase c) => c.String("reduction") switch
+    {
+        "mean" => Tensorlet.Reduction.Mean,
+        "sum" => Tensorlet.Reduction.Sum,
+        "none" => Tensorlet.Reduction.None,
+        var r => throw new NotSupportedException($"reduction '{r}'"),
+    };
+
+    /// <summary>[N, C, d1, ...] scores with [N, d1, ...] targets become [N·d1·…, C] and [N·d1·…] (PyTorch's K-dim loss, same mean).</summary>
+    private static (Tensor Scores, Tensor Target) ClassesLast(Tensor scores, Tensor target)
+    {
+        if (scores.Rank == 2) return (scores, target);
+        var order = new[] { 0 }.Concat(Enumerable.Range(2, scores.Rank - 2)).Append(1).ToArray();
+        return (scores.Permute(order).Reshape(-1, scores.Size(1)), target.Reshape(-1));
+    }
+
+    /// <summary>
+    /// An optimizer case: before step k each parameter's gradient is "{p}.grad{k}"; the outputs are the values
+    /// "{p}.step{k}" after each step.
+    /// </summary>
+    private static IReadOnlyDictionary<string, Tensor> Steps(ParityCase c, IReadOnlyDictionary<string, Tensor> x,
+                                                             Func<Tensor[], Optimizer> create)
+    {
+        var ps = c.Parameters.Select(name => x[name]).ToArray();
+        using var optimizer = create(ps);
+        var outputs = new Dictionary<string, Tensor>();
+        for (int k = 1; k <= c.Int("steps"); k++)
+        {
+            for (int i = 0; i < ps.Length; i++) ps[i].Grad = x[$"{c.Parameters[i]}.grad{k}"].Clone();
+            optimizer.Step();
+            for (int i = 0; i < ps.Length; i++) outputs[$"{c.Parameters[i]}.step{k}"] = ps[i].Detach().Clone();
+        }
+        return outputs;
+    }
+}
