@@ -5,6 +5,7 @@ using Tensorlet.Cli.Commands;
 var root = new RootCommand("Tensorlet: a from-scratch tensor and autograd engine — train, evaluate and benchmark small nets.")
 {
     TrainCommand.Create(),
+    EvalCommand.Create(),
 };
 if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = 160; // logs: no wrapping mid-line
 try

@@ -8,19 +8,27 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = $"Model to train ({string.Join(", ", ModelFactory.Names)})", DefaultValueFactory = _ => "mlp" };
+        var model = new Option<string>("--model") { Description = $"Model to train: {string.Join(", ", ModelFactory.Names)}", DefaultValueFactory = _ => ModelFactory.Default };
         var data = new Option<string?>("--data") { Description = "Directory with the IDX files, or 'sample' for the embedded sample (default: the installed full set, else the sample)" };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => 5 };
         var batch = new Option<int>("--batch") { Description = "Mini-batch size", DefaultValueFactory = _ => 64 };
         var lr = new Option<float>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.05f };
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd, adam or adamw", DefaultValueFactory = _ => "sgd" };
         var momentum = new Option<float>("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0.9f };
-        var weightDecay = new Option<float>("--weight-decay") { Description = "L2 weight decay", DefaultValueFactory = _ => 0f };
+        var weightDecay = new Option<float>("--weight-decay") { Description = "Weight decay", DefaultValueFactory = _ => 0f };
+        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: cosine, step or none", DefaultValueFactory = _ => "cosine" };
+        var output = new Option<string?>("--out") { Description = "Directory for the checkpoint, CSV log and plot (default: runs/MODEL-TIME)" };
+        var resume = new Option<string?>("--resume") { Description = "Checkpoint to continue from (same options as the run that wrote it)" };
         var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var seed = new Option<ulong>("--seed") { Description = "Seed for initialisation and shuffling", DefaultValueFactory = _ => 0UL };
-        var command = new Command("train", "Train a model and report test accuracy") { model, data, epochs, batch, lr, momentum, weightDecay, threads, seed };
+        var seed = new Option<ulong>("--seed") { Description = "Seed for initialisation, shuffling and dropout", DefaultValueFactory = _ => 0UL };
+        var command = new Command("train", "Train a model, evaluating and checkpointing after every epoch")
+        {
+            model, data, epochs, batch, lr, optimizer, momentum, weightDecay, schedule, output, resume, threads, seed,
+        };
         command.SetAction(r => new Trainer(new TrainOptions(
-            r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr),
-            r.GetValue(momentum), r.GetValue(weightDecay), r.GetValue(threads), r.GetValue(seed))).Run());
+            r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(optimizer)!,
+            r.GetValue(momentum), r.GetValue(weightDecay), r.GetValue(schedule)!, r.GetValue(output), r.GetValue(resume),
+            r.GetValue(threads), r.GetValue(seed))).Run());
         return command;
     }
 }

@@ -8,6 +8,9 @@ internal static class ModelFactory
 {
     public static IReadOnlyList<string> Names { get; } = ["mlp"];
 
+    /// <summary>The model of the README's main job.</summary>
+    public const string Default = "mlp";
+
     public static Module Create(string name, int channels, int height, int width, int classes, Generator generator) =>
         name.ToLowerInvariant() switch
         {

@@ -7,7 +7,11 @@ internal sealed record TrainOptions(
     int Epochs,
     int BatchSize,
     float LearningRate,
+    string Optimizer,
     float Momentum,
     float WeightDecay,
+    string Schedule,
+    string? Out,
+    string? Resume,
     int Threads,
     ulong Seed);
