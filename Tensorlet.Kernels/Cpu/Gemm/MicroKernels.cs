@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Tensorlet.Kernels.Cpu.Gemm;
 
@@ -23,6 +24,7 @@ internal static unsafe class MicroKernels
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        PrefetchTile(c, ldc, 6, 2);
         for (int p = 0; p < kc; p++)
         {
             Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
@@ -55,6 +57,7 @@ internal static unsafe class MicroKernels
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        PrefetchTile(c, ldc, 6, 1);
         for (int p = 0; p < kc; p++)
         {
             Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
@@ -109,6 +112,21 @@ internal static unsafe class MicroKernels
         StorePortable(c, c10, alpha, beta); StorePortable(c + w, c11, alpha, beta); c += ldc;
         StorePortable(c, c20, alpha, beta); StorePortable(c + w, c21, alpha, beta); c += ldc;
         StorePortable(c, c30, alpha, beta); StorePortable(c + w, c31, alpha, beta);
+    }
+
+    /// <summary>
+    /// Starts fetching the C tile now so its cache misses overlap the k loop instead of stalling the write-back
+    /// (C is touched once per KC slice and is usually far from L1 by then).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(float* c, nint ldc, int rows, int lines)
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < rows; r++, c += ldc)
+        {
+            Sse.Prefetch0(c);
+            Sse.Prefetch0(c + 16 * lines - 1);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

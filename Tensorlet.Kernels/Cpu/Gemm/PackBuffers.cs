@@ -16,8 +16,8 @@ internal sealed unsafe class PackBuffers
     public static PackBuffers For(long aFloats, long bFloats)
     {
         var buffers = _current ??= new PackBuffers();
-        if (buffers._a.Length < aFloats + 16) buffers._aPtr = Allocate(aFloats, out buffers._a);
-        if (buffers._b.Length < bFloats + 16) buffers._bPtr = Allocate(bFloats, out buffers._b);
+        if (buffers._a.Length < aFloats + 64) buffers._aPtr = Allocate(aFloats, out buffers._a);
+        if (buffers._b.Length < bFloats + 64) buffers._bPtr = Allocate(bFloats, out buffers._b);
         return buffers;
     }
 
@@ -26,7 +26,7 @@ internal sealed unsafe class PackBuffers
 
     private static float* Allocate(long floats, out float[] array)
     {
-        array = GC.AllocateUninitializedArray<float>(checked((int)floats + 16), pinned: true);
+        array = GC.AllocateUninitializedArray<float>(checked((int)floats + 64), pinned: true);
         fixed (float* p = array)
         {
             // The array is pinned for its lifetime, so the aligned pointer outlives this scope.

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Tensorlet.Kernels.Cpu.Gemm;
 
@@ -21,6 +22,13 @@ internal static unsafe class Packing
             {
                 // op(A)(i,p) = a[p·lda + i]: each k step is a contiguous run of rows.
                 float* src = a + (nint)p0 * lda + i0 + ir;
+                if (mr == 6 && ir + 8 <= mc && Vector256.IsHardwareAccelerated)
+                {
+                    // Eight-wide copies (the two extra floats land in the next k step's slot and are overwritten;
+                    // the last one in the buffer's slack); ir + 8 ≤ mc keeps the read inside the row of m floats.
+                    for (int p = 0; p < kc; p++, src += lda, panel += mr) Vector256.Store(Vector256.Load(src), panel);
+                    continue;
+                }
                 for (int p = 0; p < kc; p++, src += lda, panel += mr)
                 {
                     int r = 0;
@@ -30,20 +38,8 @@ internal static unsafe class Packing
             }
             else
             {
-                // op(A)(i,p) = a[i·lda + p]: walk each row once, scattering with stride MR.
-                for (int r = 0; r < mr; r++)
-                {
-                    float* d = panel + r;
-                    if (r < rows)
-                    {
-                        float* src = a + (nint)(i0 + ir + r) * lda + p0;
-                        for (int p = 0; p < kc; p++) d[(nint)p * mr] = src[p];
-                    }
-                    else
-                    {
-                        for (int p = 0; p < kc; p++) d[(nint)p * mr] = 0f;
-                    }
-                }
+                // op(A)(i,p) = a[i·lda + p]: k runs along memory rows, so interleave rows into the panel.
+                Transpose.Interleave(a + (nint)(i0 + ir) * lda + p0, lda, rows, mr, kc, panel, mr);
             }
         }
     }
@@ -75,20 +71,8 @@ internal static unsafe class Packing
             }
             else
             {
-                // op(B)(p,j) = b[j·ldb + p]: walk each stored row (a column of op(B)) once.
-                for (int c = 0; c < nr; c++)
-                {
-                    float* d = panel + c;
-                    if (c < cols)
-                    {
-                        float* src = b + (nint)(j0 + jr + c) * ldb + p0;
-                        for (int p = 0; p < kc; p++) d[(nint)p * nr] = src[p];
-                    }
-                    else
-                    {
-                        for (int p = 0; p < kc; p++) d[(nint)p * nr] = 0f;
-                    }
-                }
+                // op(B)(p,j) = b[j·ldb + p]: each stored row is a column of op(B); interleave them.
+                Transpose.Interleave(b + (nint)(j0 + jr) * ldb + p0, ldb, cols, nr, kc, panel, nr);
             }
         }
     }
