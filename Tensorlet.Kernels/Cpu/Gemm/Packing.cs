@@ -14,32 +14,45 @@ internal static unsafe class Packing
     /// <summary>Packs op(A)[i0..i0+mc, p0..p0+kc] into ⌈mc/MR⌉ panels of MR×kc at <paramref name="dst"/>.</summary>
     public static void PackA(bool transA, float* a, nint lda, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
+        if (transA)
+        {
+            PackATransposed(a + (nint)p0 * lda + i0, lda, mc, kc, mr, dst);
+            return;
+        }
         for (int ir = 0; ir < mc; ir += mr)
         {
+            // op(A)(i,p) = a[i·lda + p]: k runs along memory rows, so interleave rows into the panel.
             int rows = Math.Min(mr, mc - ir);
-            float* panel = dst + (nint)ir * kc;
-            if (transA)
+            Transpose.Interleave(a + (nint)(i0 + ir) * lda + p0, lda, rows, mr, kc, dst + (nint)ir * kc, mr);
+        }
+    }
+
+    /// <summary>
+    /// op(A)(i,p) = a[p·lda + i]: each k step is a contiguous run of the block's rows. Walk k outermost so every
+    /// source line is read once (walking panel by panel would re-read each line from L2 once per panel).
+    /// </summary>
+    private static void PackATransposed(float* src, nint lda, int mc, int kc, int mr, float* dst)
+    {
+        int fullPanels = mc / mr;
+        // Eight-wide stores spill two floats into the next k step's slot, rewritten right after; so the last k
+        // step, whose spill would land in the next panel, and the reads that could pass the end of the rows
+        // (the final panel needs ir + 8 ≤ mc) are done exactly.
+        bool wide = mr == 6 && Vector256.IsHardwareAccelerated;
+        int widePanels = wide ? Math.Min(fullPanels, (mc - 8) / mr + 1) : 0;
+        if (mc < 8) widePanels = 0;
+        for (int p = 0; p < kc; p++, src += lda)
+        {
+            float* d = dst + (nint)p * mr;
+            int panel = 0;
+            if (p < kc - 1)
+                for (; panel < widePanels; panel++)
+                    Vector256.Store(Vector256.Load(src + panel * mr), d + (nint)panel * mr * kc);
+            for (; panel * mr < mc; panel++)
             {
-                // op(A)(i,p) = a[p·lda + i]: each k step is a contiguous run of rows.
-                float* src = a + (nint)p0 * lda + i0 + ir;
-                if (mr == 6 && ir + 8 <= mc && Vector256.IsHardwareAccelerated)
-                {
-                    // Eight-wide copies (the two extra floats land in the next k step's slot and are overwritten;
-                    // the last one in the buffer's slack); ir + 8 ≤ mc keeps the read inside the row of m floats.
-                    for (int p = 0; p < kc; p++, src += lda, panel += mr) Vector256.Store(Vector256.Load(src), panel);
-                    continue;
-                }
-                for (int p = 0; p < kc; p++, src += lda, panel += mr)
-                {
-                    int r = 0;
-                    for (; r < rows; r++) panel[r] = src[r];
-                    for (; r < mr; r++) panel[r] = 0f;
-                }
-            }
-            else
-            {
-                // op(A)(i,p) = a[i·lda + p]: k runs along memory rows, so interleave rows into the panel.
-                Transpose.Interleave(a + (nint)(i0 + ir) * lda + p0, lda, rows, mr, kc, panel, mr);
+                float* s = src + panel * mr, o = d + (nint)panel * mr * kc;
+                int rows = Math.Min(mr, mc - panel * mr), r = 0;
+                for (; r < rows; r++) o[r] = s[r];
+                for (; r < mr; r++) o[r] = 0f;
             }
         }
     }
