@@ -10,7 +10,7 @@ internal static class TrainCommand
     {
         var model = new Option<string>("--model") { Description = $"Model to train: {string.Join(", ", ModelFactory.Names)}", DefaultValueFactory = _ => ModelFactory.Default };
         var data = new Option<string?>("--data") { Description = "Directory with the IDX files, or 'sample' for the embedded sample (default: the installed full set, else the sample)" };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => 5 };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch") { Description = "Mini-batch size", DefaultValueFactory = _ => 64 };
         var lr = new Option<float>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.05f };
         var optimizer = new Option<string>("--optimizer") { Description = "sgd, adam or adamw", DefaultValueFactory = _ => "sgd" };
