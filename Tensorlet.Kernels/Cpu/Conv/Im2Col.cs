@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Tensorlet.Kernels.Cpu.Conv;
 
@@ -34,10 +35,11 @@ internal static unsafe class Im2Col
                     continue;
                 }
                 float* src = x + (nint)c * plane + (nint)ih * g.W + offW;
-                new Span<float>(row, lo).Clear();
+                // Runs are short (OW floats), so inline loops beat calls to Clear/MemoryCopy here.
+                for (int s = 0; s < lo; s++) row[s] = 0f;
                 if (g.StrideW == 1) Copy(src + lo, row + lo, hi - lo);
                 else for (int s = lo; s < hi; s++) row[s] = src[s * g.StrideW];
-                new Span<float>(row + hi, ow - hi).Clear();
+                for (int s = hi; s < ow; s++) row[s] = 0f;
             }
         }
     }
@@ -56,8 +58,12 @@ internal static unsafe class Im2Col
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Copy(float* src, float* dst, int count)
+    private static void Copy(float* src, float* dst, int n)
     {
-        if (count > 0) Buffer.MemoryCopy(src, dst, (long)count * sizeof(float), (long)count * sizeof(float));
+        int t = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; t + 16 <= n; t += 16) Vector512.Store(Vector512.Load(src + t), dst + t);
+        for (; t + 8 <= n; t += 8) Vector256.Store(Vector256.Load(src + t), dst + t);
+        for (; t < n; t++) dst[t] = src[t];
     }
 }
