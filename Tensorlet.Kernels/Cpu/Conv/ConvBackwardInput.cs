@@ -1,9 +1,9 @@
 namespace Tensorlet.Kernels.Cpu.Conv;
 
 /// <summary>
-/// Input gradient as GEMM + col2im: per image and group, gcol_g = W_gᵀ · gY_g is the gradient of the lowered
-/// image, and col2im sums each of its entries back onto the pixel it was read from. For pointwise convolutions
-/// the lowered image is the image, so the GEMM writes gX directly.
+/// Input gradient as GEMM + col2im: per step of images and per group, gcol_g = W_gᵀ · gY_g is the gradient of the
+/// lowered images, and col2im sums each of its entries back onto the pixel it was read from. For pointwise
+/// convolutions the lowered image is the image, so the GEMM writes gX directly.
 /// </summary>
 internal static unsafe class ConvBackwardInput
 {
@@ -13,27 +13,38 @@ internal static unsafe class ConvBackwardInput
         plan.ForImages((_, start, end) =>
         {
             float* col = ConvScratch.Column(plan.ColumnFloats);
-            for (int n = start; n < end; n++)
-                Image(plan, gy + (nint)n * plan.ImageY, w, gx + (nint)n * plan.ImageX, col);
+            float* rows = ConvScratch.StepRows(plan.StepOutputFloats);
+            for (int n = start; n < end; n += plan.ImagesPerStep)
+            {
+                int count = Math.Min(plan.ImagesPerStep, end - n);
+                Step(plan, gy + (nint)n * plan.ImageY, count, w, gx + (nint)n * plan.ImageX, col, rows);
+            }
         });
     }
 
-    private static void Image(in ConvPlan plan, float* gy, float* w, float* gx, float* col)
+    private static void Step(in ConvPlan plan, float* gy, int count, float* w, float* gx, float* col, float* rows)
     {
-        int spatial = plan.Spatial;
-        if (!plan.Pointwise) new Span<float>(gx, plan.ImageX).Clear();
+        bool batched = plan.ImagesPerStep > 1;
+        int ld = batched ? plan.StepColumns : plan.Spatial, columns = count * plan.Spatial;
+        if (!plan.Pointwise) new Span<float>(gx, count * plan.ImageX).Clear();
         for (int group = 0; group < plan.Groups; group++)
         {
             float* wg = w + (nint)group * plan.GroupWeights;
-            float* gyg = gy + (nint)group * plan.GroupK * spatial;
+            float* gyg = gy + (nint)group * plan.GroupK * plan.Spatial;
+            if (batched)
+            {
+                plan.MoveRows(gy, count, group, rows, toStep: true);
+                gyg = rows;
+            }
             float* gxg = gx + (nint)group * plan.GroupC * plan.Plane;
             if (plan.Pointwise)
             {
-                ConvGemm.Multiply(true, false, plan.GroupC, spatial, plan.GroupK, wg, plan.Rows, gyg, spatial, 0f, gxg, plan.Plane);
+                ConvGemm.Multiply(true, false, plan.GroupC, columns, plan.GroupK, wg, plan.Rows, gyg, ld, 0f, gxg, plan.Plane);
                 continue;
             }
-            ConvGemm.Multiply(true, false, plan.Rows, spatial, plan.GroupK, wg, plan.Rows, gyg, spatial, 0f, col, spatial);
-            Col2Im.Accumulate(plan.Geometry, col, spatial, plan.GroupC, gxg);
+            ConvGemm.Multiply(true, false, plan.Rows, columns, plan.GroupK, wg, plan.Rows, gyg, ld, 0f, col, plan.StepColumns);
+            for (int i = 0; i < count; i++)
+                Col2Im.Accumulate(plan.Geometry, col + (nint)i * plan.Spatial, plan.StepColumns, plan.GroupC, gxg + (nint)i * plan.ImageX);
         }
     }
 }

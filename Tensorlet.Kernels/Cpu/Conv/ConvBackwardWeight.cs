@@ -23,8 +23,12 @@ internal static unsafe class ConvBackwardWeight
             new Span<float>(dw, weights).Clear();
             if (db != null) new Span<float>(db, k).Clear();
             float* col = ConvScratch.Column(plan.ColumnFloats);
-            for (int n = start; n < end; n++)
-                Image(plan, x + (nint)n * plan.ImageX, gy + (nint)n * plan.ImageY, dw, db, col);
+            float* rows = ConvScratch.StepRows(plan.StepOutputFloats);
+            for (int n = start; n < end; n += plan.ImagesPerStep)
+            {
+                int count = Math.Min(plan.ImagesPerStep, end - n);
+                Step(plan, x + (nint)n * plan.ImageX, gy + (nint)n * plan.ImageY, count, dw, db, col, rows);
+            }
         });
 
         for (int p = 1; p < partials.Length; p++)
@@ -35,22 +39,30 @@ internal static unsafe class ConvBackwardWeight
         }
     }
 
-    private static void Image(in ConvPlan plan, float* x, float* gy, float* dw, float* db, float* col)
+    private static void Step(in ConvPlan plan, float* x, float* gy, int count, float* dw, float* db, float* col, float* rows)
     {
-        int spatial = plan.Spatial;
+        bool batched = plan.ImagesPerStep > 1;
+        int spatial = plan.Spatial, ld = batched ? plan.StepColumns : spatial;
         for (int group = 0; group < plan.Groups; group++)
         {
-            float* xg = x + (nint)group * plan.GroupC * plan.Plane;
-            float* b = xg;
+            float* gyg = gy + (nint)group * plan.GroupK * spatial;
+            if (batched)
+            {
+                plan.MoveRows(gy, count, group, rows, toStep: true);
+                gyg = rows;
+            }
+            float* b = x + (nint)group * plan.GroupC * plan.Plane;
             if (!plan.Pointwise)
             {
-                Im2Col.Lower(plan.Geometry, xg, plan.GroupC, col, spatial);
+                plan.Lower(x, count, group, col);
                 b = col;
             }
-            ConvGemm.Multiply(false, true, plan.GroupK, plan.Rows, spatial, gy + (nint)group * plan.GroupK * spatial, spatial,
-                              b, spatial, 1f, dw + (nint)group * plan.GroupWeights, plan.Rows);
+            ConvGemm.Multiply(false, true, plan.GroupK, plan.Rows, count * spatial, gyg, ld, b, ld,
+                              1f, dw + (nint)group * plan.GroupWeights, plan.Rows);
         }
         if (db == null) return;
-        for (int k = 0; k < plan.Geometry.K; k++) db[k] += ConvVectors.Sum(gy + (nint)k * spatial, spatial);
+        for (int i = 0; i < count; i++)
+        for (int k = 0; k < plan.Geometry.K; k++)
+            db[k] += ConvVectors.Sum(gy + (nint)i * plan.ImageY + (nint)k * spatial, spatial);
     }
 }

@@ -1,8 +1,9 @@
 namespace Tensorlet.Kernels.Cpu.Conv;
 
 /// <summary>
-/// Forward convolution as im2col + GEMM: per image and group, Y_g = W_g · col_g (+ bias). The bias is written
-/// into Y first and the GEMM accumulates onto it (β = 1), which saves a separate pass over the output.
+/// Forward convolution as im2col + GEMM: per step of images and per group, Y_g = W_g · col_g (+ bias). The bias
+/// is written into the GEMM's destination first and the GEMM accumulates onto it (β = 1), which saves a separate
+/// pass over the output. Batched steps compute into scratch rows [Kg, images·OH·OW] and copy them out per image.
 /// </summary>
 internal static unsafe class ConvForward
 {
@@ -12,28 +13,33 @@ internal static unsafe class ConvForward
         plan.ForImages((_, start, end) =>
         {
             float* col = ConvScratch.Column(plan.ColumnFloats);
-            for (int n = start; n < end; n++)
-                Image(plan, x + (nint)n * plan.ImageX, w, bias, y + (nint)n * plan.ImageY, col);
+            float* rows = ConvScratch.StepRows(plan.StepOutputFloats);
+            for (int n = start; n < end; n += plan.ImagesPerStep)
+            {
+                int count = Math.Min(plan.ImagesPerStep, end - n);
+                Step(plan, x + (nint)n * plan.ImageX, count, w, bias, y + (nint)n * plan.ImageY, col, rows);
+            }
         });
     }
 
-    private static void Image(in ConvPlan plan, float* x, float* w, float* bias, float* y, float* col)
+    private static void Step(in ConvPlan plan, float* x, int count, float* w, float* bias, float* y, float* col, float* rows)
     {
-        int spatial = plan.Spatial;
-        if (bias != null)
-            for (int k = 0; k < plan.Geometry.K; k++) new Span<float>(y + (nint)k * spatial, spatial).Fill(bias[k]);
+        bool batched = plan.ImagesPerStep > 1;
+        int ld = batched ? plan.StepColumns : plan.Spatial, columns = count * plan.Spatial;
         for (int group = 0; group < plan.Groups; group++)
         {
-            float* xg = x + (nint)group * plan.GroupC * plan.Plane;
-            float* b = xg;
+            float* dst = batched ? rows : y + (nint)group * plan.GroupK * plan.Spatial;
+            if (bias != null)
+                for (int k = 0; k < plan.GroupK; k++) new Span<float>(dst + (nint)k * ld, columns).Fill(bias[group * plan.GroupK + k]);
+            float* b = x + (nint)group * plan.GroupC * plan.Plane;
             if (!plan.Pointwise)
             {
-                Im2Col.Lower(plan.Geometry, xg, plan.GroupC, col, spatial);
+                plan.Lower(x, count, group, col);
                 b = col;
             }
-            ConvGemm.Multiply(false, false, plan.GroupK, spatial, plan.Rows,
-                              w + (nint)group * plan.GroupWeights, plan.Rows, b, spatial,
-                              bias != null ? 1f : 0f, y + (nint)group * plan.GroupK * spatial, spatial);
+            ConvGemm.Multiply(false, false, plan.GroupK, columns, plan.Rows, w + (nint)group * plan.GroupWeights, plan.Rows,
+                              b, ld, bias != null ? 1f : 0f, dst, ld);
+            if (batched) plan.MoveRows(y, count, group, rows, toStep: false);
         }
     }
 }

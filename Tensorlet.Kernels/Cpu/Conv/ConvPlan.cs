@@ -17,7 +17,15 @@ internal readonly struct ConvPlan
         // Whole images per thread when there are enough to go round (each thread lowers its own images and
         // no GEMM waits for another); otherwise one image at a time with the threads inside each GEMM.
         BatchParts = g.N >= Threads.Count ? Threads.Count : 1;
+        // Small images give thin GEMMs (n = OH·OW) whose fixed costs (packing the weights, call overhead, edge
+        // tiles) dominate; lowering several images side by side widens n to about TargetColumns.
+        int perPart = Math.Max(1, (g.N + BatchParts - 1) / BatchParts);
+        ImagesPerStep = Math.Clamp((TargetColumns + Spatial - 1) / Spatial, 1, perPart);
+        Pointwise = Pointwise && ImagesPerStep == 1;
     }
+
+    /// <summary>The GEMM width (columns of the lowered images) worth batching small images up to.</summary>
+    public const int TargetColumns = 1024;
 
     public Conv2dGeometry Geometry { get; }
 
@@ -31,10 +39,16 @@ internal readonly struct ConvPlan
     public int Rows { get; }
 
     /// <summary>
-    /// 1×1 kernel, stride 1, no padding: the lowered image is the image itself ([Cg, H·W] is already the GEMM
-    /// operand), so no im2col or col2im is run.
+    /// 1×1 kernel, stride 1, no padding, one image per step: the lowered image is the image itself ([Cg, H·W] is
+    /// already the GEMM operand), so no im2col or col2im is run.
     /// </summary>
     public bool Pointwise { get; }
+
+    /// <summary>Images lowered side by side into one GEMM (the lowered matrix is [Rows, ImagesPerStep·Spatial]).</summary>
+    public int ImagesPerStep { get; }
+
+    /// <summary>Columns of one step's GEMM: ImagesPerStep·OH·OW.</summary>
+    public int StepColumns => ImagesPerStep * Spatial;
 
     /// <summary>Parts the batch is split into (1: the GEMMs use the threads instead).</summary>
     public int BatchParts { get; }
@@ -48,8 +62,38 @@ internal readonly struct ConvPlan
     public int ImageY => Geometry.K * Spatial;
     public int GroupWeights => GroupK * Rows;
 
-    /// <summary>Length of the lowered-image scratch one thread needs for one group of one image.</summary>
-    public long ColumnFloats => Pointwise ? 0 : (long)Rows * Spatial;
+    /// <summary>Length of the lowered-image scratch one thread needs for one group of one step.</summary>
+    public long ColumnFloats => Pointwise ? 0 : (long)Rows * StepColumns;
+
+    /// <summary>Length of the scratch for one group's output rows of one step ([Kg, StepColumns]), when batched.</summary>
+    public long StepOutputFloats => ImagesPerStep == 1 ? 0 : (long)GroupK * StepColumns;
+
+    /// <summary>
+    /// Lowers group <paramref name="group"/> of <paramref name="count"/> consecutive images starting at
+    /// <paramref name="x"/> into <paramref name="col"/>, image i in columns [i·Spatial, (i + 1)·Spatial).
+    /// </summary>
+    public unsafe void Lower(float* x, int count, int group, float* col)
+    {
+        for (int i = 0; i < count; i++)
+            Im2Col.Lower(Geometry, x + (nint)i * ImageX + (nint)group * GroupC * Plane, GroupC, col + (nint)i * Spatial, StepColumns);
+    }
+
+    /// <summary>
+    /// Copies group <paramref name="group"/>'s Kg rows of <paramref name="count"/> images of y-shaped data side by side
+    /// into <paramref name="dst"/> [Kg, StepColumns] (<paramref name="toStep"/>) or back out of it.
+    /// </summary>
+    public unsafe void MoveRows(float* images, int count, int group, float* dst, bool toStep)
+    {
+        int spatial = Spatial;
+        for (int i = 0; i < count; i++)
+        for (int k = 0; k < GroupK; k++)
+        {
+            float* image = images + (nint)i * ImageY + (nint)(group * GroupK + k) * spatial;
+            float* step = dst + (nint)k * StepColumns + (nint)i * spatial;
+            if (toStep) new ReadOnlySpan<float>(image, spatial).CopyTo(new Span<float>(step, spatial));
+            else new ReadOnlySpan<float>(step, spatial).CopyTo(new Span<float>(image, spatial));
+        }
+    }
 
     /// <summary>Runs <paramref name="body"/>(part, first image, end image) over the static batch partition.</summary>
     public void ForImages(Action<int, int, int> body)

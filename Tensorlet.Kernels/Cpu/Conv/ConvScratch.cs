@@ -10,6 +10,7 @@ internal sealed unsafe class ConvScratch
 {
     // The lowered image is private to the thread that fills and consumes it; a thread runs one part at a time.
     [ThreadStatic] private static ConvScratch? _column;
+    [ThreadStatic] private static ConvScratch? _rows;
 
     // Partial weight gradients are written by workers but owned by the calling thread for the whole call,
     // so two threads running convolutions at once never share them.
@@ -20,6 +21,9 @@ internal sealed unsafe class ConvScratch
 
     /// <summary>The calling thread's im2col buffer, at least <paramref name="floats"/> long.</summary>
     public static float* Column(long floats) => (_column ??= new ConvScratch()).Reserve(floats);
+
+    /// <summary>The calling thread's buffer for one step's output rows, at least <paramref name="floats"/> long.</summary>
+    public static float* StepRows(long floats) => (_rows ??= new ConvScratch()).Reserve(floats);
 
     /// <summary>The calling thread's accumulator for part <paramref name="part"/>, at least <paramref name="floats"/> long.</summary>
     public static float* Partial(int part, long floats)
