@@ -26,7 +26,6 @@ internal static unsafe class ConvBackwardInput
     {
         bool batched = plan.ImagesPerStep > 1;
         int ld = batched ? plan.StepColumns : plan.Spatial, columns = count * plan.Spatial;
-        if (!plan.Pointwise) new Span<float>(gx, count * plan.ImageX).Clear();
         for (int group = 0; group < plan.Groups; group++)
         {
             float* wg = w + (nint)group * plan.GroupWeights;
@@ -43,8 +42,7 @@ internal static unsafe class ConvBackwardInput
                 continue;
             }
             ConvGemm.Multiply(true, false, plan.Rows, columns, plan.GroupK, wg, plan.Rows, gyg, ld, 0f, col, plan.StepColumns);
-            for (int i = 0; i < count; i++)
-                Col2Im.Accumulate(plan.Geometry, col + (nint)i * plan.Spatial, plan.StepColumns, plan.GroupC, gxg + (nint)i * plan.ImageX);
+            plan.Fold(col, count, group, gx);
         }
     }
 }

@@ -74,8 +74,17 @@ internal readonly struct ConvPlan
     /// </summary>
     public unsafe void Lower(float* x, int count, int group, float* col)
     {
+        float* padded = ConvScratch.Plane(Im2Col.PaddedPlane(Geometry));
         for (int i = 0; i < count; i++)
-            Im2Col.Lower(Geometry, x + (nint)i * ImageX + (nint)group * GroupC * Plane, GroupC, col + (nint)i * Spatial, StepColumns);
+            Im2Col.Lower(Geometry, x + (nint)i * ImageX + (nint)group * GroupC * Plane, GroupC, col + (nint)i * Spatial, StepColumns, padded);
+    }
+
+    /// <summary>The inverse of <see cref="Lower"/>: folds the lowered-image gradient back into (overwrites) group <paramref name="group"/> of each image.</summary>
+    public unsafe void Fold(float* col, int count, int group, float* x)
+    {
+        float* plane = ConvScratch.Plane(Col2Im.PlaneFloats(Geometry));
+        for (int i = 0; i < count; i++)
+            Col2Im.Fold(Geometry, col + (nint)i * Spatial, StepColumns, GroupC, x + (nint)i * ImageX + (nint)group * GroupC * Plane, plane);
     }
 
     /// <summary>

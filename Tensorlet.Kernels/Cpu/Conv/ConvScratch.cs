@@ -11,6 +11,7 @@ internal sealed unsafe class ConvScratch
     // The lowered image is private to the thread that fills and consumes it; a thread runs one part at a time.
     [ThreadStatic] private static ConvScratch? _column;
     [ThreadStatic] private static ConvScratch? _rows;
+    [ThreadStatic] private static ConvScratch? _plane;
 
     // Partial weight gradients are written by workers but owned by the calling thread for the whole call,
     // so two threads running convolutions at once never share them.
@@ -24,6 +25,9 @@ internal sealed unsafe class ConvScratch
 
     /// <summary>The calling thread's buffer for one step's output rows, at least <paramref name="floats"/> long.</summary>
     public static float* StepRows(long floats) => (_rows ??= new ConvScratch()).Reserve(floats);
+
+    /// <summary>The calling thread's buffer for one (zero-bordered) image plane.</summary>
+    public static float* Plane(long floats) => (_plane ??= new ConvScratch()).Reserve(floats);
 
     /// <summary>The calling thread's accumulator for part <paramref name="part"/>, at least <paramref name="floats"/> long.</summary>
     public static float* Partial(int part, long floats)

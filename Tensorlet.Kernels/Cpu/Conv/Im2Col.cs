@@ -6,59 +6,68 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// <summary>
 /// Lowers the input of a convolution to a matrix (im2col), so the convolution becomes one GEMM:
 /// col[(c·KH + i)·KW + j, oh·OW + ow] = x[c, oh·sH − pH + i·dH, ow·sW − pW + j·dW], zero where that is outside
-/// the image. Each (c, i, j) row is a set of OH runs of OW values; for one j the in-image part of every run is the
-/// same column range, so it is computed once and each run becomes a zero fill, a copy (a strided gather when
-/// sW &gt; 1) and another zero fill, with no per-element bounds test.
+/// the image. With padding, each channel is first copied into a zero-bordered plane; every run of OW values is
+/// then a plain copy (a strided gather when sW &gt; 1) with no bounds tests. That matters because a lowered element
+/// feeds only Kg multiply-adds: for narrow groups the lowering costs as much as the GEMM.
 /// </summary>
 internal static unsafe class Im2Col
 {
     /// <summary>
     /// Lowers <paramref name="channels"/> channels of one image (at <paramref name="x"/>, H×W each) into
-    /// channels·KH·KW rows of OH·OW values, <paramref name="ldCol"/> apart.
+    /// channels·KH·KW rows of OH·OW values, <paramref name="ldCol"/> apart. <paramref name="padded"/> is scratch of
+    /// <see cref="PaddedPlane"/> floats (unused without padding).
     /// </summary>
-    public static void Lower(in Conv2dGeometry g, float* x, int channels, float* col, nint ldCol)
+    public static void Lower(in Conv2dGeometry g, float* x, int channels, float* col, nint ldCol, float* padded)
     {
-        int oh = g.OutH, ow = g.OutW, plane = g.H * g.W;
+        bool pad = g.PadH > 0 || g.PadW > 0;
+        int wp = g.W + 2 * g.PadW, plane = g.H * g.W;
         for (int c = 0; c < channels; c++)
-        for (int i = 0; i < g.KH; i++)
-        for (int j = 0; j < g.KW; j++)
         {
-            float* row = col + ((nint)(c * g.KH + i) * g.KW + j) * ldCol;
-            int offW = j * g.DilationW - g.PadW;
-            var (lo, hi) = ValidRange(offW, g.StrideW, g.W, ow);
-            for (int r = 0; r < oh; r++, row += ow)
+            float* src = x + (nint)c * plane;
+            if (pad)
             {
-                int ih = r * g.StrideH - g.PadH + i * g.DilationH;
-                if ((uint)ih >= (uint)g.H)
-                {
-                    new Span<float>(row, ow).Clear();
-                    continue;
-                }
-                float* src = x + (nint)c * plane + (nint)ih * g.W + offW;
-                // Runs are short (OW floats), so inline loops beat calls to Clear/MemoryCopy here.
-                for (int s = 0; s < lo; s++) row[s] = 0f;
-                if (g.StrideW == 1) Copy(src + lo, row + lo, hi - lo);
-                else for (int s = lo; s < hi; s++) row[s] = src[s * g.StrideW];
-                for (int s = hi; s < ow; s++) row[s] = 0f;
+                Pad(g, src, padded);
+                src = padded;
             }
+            else wp = g.W;
+            for (int i = 0; i < g.KH; i++)
+            for (int j = 0; j < g.KW; j++)
+                LowerTap(g, src + (nint)i * g.DilationH * wp + j * g.DilationW, wp,
+                         col + ((nint)(c * g.KH + i) * g.KW + j) * ldCol);
         }
     }
 
-    /// <summary>
-    /// The output columns [lo, hi) whose input column s·stride + off lies in [0, width): the in-image part of
-    /// every run for one kernel column (empty as lo = hi when none does).
-    /// </summary>
-    public static (int Lo, int Hi) ValidRange(int off, int stride, int width, int outWidth)
+    /// <summary>Floats of one zero-bordered input plane, (H + 2·pH)·(W + 2·pW).</summary>
+    public static long PaddedPlane(in Conv2dGeometry g) =>
+        g.PadH > 0 || g.PadW > 0 ? (long)(g.H + 2 * g.PadH) * (g.W + 2 * g.PadW) : 0;
+
+    // One (c, i, j) row: OH runs of OW values, run r read from source row r·sH (the tap's offset already applied).
+    private static void LowerTap(in Conv2dGeometry g, float* src, int ld, float* row)
     {
-        int lo = off >= 0 ? 0 : (-off + stride - 1) / stride;
-        int last = width - 1 - off;
-        int hi = last < 0 ? 0 : Math.Min(outWidth, last / stride + 1);
-        lo = Math.Min(lo, outWidth);
-        return (lo, Math.Max(lo, hi));
+        int oh = g.OutH, ow = g.OutW, sh = g.StrideH, sw = g.StrideW;
+        for (int r = 0; r < oh; r++, row += ow, src += (nint)sh * ld)
+        {
+            if (sw == 1) Copy(src, row, ow);
+            else for (int s = 0; s < ow; s++) row[s] = src[s * sw];
+        }
+    }
+
+    /// <summary>Copies one H×W plane into the middle of a zeroed (H + 2·pH)×(W + 2·pW) plane.</summary>
+    private static void Pad(in Conv2dGeometry g, float* src, float* dst)
+    {
+        int wp = g.W + 2 * g.PadW;
+        new Span<float>(dst, g.PadH * wp).Clear();
+        float* d = dst + (nint)g.PadH * wp;
+        for (int h = 0; h < g.H; h++, d += wp)
+        {
+            for (int t = 0; t < g.PadW; t++) d[t] = d[g.PadW + g.W + t] = 0f;
+            Copy(src + (nint)h * g.W, d + g.PadW, g.W);
+        }
+        new Span<float>(d, g.PadH * wp).Clear();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Copy(float* src, float* dst, int n)
+    public static void Copy(float* src, float* dst, int n)
     {
         int t = 0;
         if (Vector512.IsHardwareAccelerated)
