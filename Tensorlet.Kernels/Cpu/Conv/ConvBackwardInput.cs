@@ -13,7 +13,7 @@ internal static unsafe class ConvBackwardInput
         plan.ForImages((_, start, end) =>
         {
             float* col = ConvScratch.Column(plan.ColumnFloats);
-            float* rows = ConvScratch.StepRows(plan.StepOutputFloats);
+            float* rows = ConvScratch.StepRows(plan.ImagesPerStep > 1 ? (long)plan.GroupK * plan.StepColumns : 0);
             for (int n = start; n < end; n += plan.ImagesPerStep)
             {
                 int count = Math.Min(plan.ImagesPerStep, end - n);
@@ -32,7 +32,7 @@ internal static unsafe class ConvBackwardInput
             float* gyg = gy + (nint)group * plan.GroupK * plan.Spatial;
             if (batched)
             {
-                plan.MoveRows(gy, count, group, rows, toStep: true);
+                plan.GatherRows(gy, count, group, rows);
                 gyg = rows;
             }
             float* gxg = gx + (nint)group * plan.GroupC * plan.Plane;

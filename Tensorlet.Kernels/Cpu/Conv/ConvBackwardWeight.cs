@@ -23,7 +23,7 @@ internal static unsafe class ConvBackwardWeight
             new Span<float>(dw, weights).Clear();
             if (db != null) new Span<float>(db, k).Clear();
             float* col = ConvScratch.Column(plan.ColumnFloats);
-            float* rows = ConvScratch.StepRows(plan.StepOutputFloats);
+            float* rows = ConvScratch.StepRows(plan.ImagesPerStep > 1 ? (long)plan.GroupK * plan.StepColumns : 0);
             for (int n = start; n < end; n += plan.ImagesPerStep)
             {
                 int count = Math.Min(plan.ImagesPerStep, end - n);
@@ -48,7 +48,7 @@ internal static unsafe class ConvBackwardWeight
             float* gyg = gy + (nint)group * plan.GroupK * spatial;
             if (batched)
             {
-                plan.MoveRows(gy, count, group, rows, toStep: true);
+                plan.GatherRows(gy, count, group, rows);
                 gyg = rows;
             }
             float* b = x + (nint)group * plan.GroupC * plan.Plane;

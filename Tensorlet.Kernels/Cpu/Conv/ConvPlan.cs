@@ -22,6 +22,10 @@ internal readonly struct ConvPlan
         int perPart = Math.Max(1, (g.N + BatchParts - 1) / BatchParts);
         ImagesPerStep = Math.Clamp((TargetColumns + Spatial - 1) / Spatial, 1, perPart);
         Pointwise = Pointwise && ImagesPerStep == 1;
+        // A group narrower than the micro-kernel's MR rows makes every GEMM tile an edge tile (computed aside and
+        // merged element by element), which halves its speed; zero rows up to MR cost less than that.
+        int mr = Sgemm.KernelOverride.MR;
+        PaddedGroupK = GroupK > 1 && GroupK < mr ? mr : GroupK;
     }
 
     /// <summary>The GEMM width (columns of the lowered images) worth batching small images up to.</summary>
@@ -53,6 +57,12 @@ internal readonly struct ConvPlan
     /// <summary>Parts the batch is split into (1: the GEMMs use the threads instead).</summary>
     public int BatchParts { get; }
 
+    /// <summary>Rows of the forward GEMM per group: Kg, or MR when Kg is a single partial register tile.</summary>
+    public int PaddedGroupK { get; }
+
+    /// <summary>Whether the forward GEMM writes into scratch rows (batched images or padded rows) rather than into y.</summary>
+    public bool ForwardViaRows => ImagesPerStep > 1 || PaddedGroupK != GroupK;
+
     public int Groups => Geometry.Groups;
     public int GroupC => Geometry.GroupC;
     public int GroupK => Geometry.GroupK;
@@ -66,7 +76,7 @@ internal readonly struct ConvPlan
     public long ColumnFloats => Pointwise ? 0 : (long)Rows * StepColumns;
 
     /// <summary>Length of the scratch for one group's output rows of one step ([Kg, StepColumns]), when batched.</summary>
-    public long StepOutputFloats => ImagesPerStep == 1 ? 0 : (long)GroupK * StepColumns;
+    public long StepOutputFloats => ForwardViaRows ? (long)PaddedGroupK * StepColumns : 0;
 
     /// <summary>
     /// Lowers group <paramref name="group"/> of <paramref name="count"/> consecutive images starting at
@@ -89,18 +99,25 @@ internal readonly struct ConvPlan
 
     /// <summary>
     /// Copies group <paramref name="group"/>'s Kg rows of <paramref name="count"/> images of y-shaped data side by side
-    /// into <paramref name="dst"/> [Kg, StepColumns] (<paramref name="toStep"/>) or back out of it.
+    /// into <paramref name="step"/> [Kg, StepColumns].
     /// </summary>
-    public unsafe void MoveRows(float* images, int count, int group, float* dst, bool toStep)
+    public unsafe void GatherRows(float* images, int count, int group, float* step)
     {
-        int spatial = Spatial;
+        for (int i = 0; i < count; i++)
+        for (int k = 0; k < GroupK; k++)
+            Im2Col.Copy(images + (nint)i * ImageY + (nint)(group * GroupK + k) * Spatial, step + (nint)k * StepColumns + (nint)i * Spatial, Spatial);
+    }
+
+    /// <summary>The inverse of <see cref="GatherRows"/>, adding bias[k] (when given) on the way out.</summary>
+    public unsafe void ScatterRows(float* step, int count, int group, float* images, float* bias)
+    {
         for (int i = 0; i < count; i++)
         for (int k = 0; k < GroupK; k++)
         {
-            float* image = images + (nint)i * ImageY + (nint)(group * GroupK + k) * spatial;
-            float* step = dst + (nint)k * StepColumns + (nint)i * spatial;
-            if (toStep) new ReadOnlySpan<float>(image, spatial).CopyTo(new Span<float>(step, spatial));
-            else new ReadOnlySpan<float>(step, spatial).CopyTo(new Span<float>(image, spatial));
+            float* src = step + (nint)k * StepColumns + (nint)i * Spatial;
+            float* dst = images + (nint)i * ImageY + (nint)(group * GroupK + k) * Spatial;
+            if (bias == null) Im2Col.Copy(src, dst, Spatial);
+            else ConvVectors.AddScalar(src, bias[group * GroupK + k], dst, Spatial);
         }
     }
 

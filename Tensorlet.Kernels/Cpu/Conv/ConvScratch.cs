@@ -12,6 +12,7 @@ internal sealed unsafe class ConvScratch
     [ThreadStatic] private static ConvScratch? _column;
     [ThreadStatic] private static ConvScratch? _rows;
     [ThreadStatic] private static ConvScratch? _plane;
+    [ThreadStatic] private static ConvScratch? _weights;
 
     // Partial weight gradients are written by workers but owned by the calling thread for the whole call,
     // so two threads running convolutions at once never share them.
@@ -28,6 +29,9 @@ internal sealed unsafe class ConvScratch
 
     /// <summary>The calling thread's buffer for one (zero-bordered) image plane.</summary>
     public static float* Plane(long floats) => (_plane ??= new ConvScratch()).Reserve(floats);
+
+    /// <summary>The calling thread's copy of a call's (row-padded) weights, read by every part of that call.</summary>
+    public static float* Weights(long floats) => (_weights ??= new ConvScratch()).Reserve(floats);
 
     /// <summary>The calling thread's accumulator for part <paramref name="part"/>, at least <paramref name="floats"/> long.</summary>
     public static float* Partial(int part, long floats)

@@ -23,4 +23,13 @@ internal static unsafe class ConvVectors
         for (; t < n; t++) sum += src[t];
         return sum;
     }
+
+    /// <summary>dst[0..n) = src[0..n) + value.</summary>
+    public static void AddScalar(float* src, float value, float* dst, int n)
+    {
+        int w = Vector<float>.Count, t = 0;
+        var v = new Vector<float>(value);
+        for (; t <= n - w; t += w) Vector.Store(Vector.Load(src + t) + v, dst + t);
+        for (; t < n; t++) dst[t] = src[t] + value;
+    }
 }
