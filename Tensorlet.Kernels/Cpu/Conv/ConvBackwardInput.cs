@@ -13,7 +13,7 @@ internal static unsafe class ConvBackwardInput
         plan.ForImages((_, start, end) =>
         {
             float* col = ConvScratch.Column(plan.ColumnFloats);
-            float* rows = ConvScratch.StepRows(plan.ImagesPerStep > 1 ? (long)plan.GroupK * plan.StepColumns : 0);
+            float* rows = ConvScratch.StepRows(plan.StepRowsFloats);
             for (int n = start; n < end; n += plan.ImagesPerStep)
             {
                 int count = Math.Min(plan.ImagesPerStep, end - n);

@@ -23,7 +23,7 @@ internal static unsafe class ConvBackwardWeight
             new Span<float>(dw, weights).Clear();
             if (db != null) new Span<float>(db, k).Clear();
             float* col = ConvScratch.Column(plan.ColumnFloats);
-            float* rows = ConvScratch.StepRows(plan.ImagesPerStep > 1 ? (long)plan.GroupK * plan.StepColumns : 0);
+            float* rows = ConvScratch.StepRows(plan.StepRowsFloats);
             for (int n = start; n < end; n += plan.ImagesPerStep)
             {
                 int count = Math.Min(plan.ImagesPerStep, end - n);

@@ -1,66 +1,84 @@
 namespace Tensorlet.Kernels.Cpu.Conv;
 
 /// <summary>
-/// Forward convolution as im2col + GEMM: per step of images and per group, Y_g = W_g · col_g (+ bias). Writing
-/// straight into y, the bias is put there first and the GEMM accumulates onto it (β = 1), saving a pass over the
-/// output; batched or row-padded steps compute into scratch rows and add the bias as they copy them out.
+/// Forward convolution, Y_g = W_g · col_g (+ bias) per step of images and per group. Three routes:
+/// pointwise convolutions multiply the image itself (bias put into y first, the GEMM accumulating onto it with
+/// β = 1); otherwise, with whole images per thread, <see cref="LoweredGemm"/> lowers straight into the GEMM's packed
+/// panels; with too few images to split, im2col feeds the threaded <see cref="Sgemm"/>. The last two compute into
+/// scratch rows and add the bias as they copy them out.
 /// </summary>
 internal static unsafe class ConvForward
 {
     public static void Run(in Conv2dGeometry g, float* x, float* w, float* bias, float* y)
     {
         var plan = new ConvPlan(g);
-        float* weights = PadWeights(plan, w);
+        bool fused = plan.FusedForward;
+        float* packed = fused ? LoweredGemm.PackWeights(plan, w) : null;
+        long rowsFloats = fused ? (long)LoweredGemm.PaddedRows(plan) * LoweredGemm.PaddedColumns(plan) : plan.StepRowsFloats;
+        long sourceFloats = fused && (g.PadH > 0 || g.PadW > 0) ? Im2Col.PaddedPlane(g) * plan.GroupC * plan.ImagesPerStep : 0;
         plan.ForImages((_, start, end) =>
         {
-            float* col = ConvScratch.Column(plan.ColumnFloats);
-            float* rows = ConvScratch.StepRows(plan.StepOutputFloats);
+            float* rows = ConvScratch.StepRows(rowsFloats);
+            float* scratch = fused ? ConvScratch.Column(sourceFloats) : ConvScratch.Column(plan.ColumnFloats);
             for (int n = start; n < end; n += plan.ImagesPerStep)
             {
                 int count = Math.Min(plan.ImagesPerStep, end - n);
-                Step(plan, x + (nint)n * plan.ImageX, count, weights, bias, y + (nint)n * plan.ImageY, col, rows);
+                float* xs = x + (nint)n * plan.ImageX, ys = y + (nint)n * plan.ImageY;
+                for (int group = 0; group < plan.Groups; group++)
+                {
+                    if (fused) FusedStep(plan, xs, count, group, packed, bias, ys, scratch, rows);
+                    else if (plan.Pointwise) PointwiseStep(plan, xs, group, w, bias, ys);
+                    else LoweredStep(plan, xs, count, group, w, bias, ys, scratch, rows);
+                }
             }
         });
     }
 
-    private static void Step(in ConvPlan plan, float* x, int count, float* w, float* bias, float* y, float* col, float* rows)
+    private static void FusedStep(in ConvPlan plan, float* x, int count, int group, float* packed, float* bias, float* y,
+                                  float* padded, float* rows)
     {
-        bool viaRows = plan.ForwardViaRows;
-        int ld = plan.ImagesPerStep > 1 ? plan.StepColumns : plan.Spatial, columns = count * plan.Spatial;
-        int m = plan.PaddedGroupK;
-        for (int group = 0; group < plan.Groups; group++)
+        var g = plan.Geometry;
+        float* source = x + (nint)group * plan.GroupC * plan.Plane;
+        nint imageStride = plan.ImageX;
+        int ld = g.W, planeStride = plan.Plane;
+        if (g.PadH > 0 || g.PadW > 0)
         {
-            float* dst = viaRows ? rows : y + (nint)group * plan.GroupK * plan.Spatial;
-            bool prefill = bias != null && !viaRows;
-            if (prefill)
-                for (int k = 0; k < plan.GroupK; k++) new Span<float>(dst + (nint)k * ld, columns).Fill(bias[group * plan.GroupK + k]);
-            float* b = x + (nint)group * plan.GroupC * plan.Plane;
-            if (!plan.Pointwise)
-            {
-                plan.Lower(x, count, group, col);
-                b = col;
-            }
-            ConvGemm.Multiply(false, false, m, columns, plan.Rows, w + (nint)group * m * plan.Rows, plan.Rows,
-                              b, ld, prefill ? 1f : 0f, dst, viaRows ? plan.StepColumns : ld);
-            if (viaRows) plan.ScatterRows(rows, count, group, y, bias);
+            plan.PadGroup(x, count, group, padded);
+            source = padded;
+            ld = g.W + 2 * g.PadW;
+            planeStride = (int)Im2Col.PaddedPlane(g);
+            imageStride = (nint)planeStride * plan.GroupC;
         }
+        int mp = LoweredGemm.PaddedRows(plan);
+        LoweredGemm.Multiply(plan, packed + (nint)group * mp * plan.Rows, source, count, imageStride, ld, planeStride, rows);
+        plan.ScatterRows(rows, LoweredGemm.PaddedColumns(plan), count, group, y, bias);
     }
 
-    /// <summary>
-    /// The weights with each group's Kg rows followed by zero rows up to <see cref="ConvPlan.PaddedGroupK"/>, in the
-    /// calling thread's scratch (shared read-only by the workers); the weights themselves when no padding is needed.
-    /// </summary>
-    private static float* PadWeights(in ConvPlan plan, float* w)
+    private static void PointwiseStep(in ConvPlan plan, float* x, int group, float* w, float* bias, float* y)
     {
-        int m = plan.PaddedGroupK, kg = plan.GroupK, rows = plan.Rows;
-        if (m == kg) return w;
-        float* padded = ConvScratch.Weights((long)plan.Groups * m * rows);
-        for (int group = 0; group < plan.Groups; group++)
-        {
-            float* dst = padded + (nint)group * m * rows;
-            new ReadOnlySpan<float>(w + (nint)group * kg * rows, kg * rows).CopyTo(new Span<float>(dst, kg * rows));
-            new Span<float>(dst + (nint)kg * rows, (m - kg) * rows).Clear();
-        }
-        return padded;
+        int spatial = plan.Spatial;
+        float* dst = y + (nint)group * plan.GroupK * spatial;
+        if (bias != null)
+            for (int k = 0; k < plan.GroupK; k++) new Span<float>(dst + (nint)k * spatial, spatial).Fill(bias[group * plan.GroupK + k]);
+        ConvGemm.Multiply(false, false, plan.GroupK, spatial, plan.Rows, w + (nint)group * plan.GroupWeights, plan.Rows,
+                          x + (nint)group * plan.GroupC * plan.Plane, spatial, bias != null ? 1f : 0f, dst, spatial);
+    }
+
+    private static void LoweredStep(in ConvPlan plan, float* x, int count, int group, float* w, float* bias, float* y,
+                                    float* col, float* rows)
+    {
+        bool batched = plan.ImagesPerStep > 1;
+        float* dst = batched ? rows : y + (nint)group * plan.GroupK * plan.Spatial;
+        int ld = batched ? plan.StepColumns : plan.Spatial;
+        plan.Lower(x, count, group, col);
+        ConvGemm.Multiply(false, false, plan.GroupK, count * plan.Spatial, plan.Rows, w + (nint)group * plan.GroupWeights,
+                          plan.Rows, col, plan.StepColumns, 0f, dst, ld);
+        if (batched) plan.ScatterRows(rows, ld, count, group, y, bias);
+        else if (bias != null)
+            for (int k = 0; k < plan.GroupK; k++)
+            {
+                float* row = dst + (nint)k * ld;
+                ConvVectors.AddScalar(row, bias[group * plan.GroupK + k], row, plan.Spatial);
+            }
     }
 }

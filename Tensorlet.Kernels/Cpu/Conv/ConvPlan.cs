@@ -22,10 +22,6 @@ internal readonly struct ConvPlan
         int perPart = Math.Max(1, (g.N + BatchParts - 1) / BatchParts);
         ImagesPerStep = Math.Clamp((TargetColumns + Spatial - 1) / Spatial, 1, perPart);
         Pointwise = Pointwise && ImagesPerStep == 1;
-        // A group narrower than the micro-kernel's MR rows makes every GEMM tile an edge tile (computed aside and
-        // merged element by element), which halves its speed; zero rows up to MR cost less than that.
-        int mr = Sgemm.KernelOverride.MR;
-        PaddedGroupK = GroupK > 1 && GroupK < mr ? mr : GroupK;
     }
 
     /// <summary>The GEMM width (columns of the lowered images) worth batching small images up to.</summary>
@@ -57,12 +53,6 @@ internal readonly struct ConvPlan
     /// <summary>Parts the batch is split into (1: the GEMMs use the threads instead).</summary>
     public int BatchParts { get; }
 
-    /// <summary>Rows of the forward GEMM per group: Kg, or MR when Kg is a single partial register tile.</summary>
-    public int PaddedGroupK { get; }
-
-    /// <summary>Whether the forward GEMM writes into scratch rows (batched images or padded rows) rather than into y.</summary>
-    public bool ForwardViaRows => ImagesPerStep > 1 || PaddedGroupK != GroupK;
-
     public int Groups => Geometry.Groups;
     public int GroupC => Geometry.GroupC;
     public int GroupK => Geometry.GroupK;
@@ -75,8 +65,14 @@ internal readonly struct ConvPlan
     /// <summary>Length of the lowered-image scratch one thread needs for one group of one step.</summary>
     public long ColumnFloats => Pointwise ? 0 : (long)Rows * StepColumns;
 
-    /// <summary>Length of the scratch for one group's output rows of one step ([Kg, StepColumns]), when batched.</summary>
-    public long StepOutputFloats => ForwardViaRows ? (long)PaddedGroupK * StepColumns : 0;
+    /// <summary>Length of the scratch for one group's gradient rows of one step ([Kg, StepColumns]), when batched.</summary>
+    public long StepRowsFloats => ImagesPerStep > 1 ? (long)GroupK * StepColumns : 0;
+
+    /// <summary>
+    /// The forward pass fuses lowering into the GEMM's packing, one thread per part of the batch. When the batch is
+    /// too small to split, the threads go inside a plain GEMM instead, so the lowered images are materialised.
+    /// </summary>
+    public bool FusedForward => !Pointwise && (BatchParts > 1 || Threads.Count == 1);
 
     /// <summary>
     /// Lowers group <paramref name="group"/> of <paramref name="count"/> consecutive images starting at
@@ -87,6 +83,18 @@ internal readonly struct ConvPlan
         float* padded = ConvScratch.Plane(Im2Col.PaddedPlane(Geometry));
         for (int i = 0; i < count; i++)
             Im2Col.Lower(Geometry, x + (nint)i * ImageX + (nint)group * GroupC * Plane, GroupC, col + (nint)i * Spatial, StepColumns, padded);
+    }
+
+    /// <summary>
+    /// Copies group <paramref name="group"/>'s channels of <paramref name="count"/> images into zero-bordered planes at
+    /// <paramref name="dst"/>, image after image: the source the fused forward GEMM reads.
+    /// </summary>
+    public unsafe void PadGroup(float* x, int count, int group, float* dst)
+    {
+        long plane = Im2Col.PaddedPlane(Geometry);
+        for (int i = 0; i < count; i++)
+        for (int c = 0; c < GroupC; c++)
+            Im2Col.Pad(Geometry, x + (nint)i * ImageX + (nint)(group * GroupC + c) * Plane, dst + (nint)((i * GroupC + c) * plane));
     }
 
     /// <summary>The inverse of <see cref="Lower"/>: folds the lowered-image gradient back into (overwrites) group <paramref name="group"/> of each image.</summary>
@@ -108,13 +116,16 @@ internal readonly struct ConvPlan
             Im2Col.Copy(images + (nint)i * ImageY + (nint)(group * GroupK + k) * Spatial, step + (nint)k * StepColumns + (nint)i * Spatial, Spatial);
     }
 
-    /// <summary>The inverse of <see cref="GatherRows"/>, adding bias[k] (when given) on the way out.</summary>
-    public unsafe void ScatterRows(float* step, int count, int group, float* images, float* bias)
+    /// <summary>
+    /// The inverse of <see cref="GatherRows"/> from rows <paramref name="ld"/> apart, adding bias[k] (when given) on
+    /// the way out.
+    /// </summary>
+    public unsafe void ScatterRows(float* step, int ld, int count, int group, float* images, float* bias)
     {
         for (int i = 0; i < count; i++)
         for (int k = 0; k < GroupK; k++)
         {
-            float* src = step + (nint)k * StepColumns + (nint)i * Spatial;
+            float* src = step + (nint)k * ld + (nint)i * Spatial;
             float* dst = images + (nint)i * ImageY + (nint)(group * GroupK + k) * Spatial;
             if (bias == null) Im2Col.Copy(src, dst, Spatial);
             else ConvVectors.AddScalar(src, bias[group * GroupK + k], dst, Spatial);

@@ -13,6 +13,7 @@ internal sealed unsafe class ConvScratch
     [ThreadStatic] private static ConvScratch? _rows;
     [ThreadStatic] private static ConvScratch? _plane;
     [ThreadStatic] private static ConvScratch? _weights;
+    [ThreadStatic] private static ConvScratch? _panel;
 
     // Partial weight gradients are written by workers but owned by the calling thread for the whole call,
     // so two threads running convolutions at once never share them.
@@ -30,8 +31,11 @@ internal sealed unsafe class ConvScratch
     /// <summary>The calling thread's buffer for one (zero-bordered) image plane.</summary>
     public static float* Plane(long floats) => (_plane ??= new ConvScratch()).Reserve(floats);
 
-    /// <summary>The calling thread's copy of a call's (row-padded) weights, read by every part of that call.</summary>
+    /// <summary>The calling thread's packed copy of a call's weights, read by every part of that call.</summary>
     public static float* Weights(long floats) => (_weights ??= new ConvScratch()).Reserve(floats);
+
+    /// <summary>The calling thread's packed B micro-panel (L1-sized).</summary>
+    public static float* Panel(long floats) => (_panel ??= new ConvScratch()).Reserve(floats);
 
     /// <summary>The calling thread's accumulator for part <paramref name="part"/>, at least <paramref name="floats"/> long.</summary>
     public static float* Partial(int part, long floats)

@@ -53,7 +53,7 @@ internal static unsafe class Im2Col
     }
 
     /// <summary>Copies one H×W plane into the middle of a zeroed (H + 2·pH)×(W + 2·pW) plane.</summary>
-    private static void Pad(in Conv2dGeometry g, float* src, float* dst)
+    public static void Pad(in Conv2dGeometry g, float* src, float* dst)
     {
         int wp = g.W + 2 * g.PadW;
         new Span<float>(dst, g.PadH * wp).Clear();
