@@ -1,6 +1,33 @@
 namespace Tensorlet.Kernels;
 
-/// <summary>2-D convolution on contiguous NCHW buffers (part of <see cref="IBackend"/>).</summary>
+/// <summary>
+/// 2-D convolution on contiguous NCHW buffers (part of <see cref="IBackend"/>), PyTorch's cross-correlation:
+/// x [N, C, H, W], weight [K, C/G, KH, KW], bias [K], y [N, K, OH, OW] with G = groups, Cg = C/G, Kg = K/G and
+/// output channel k in group g = k / Kg:
+/// <code>
+/// y[n,k,oh,ow] = b[k] + Σ_{c&lt;Cg, i&lt;KH, j&lt;KW} w[k,c,i,j] · x[n, g·Cg + c, oh·sH − pH + i·dH, ow·sW − pW + j·dW]
+/// </code>
+/// where x reads as 0 outside the image (zero padding). Every operand is a dense array starting at its offset;
+/// outputs are overwritten (never accumulated into) and may not alias inputs.
+/// </summary>
 public interface IConvolutionKernels
 {
+    /// <summary>Forward: y = conv(x, weight) + bias (bias broadcast over N, OH, OW; none when null).</summary>
+    void Conv2d(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer weight, int wOffset,
+                DeviceBuffer? bias, int bOffset, DeviceBuffer y, int yOffset);
+
+    /// <summary>
+    /// Gradient with respect to the input, the transposed convolution of gY:
+    /// gX[n, g·Cg + c, h, w] = Σ gY[n,k,oh,ow] · w[k,c,i,j] over k in group g and every (oh, ow, i, j) with
+    /// oh·sH − pH + i·dH = h and ow·sW − pW + j·dW = w.
+    /// </summary>
+    void Conv2dBackwardInput(in Conv2dGeometry g, DeviceBuffer gradY, int gyOffset, DeviceBuffer weight, int wOffset,
+                             DeviceBuffer gradX, int gxOffset);
+
+    /// <summary>
+    /// Gradients with respect to the weight and bias: gW[k,c,i,j] = Σ_{n,oh,ow} gY[n,k,oh,ow] · x[n, g·Cg + c,
+    /// oh·sH − pH + i·dH, ow·sW − pW + j·dW] and gB[k] = Σ_{n,oh,ow} gY[n,k,oh,ow] (skipped when gradBias is null).
+    /// </summary>
+    void Conv2dBackwardWeight(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gyOffset,
+                              DeviceBuffer gradW, int gwOffset, DeviceBuffer? gradBias, int gbOffset);
 }

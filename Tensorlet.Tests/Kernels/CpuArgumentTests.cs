@@ -27,6 +27,9 @@ public class CpuArgumentTests
         public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, DeviceBuffer a, int offA, int lda, int strideA, DeviceBuffer b, int offB, int ldb, int strideB, float beta, DeviceBuffer c, int offC, int ldc, int strideC, int batch) => throw new NotSupportedException();
         public void Softmax(bool log, DeviceBuffer src, int srcOffset, int rows, int cols, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
         public void SoftmaxBackward(bool log, DeviceBuffer y, int yOffset, DeviceBuffer grad, int gradOffset, int rows, int cols, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
+        public void Conv2d(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer weight, int wOffset, DeviceBuffer? bias, int bOffset, DeviceBuffer y, int yOffset) => throw new NotSupportedException();
+        public void Conv2dBackwardInput(in Conv2dGeometry g, DeviceBuffer gradY, int gyOffset, DeviceBuffer weight, int wOffset, DeviceBuffer gradX, int gxOffset) => throw new NotSupportedException();
+        public void Conv2dBackwardWeight(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gyOffset, DeviceBuffer gradW, int gwOffset, DeviceBuffer? gradBias, int gbOffset) => throw new NotSupportedException();
     }
 
     private sealed class ForeignBuffer(IBackend backend, int length) : DeviceBuffer(backend, length)
