@@ -1,0 +1,155 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Tensorlet.Kernels.Cpu.Gemm;
+
+/// <summary>
+/// Register-tiled micro-kernels: each computes one MR×NR tile of C from a packed A micro-panel (MR floats per
+/// k step) and a packed B micro-panel (NR floats per k step), keeping the whole tile in vector registers for the
+/// entire k loop. The write-back is C = α·acc + β·C, with β = 0 never reading C (so NaNs there vanish) and
+/// β = 1 the accumulate used by every k block after the first. The scalar edge-tile merge in
+/// <see cref="BlockedGemm"/> uses the same fused operations, so a C element gets the same bits whether it sits in
+/// a full tile or an edge tile, and hence whatever the thread partition.
+/// </summary>
+internal static unsafe class MicroKernels
+{
+    /// <summary>
+    /// 6×32 on 512-bit FMA: 12 accumulators, 2 B loads and 6 broadcasts per k step. Zen 4 executes a zmm FMA
+    /// as two 256-bit halves, so 12 independent chains comfortably cover the 4-cycle FMA latency.
+    /// </summary>
+    [SkipLocalsInit]
+    public static void Avx512x6x32(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        PrefetchTile(c, ldc, 6, 2);
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
+            Vector512<float> x = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            a += 6;
+            b += 32;
+        }
+        Store(c, c00, alpha, beta); Store(c + 16, c01, alpha, beta); c += ldc;
+        Store(c, c10, alpha, beta); Store(c + 16, c11, alpha, beta); c += ldc;
+        Store(c, c20, alpha, beta); Store(c + 16, c21, alpha, beta); c += ldc;
+        Store(c, c30, alpha, beta); Store(c + 16, c31, alpha, beta); c += ldc;
+        Store(c, c40, alpha, beta); Store(c + 16, c41, alpha, beta); c += ldc;
+        Store(c, c50, alpha, beta); Store(c + 16, c51, alpha, beta);
+    }
+
+    /// <summary>6×16 on 256-bit FMA (AVX2): the same shape as the 512-bit kernel at half the width.</summary>
+    [SkipLocalsInit]
+    public static void Avx2x6x16(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        PrefetchTile(c, ldc, 6, 1);
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
+            Vector256<float> x = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+            a += 6;
+            b += 16;
+        }
+        Store(c, c00, alpha, beta); Store(c + 8, c01, alpha, beta); c += ldc;
+        Store(c, c10, alpha, beta); Store(c + 8, c11, alpha, beta); c += ldc;
+        Store(c, c20, alpha, beta); Store(c + 8, c21, alpha, beta); c += ldc;
+        Store(c, c30, alpha, beta); Store(c + 8, c31, alpha, beta); c += ldc;
+        Store(c, c40, alpha, beta); Store(c + 8, c41, alpha, beta); c += ldc;
+        Store(c, c50, alpha, beta); Store(c + 8, c51, alpha, beta);
+    }
+
+    /// <summary>
+    /// 4×(2·Vector&lt;float&gt;.Count) for hardware without AVX2 (or none at all, where Vector&lt;float&gt; is emulated).
+    /// Multiply and add are separate here because Vector&lt;T&gt; has no fused form; the write-back matches.
+    /// </summary>
+    [SkipLocalsInit]
+    public static void Portable4xV2(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        int w = Vector<float>.Count;
+        Vector<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector<float> b0 = Vector.Load(b), b1 = Vector.Load(b + w);
+            Vector<float> x = new(a[0]);
+            c00 += x * b0; c01 += x * b1;
+            x = new(a[1]);
+            c10 += x * b0; c11 += x * b1;
+            x = new(a[2]);
+            c20 += x * b0; c21 += x * b1;
+            x = new(a[3]);
+            c30 += x * b0; c31 += x * b1;
+            a += 4;
+            b += 2 * w;
+        }
+        StorePortable(c, c00, alpha, beta); StorePortable(c + w, c01, alpha, beta); c += ldc;
+        StorePortable(c, c10, alpha, beta); StorePortable(c + w, c11, alpha, beta); c += ldc;
+        StorePortable(c, c20, alpha, beta); StorePortable(c + w, c21, alpha, beta); c += ldc;
+        StorePortable(c, c30, alpha, beta); StorePortable(c + w, c31, alpha, beta);
+    }
+
+    /// <summary>
+    /// Starts fetching the C tile now so its cache misses overlap the k loop instead of stalling the write-back
+    /// (C is touched once per KC slice and is usually far from L1 by then).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(float* c, nint ldc, int rows, int lines)
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < rows; r++, c += ldc)
+        {
+            Sse.Prefetch0(c);
+            Sse.Prefetch0(c + 16 * lines - 1);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, Vector512<float> acc, float alpha, float beta)
+    {
+        if (beta == 0) Vector512.Store(acc * alpha, c);
+        else if (beta == 1) Vector512.Store(Vector512.FusedMultiplyAdd(acc, Vector512.Create(alpha), Vector512.Load(c)), c);
+        else Vector512.Store(Vector512.FusedMultiplyAdd(acc, Vector512.Create(alpha), Vector512.Load(c) * beta), c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, Vector256<float> acc, float alpha, float beta)
+    {
+        if (beta == 0) Vector256.Store(acc * alpha, c);
+        else if (beta == 1) Vector256.Store(Vector256.FusedMultiplyAdd(acc, Vector256.Create(alpha), Vector256.Load(c)), c);
+        else Vector256.Store(Vector256.FusedMultiplyAdd(acc, Vector256.Create(alpha), Vector256.Load(c) * beta), c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePortable(float* c, Vector<float> acc, float alpha, float beta)
+    {
+        if (beta == 0) Vector.Store(acc * alpha, c);
+        else if (beta == 1) Vector.Store(acc * alpha + Vector.Load(c), c);
+        else Vector.Store(acc * alpha + Vector.Load(c) * beta, c);
+    }
+}
