@@ -27,6 +27,15 @@ public class CpuArgumentTests
         public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, DeviceBuffer a, int offA, int lda, int strideA, DeviceBuffer b, int offB, int ldb, int strideB, float beta, DeviceBuffer c, int offC, int ldc, int strideC, int batch) => throw new NotSupportedException();
         public void Softmax(bool log, DeviceBuffer src, int srcOffset, int rows, int cols, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
         public void SoftmaxBackward(bool log, DeviceBuffer y, int yOffset, DeviceBuffer grad, int gradOffset, int rows, int cols, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
+        public void MaxPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset, DeviceBuffer indices, int indicesOffset) => throw new NotSupportedException();
+        public void MaxPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset, DeviceBuffer indices, int indicesOffset, DeviceBuffer gradX, int gradXOffset) => throw new NotSupportedException();
+        public void AvgPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset) => throw new NotSupportedException();
+        public void AvgPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset, DeviceBuffer gradX, int gradXOffset) => throw new NotSupportedException();
+        public void AdaptiveAvgPool2d(int n, int c, int h, int w, int outH, int outW, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset) => throw new NotSupportedException();
+        public void AdaptiveAvgPool2dBackward(int n, int c, int h, int w, int outH, int outW, DeviceBuffer gradY, int gradYOffset, DeviceBuffer gradX, int gradXOffset) => throw new NotSupportedException();
+        public void BatchNormForward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer? runningMean, DeviceBuffer? runningVar, bool useBatchStats, float momentum, float eps, DeviceBuffer y, int yOffset, DeviceBuffer saveMean, DeviceBuffer saveInvStd) => throw new NotSupportedException();
+        public void BatchNormBackward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gradYOffset, DeviceBuffer? gamma, DeviceBuffer saveMean, DeviceBuffer saveInvStd, bool useBatchStats, DeviceBuffer? gradX, int gradXOffset, DeviceBuffer? gradGamma, DeviceBuffer? gradBeta) => throw new NotSupportedException();
+        public void DropoutMask(DeviceBuffer mask, int offset, int count, float p, ulong seed, ulong counterBase) => throw new NotSupportedException();
     }
 
     private sealed class ForeignBuffer(IBackend backend, int length) : DeviceBuffer(backend, length)
