@@ -12,7 +12,7 @@ public enum Reduction
 /// Functional forms of losses and activations, like <c>torch.nn.functional</c>. Losses are compositions of
 /// differentiable ops (log-softmax, gather, mean), so their gradients come from those ops' backward rules.
 /// </summary>
-public static class F
+public static partial class F
 {
     /// <summary>
     /// Cross-entropy from raw scores <paramref name="logits"/> [N, C] and class indices <paramref name="target"/> [N]
