@@ -62,7 +62,8 @@ public readonly record struct Pool2dGeometry(
             throw new ArgumentException($"Pool2d: invalid sizes {this}.");
         if (PadH > KH / 2 || PadW > KW / 2)
             throw new ArgumentException($"Pool2d: padding {PadH}×{PadW} must be at most half the kernel {KH}×{KW}.");
-        if (OutH <= 0 || OutW <= 0)
+        // Checked before OutH/OutW: C#'s division truncates a negative span towards 0, which would give one output.
+        if (KH > H + 2 * PadH || KW > W + 2 * PadW || OutH <= 0 || OutW <= 0)
             throw new ArgumentException($"Pool2d: kernel {KH}×{KW} is larger than the padded input {H + 2 * PadH}×{W + 2 * PadW}.");
     }
 }

@@ -1,0 +1,11 @@
+namespace Tensorlet.NN;
+
+/// <summary>Concatenated ReLU: cat(relu(x), relu(−x)) on the channel axis, so C input channels give 2C outputs.</summary>
+public sealed class CReLU : Module
+{
+    public override Tensor Forward(Tensor input)
+    {
+        if (input.Rank < 2) throw new ArgumentException($"CReLU: expected input [N, C, ...], got {Shape.Format(input.ShapeSpan)}.");
+        return F.CReLU(input);
+    }
+}

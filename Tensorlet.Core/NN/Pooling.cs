@@ -1,0 +1,90 @@
+namespace Tensorlet.NN;
+
+/// <summary>Max pooling over [N, C, H, W]; stride defaults to the kernel size. See <c>F.MaxPool2d</c>.</summary>
+public sealed class MaxPool2d : Module
+{
+    private readonly bool _pairs;
+
+    public MaxPool2d(int kernelSize, int? stride = null, int padding = 0, bool ceilMode = false)
+        : this((kernelSize, kernelSize), stride is int s ? (s, s) : null, (padding, padding), ceilMode) => _pairs = false;
+
+    public MaxPool2d((int H, int W) kernelSize, (int H, int W)? stride = null, (int H, int W) padding = default, bool ceilMode = false)
+    {
+        KernelSize = kernelSize;
+        Stride = stride ?? kernelSize;
+        Padding = padding;
+        CeilMode = ceilMode;
+        _pairs = true;
+    }
+
+    public (int H, int W) KernelSize { get; }
+    public (int H, int W) Stride { get; }
+    public (int H, int W) Padding { get; }
+    public bool CeilMode { get; }
+
+    public override Tensor Forward(Tensor input) => F.MaxPool2d(input, KernelSize, Stride, Padding, CeilMode);
+
+    /// <summary>One comparison per window element.</summary>
+    public override double ForwardFlops(int[] inputShape, int[] outputShape) => (double)Shape.Count(outputShape) * KernelSize.H * KernelSize.W;
+
+    protected override string Describe() =>
+        $"MaxPool2d(kernel_size={PyRepr.Size(KernelSize, _pairs)}, stride={PyRepr.Size(Stride, _pairs)}, padding={PyRepr.Size(Padding, _pairs)}, " +
+        $"dilation=1, ceil_mode={PyRepr.Bool(CeilMode)})";
+}
+
+/// <summary>Average pooling over [N, C, H, W]; stride defaults to the kernel size. See <c>F.AvgPool2d</c>.</summary>
+public sealed class AvgPool2d : Module
+{
+    private readonly bool _pairs;
+
+    public AvgPool2d(int kernelSize, int? stride = null, int padding = 0, bool ceilMode = false, bool countIncludePad = true)
+        : this((kernelSize, kernelSize), stride is int s ? (s, s) : null, (padding, padding), ceilMode, countIncludePad) => _pairs = false;
+
+    public AvgPool2d((int H, int W) kernelSize, (int H, int W)? stride = null, (int H, int W) padding = default, bool ceilMode = false,
+                     bool countIncludePad = true)
+    {
+        KernelSize = kernelSize;
+        Stride = stride ?? kernelSize;
+        Padding = padding;
+        CeilMode = ceilMode;
+        CountIncludePad = countIncludePad;
+        _pairs = true;
+    }
+
+    public (int H, int W) KernelSize { get; }
+    public (int H, int W) Stride { get; }
+    public (int H, int W) Padding { get; }
+    public bool CeilMode { get; }
+    public bool CountIncludePad { get; }
+
+    public override Tensor Forward(Tensor input) => F.AvgPool2d(input, KernelSize, Stride, Padding, CeilMode, CountIncludePad);
+
+    /// <summary>One addition per window element (the division is folded in).</summary>
+    public override double ForwardFlops(int[] inputShape, int[] outputShape) => (double)Shape.Count(outputShape) * KernelSize.H * KernelSize.W;
+
+    protected override string Describe() =>
+        $"AvgPool2d(kernel_size={PyRepr.Size(KernelSize, _pairs)}, stride={PyRepr.Size(Stride, _pairs)}, padding={PyRepr.Size(Padding, _pairs)})";
+}
+
+/// <summary>Average pooling to a fixed output size, whatever the input size; <c>AdaptiveAvgPool2d(1)</c> is global average pooling.</summary>
+public sealed class AdaptiveAvgPool2d : Module
+{
+    private readonly bool _pair;
+
+    public AdaptiveAvgPool2d(int outputSize) : this((outputSize, outputSize)) => _pair = false;
+
+    public AdaptiveAvgPool2d((int H, int W) outputSize)
+    {
+        OutputSize = outputSize;
+        _pair = true;
+    }
+
+    public (int H, int W) OutputSize { get; }
+
+    public override Tensor Forward(Tensor input) => F.AdaptiveAvgPool2d(input, OutputSize);
+
+    /// <summary>About one addition per input element (bins overlap only where the sizes do not divide).</summary>
+    public override double ForwardFlops(int[] inputShape, int[] outputShape) => Shape.Count(inputShape);
+
+    protected override string Describe() => $"AdaptiveAvgPool2d(output_size={PyRepr.Size(OutputSize, _pair)})";
+}

@@ -1,0 +1,72 @@
+namespace Tensorlet;
+
+// Batch normalisation over the channel axis 1 of [N, C], [N, C, L] or [N, C, H, W]: per channel,
+// y = (x − μ)/√(σ² + ε)·γ + β with M = N·(L or H·W) values per channel.
+// Training: μ and the biased σ² come from the batch, so they depend on x and the backward is the fused
+//   gx = γ·invstd/M · (M·gy − Σgy − x̂·Σ(gy·x̂)), x̂ = (x − μ)·invstd;
+// the running statistics move towards the batch's (momentum m, unbiased variance σ²·M/(M − 1)).
+// Eval: μ and σ² are the running statistics, constants, so gx = γ·invstd·gy. In both, gγ = Σ gy·x̂ and gβ = Σ gy.
+public static partial class F
+{
+    /// <summary>
+    /// Batch normalisation, like <c>torch.nn.functional.batch_norm</c>. With <paramref name="training"/> the batch statistics
+    /// normalise and <paramref name="runningMean"/>/<paramref name="runningVar"/> (if given) are updated in place; otherwise the
+    /// running statistics normalise and are required. <paramref name="weight"/> (γ) and <paramref name="bias"/> (β) are optional.
+    /// </summary>
+    public static Tensor BatchNorm(Tensor x, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
+                                   bool training = false, float momentum = 0.1f, float eps = 1e-5f)
+    {
+        if (x.Rank < 2)
+            throw new ArgumentException($"BatchNorm: expected input [N, C, ...], got {Shape.Format(x.ShapeSpan)}.");
+        int n = x.Size(0), c = x.Size(1), hw = x.Count / Math.Max(1, n * c);
+        if (x.Count == 0) hw = 1;
+        foreach (var (name, t) in new[] { ("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias) })
+        {
+            if (t == null) continue;
+            Tensor.CheckSameDevice("BatchNorm", x, t);
+            if (t.Rank != 1 || t.Size(0) != c)
+                throw new ArgumentException($"BatchNorm: {name} has shape {Shape.Format(t.ShapeSpan)} but the input {Shape.Format(x.ShapeSpan)} has {c} channels.");
+        }
+        if (!training && (runningMean == null || runningVar == null))
+            throw new ArgumentException("BatchNorm: eval mode normalises with the running statistics; pass running_mean and running_var (or training: true).");
+        if (training && (long)n * hw <= 1)
+            throw new ArgumentException($"BatchNorm: expected more than 1 value per channel when training, got input {Shape.Format(x.ShapeSpan)}.");
+
+        var backend = x.Backend;
+        var xc = Dense(x);
+        Tensor? gamma = weight == null ? null : AtStart(weight), beta = bias == null ? null : AtStart(bias);
+        Tensor? rm = runningMean == null ? null : AtStart(runningMean), rv = runningVar == null ? null : AtStart(runningVar);
+        var y = Tensor.Empty(x.Shape, x.Device);
+        var saveMean = Tensor.Empty([c], x.Device);
+        var saveInvStd = Tensor.Empty([c], x.Device);
+        backend.BatchNormForward(n, c, hw, xc.Buffer, xc.Offset, gamma?.Buffer, beta?.Buffer, rm?.Buffer, rv?.Buffer, training,
+                                 momentum, eps, y.Buffer, 0, saveMean.Buffer, saveInvStd.Buffer);
+        // Statistics kept in an odd layout were updated in a dense copy; write them back.
+        using (GradMode.NoGrad())
+        {
+            if (training && rm != null && !ReferenceEquals(rm, runningMean)) runningMean!.CopyFromNoGrad(rm);
+            if (training && rv != null && !ReferenceEquals(rv, runningVar)) runningVar!.CopyFromNoGrad(rv);
+        }
+
+        Tensor[] inputs = [x, .. new[] { weight, bias }.OfType<Tensor>()];
+        return Tensor.Record(y, "BatchNormBackward", inputs, gy =>
+        {
+            var gc = Dense(gy);
+            var gx = x.RequiresGrad ? Tensor.Empty(x.Shape, x.Device) : null;
+            var gGamma = weight is { RequiresGrad: true } ? Tensor.Empty([c], x.Device) : null;
+            var gBeta = bias is { RequiresGrad: true } ? Tensor.Empty([c], x.Device) : null;
+            backend.BatchNormBackward(n, c, hw, xc.Buffer, xc.Offset, gc.Buffer, gc.Offset, gamma?.Buffer, saveMean.Buffer, saveInvStd.Buffer,
+                                      training, gx?.Buffer, 0, gGamma?.Buffer, gBeta?.Buffer);
+            if (gx != null) x.AccumulateGrad(gx);
+            if (gGamma != null) weight!.AccumulateGrad(gGamma);
+            if (gBeta != null) bias!.AccumulateGrad(gBeta);
+        });
+    }
+
+    /// <summary>The kernels read per-channel vectors from element 0 of their buffers: <paramref name="t"/> itself when it is laid out so, else a dense copy.</summary>
+    private static Tensor AtStart(Tensor t)
+    {
+        if (t.IsContiguous && t.Offset == 0) return t;
+        using (GradMode.NoGrad()) return t.Clone();
+    }
+}

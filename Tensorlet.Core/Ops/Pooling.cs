@@ -1,0 +1,117 @@
+using Tensorlet.Kernels;
+
+namespace Tensorlet;
+
+// 2-D pooling over [N, C, H, W] (or unbatched [C, H, W]), PyTorch's conventions (see Pool2dGeometry).
+// Max: y = max over the window, and the backward hands each output's gradient to the element that won (the first
+// maximum in row-major window order on ties), so the forward keeps the winners' indices.
+// Average: y = Σ window / divisor, so every element of a window receives g / divisor.
+// Adaptive average: the same with bins [⌊i·H/OH⌋, ⌈(i+1)·H/OH⌉) chosen from the output size.
+public static partial class F
+{
+    /// <summary>Max pooling with a square window; <paramref name="stride"/> defaults to the kernel size.</summary>
+    public static Tensor MaxPool2d(Tensor x, int kernelSize, int? stride = null, int padding = 0, bool ceilMode = false) =>
+        MaxPool2d(x, (kernelSize, kernelSize), stride is int s ? (s, s) : null, (padding, padding), ceilMode);
+
+    /// <summary>Max pooling over windows of <paramref name="kernelSize"/> (height, width); stride defaults to the kernel size.</summary>
+    public static Tensor MaxPool2d(Tensor x, (int H, int W) kernelSize, (int H, int W)? stride = null, (int H, int W) padding = default,
+                                   bool ceilMode = false) =>
+        Unbatched(x, "MaxPool2d", input =>
+        {
+            var g = PoolGeometry("MaxPool2d", input, kernelSize, stride, padding, ceilMode, true);
+            var xc = Dense(input);
+            var shape = new[] { g.N, g.C, g.OutH, g.OutW };
+            var y = Tensor.Empty(shape, input.Device);
+            var indices = Tensor.Empty(shape, input.Device);
+            input.Backend.MaxPool2d(g, xc.Buffer, xc.Offset, y.Buffer, 0, indices.Buffer, 0);
+            var result = Tensor.Record(y, "MaxPool2dBackward", [input], gy =>
+            {
+                var gc = Dense(gy);
+                var gx = Tensor.Empty(input.Shape, input.Device);
+                input.Backend.MaxPool2dBackward(g, gc.Buffer, gc.Offset, indices.Buffer, 0, gx.Buffer, 0);
+                input.AccumulateGrad(gx);
+            });
+            if (!result.RequiresGrad) indices.Dispose();
+            return result;
+        });
+
+    /// <summary>Average pooling with a square window; <paramref name="stride"/> defaults to the kernel size.</summary>
+    public static Tensor AvgPool2d(Tensor x, int kernelSize, int? stride = null, int padding = 0, bool ceilMode = false,
+                                   bool countIncludePad = true) =>
+        AvgPool2d(x, (kernelSize, kernelSize), stride is int s ? (s, s) : null, (padding, padding), ceilMode, countIncludePad);
+
+    /// <summary>
+    /// Average pooling. The divisor is the window with its end clipped to H + p (W + p), padding included when
+    /// <paramref name="countIncludePad"/>, else the number of in-image elements.
+    /// </summary>
+    public static Tensor AvgPool2d(Tensor x, (int H, int W) kernelSize, (int H, int W)? stride = null, (int H, int W) padding = default,
+                                   bool ceilMode = false, bool countIncludePad = true) =>
+        Unbatched(x, "AvgPool2d", input =>
+        {
+            var g = PoolGeometry("AvgPool2d", input, kernelSize, stride, padding, ceilMode, countIncludePad);
+            return AveragePool(input, [g.N, g.C, g.OutH, g.OutW], "AvgPool2dBackward",
+                (b, src, srcOffset, dst) => b.AvgPool2d(g, src, srcOffset, dst, 0),
+                (b, gy, gyOffset, gx) => b.AvgPool2dBackward(g, gy, gyOffset, gx, 0));
+        });
+
+    /// <summary>Average pooling to a square <paramref name="outputSize"/>; 1 is global average pooling.</summary>
+    public static Tensor AdaptiveAvgPool2d(Tensor x, int outputSize) => AdaptiveAvgPool2d(x, (outputSize, outputSize));
+
+    /// <summary>Average pooling to <paramref name="outputSize"/> (height, width) over bins [⌊i·H/OH⌋, ⌈(i+1)·H/OH⌉), which overlap when sizes do not divide.</summary>
+    public static Tensor AdaptiveAvgPool2d(Tensor x, (int H, int W) outputSize) =>
+        Unbatched(x, "AdaptiveAvgPool2d", input =>
+        {
+            if (outputSize.H <= 0 || outputSize.W <= 0)
+                throw new ArgumentException($"AdaptiveAvgPool2d: output size {outputSize} must be positive.");
+            int n = input.Size(0), c = input.Size(1), h = input.Size(2), w = input.Size(3), oh = outputSize.H, ow = outputSize.W;
+            if (h == 0 || w == 0) throw new ArgumentException($"AdaptiveAvgPool2d: input {Shape.Format(input.ShapeSpan)} has an empty plane.");
+            return AveragePool(input, [n, c, oh, ow], "AdaptiveAvgPool2dBackward",
+                (b, src, srcOffset, dst) => b.AdaptiveAvgPool2d(n, c, h, w, oh, ow, src, srcOffset, dst, 0),
+                (b, gy, gyOffset, gx) => b.AdaptiveAvgPool2dBackward(n, c, h, w, oh, ow, gy, gyOffset, gx, 0));
+        });
+
+    private delegate void PoolKernel(IBackend backend, DeviceBuffer src, int srcOffset, DeviceBuffer dst);
+
+    /// <summary>The two average poolings differ only in their kernels: a linear map forward, its adjoint backward.</summary>
+    private static Tensor AveragePool(Tensor input, int[] outShape, string name, PoolKernel forward, PoolKernel backward)
+    {
+        var xc = Dense(input);
+        var y = Tensor.Empty(outShape, input.Device);
+        forward(input.Backend, xc.Buffer, xc.Offset, y.Buffer);
+        return Tensor.Record(y, name, [input], gy =>
+        {
+            var gc = Dense(gy);
+            var gx = Tensor.Empty(input.Shape, input.Device);
+            backward(input.Backend, gc.Buffer, gc.Offset, gx.Buffer);
+            input.AccumulateGrad(gx);
+        });
+    }
+
+    private static Pool2dGeometry PoolGeometry(string op, Tensor x, (int H, int W) kernel, (int H, int W)? stride, (int H, int W) padding,
+                                               bool ceilMode, bool countIncludePad)
+    {
+        var (sh, sw) = stride ?? kernel;
+        var g = new Pool2dGeometry(x.Size(0), x.Size(1), x.Size(2), x.Size(3), kernel.H, kernel.W, sh, sw, padding.H, padding.W,
+                                   ceilMode, countIncludePad);
+        try { g.Validate(); }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{op}: input {Shape.Format(x.ShapeSpan)}, kernel {kernel}, stride {(sh, sw)}, padding {padding}: {e.Message}");
+        }
+        return g;
+    }
+
+    /// <summary>Runs a 4-D op on [N, C, H, W], or on unbatched [C, H, W] as a batch of one, as PyTorch accepts.</summary>
+    private static Tensor Unbatched(Tensor x, string op, Func<Tensor, Tensor> pool4d) => x.Rank switch
+    {
+        4 => pool4d(x),
+        3 => pool4d(x.Unsqueeze(0)).Squeeze(0),
+        _ => throw new ArgumentException($"{op}: expected input [N, C, H, W] or [C, H, W], got {Shape.Format(x.ShapeSpan)}."),
+    };
+
+    /// <summary>The same values in dense row-major memory, outside the graph (kernels read buffer + offset).</summary>
+    internal static Tensor Dense(Tensor t)
+    {
+        using (GradMode.NoGrad()) return t.Contiguous();
+    }
+}

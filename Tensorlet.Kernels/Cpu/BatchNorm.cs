@@ -1,0 +1,164 @@
+using System.Runtime.Intrinsics;
+
+namespace Tensorlet.Kernels.Cpu;
+
+/// <summary>
+/// Batch normalisation over contiguous [N, C, HW]. Each channel is N rows of HW contiguous floats; one thread
+/// handles a whole channel (its statistics, then its output), so channels split over threads without changing a
+/// bit, and a channel's rows are still in cache for the second and third passes. Row sums use Vector256 lanes
+/// flushed into a double every <see cref="Block"/> elements; the variance is two-pass (deviations from the mean),
+/// so a large mean does not cancel away the digits of a small variance.
+/// </summary>
+internal static class BatchNorm
+{
+    private const int Block = 1024;
+    private static readonly int Lanes = Vector256<float>.Count;
+
+    public static void Forward(int n, int c, int hw, float[] x, int xOffset, float[]? gamma, float[]? beta,
+                               float[]? runningMean, float[]? runningVar, bool useBatchStats, float momentum, float eps,
+                               float[] y, int yOffset, float[] saveMean, float[] saveInvStd)
+    {
+        long m = (long)n * hw;
+        Reduce.ForItems(c, 3 * m, (s, e) =>
+        {
+            for (int ch = s; ch < e; ch++)
+            {
+                double mean, variance;
+                if (useBatchStats)
+                {
+                    double sum = 0, squares = 0;
+                    for (int b = 0; b < n; b++) sum += BlockedSum.Sum(ref x[xOffset + (b * c + ch) * hw], hw);
+                    mean = sum / m;
+                    for (int b = 0; b < n; b++) squares += SquaredDeviations(x.AsSpan(xOffset + (b * c + ch) * hw, hw), (float)mean);
+                    variance = squares / m;
+                    if (runningMean != null) runningMean[ch] = (float)((1 - momentum) * runningMean[ch] + momentum * mean);
+                    if (runningVar != null)
+                        runningVar[ch] = (float)((1 - momentum) * runningVar[ch] + momentum * variance * m / Math.Max(m - 1, 1));
+                }
+                else
+                {
+                    mean = runningMean![ch];
+                    variance = runningVar![ch];
+                }
+                double invStd = 1 / Math.Sqrt(variance + eps);
+                saveMean[ch] = (float)mean;
+                saveInvStd[ch] = (float)invStd;
+                double scale = invStd * (gamma?[ch] ?? 1f);
+                float shift = (float)((beta?[ch] ?? 0f) - mean * scale);
+                for (int b = 0; b < n; b++)
+                {
+                    int at = (b * c + ch) * hw;
+                    Affine(x.AsSpan(xOffset + at, hw), y.AsSpan(yOffset + at, hw), (float)scale, shift);
+                }
+            }
+        });
+    }
+
+    // With x̂ = (x − μ)·is, S = Σ gy·(x − μ) and G = Σ gy, the batch-statistics gradient
+    // γ·is/M·(M·gy − G − x̂·is·S) regroups into A·gy + B·(x − μ) + C with A = γ·is, B = −A·is²·S/M, C = −A·G/M.
+    public static void Backward(int n, int c, int hw, float[] x, int xOffset, float[] gradY, int gradYOffset, float[]? gamma,
+                                float[] saveMean, float[] saveInvStd, bool useBatchStats,
+                                float[]? gradX, int gradXOffset, float[]? gradGamma, float[]? gradBeta)
+    {
+        long m = (long)n * hw;
+        Reduce.ForItems(c, 3 * m, (s, e) =>
+        {
+            for (int ch = s; ch < e; ch++)
+            {
+                float mean = saveMean[ch];
+                double invStd = saveInvStd[ch], sumG = 0, sumGDev = 0;
+                for (int b = 0; b < n; b++)
+                {
+                    int at = (b * c + ch) * hw;
+                    var (g, gd) = GradientSums(gradY.AsSpan(gradYOffset + at, hw), x.AsSpan(xOffset + at, hw), mean);
+                    sumG += g;
+                    sumGDev += gd;
+                }
+                if (gradGamma != null) gradGamma[ch] = (float)(sumGDev * invStd);
+                if (gradBeta != null) gradBeta[ch] = (float)sumG;
+                if (gradX == null) continue;
+                double a = (gamma?[ch] ?? 1f) * invStd;
+                float bCoef = useBatchStats ? (float)(-a * invStd * invStd * sumGDev / m) : 0f;
+                float cCoef = useBatchStats ? (float)(-a * sumG / m) : 0f;
+                for (int b = 0; b < n; b++)
+                {
+                    int at = (b * c + ch) * hw;
+                    InputGradient(gradY.AsSpan(gradYOffset + at, hw), x.AsSpan(xOffset + at, hw), gradX.AsSpan(gradXOffset + at, hw),
+                                  (float)a, bCoef, mean, cCoef);
+                }
+            }
+        });
+    }
+
+    /// <summary>Σ (x − mean)², blocked.</summary>
+    private static double SquaredDeviations(ReadOnlySpan<float> x, float mean)
+    {
+        double total = 0;
+        var vmean = Vector256.Create(mean);
+        for (int start = 0; start < x.Length; start += Block)
+        {
+            var row = x.Slice(start, Math.Min(Block, x.Length - start));
+            var acc = Vector256<float>.Zero;
+            int i = 0;
+            for (; i + Lanes <= row.Length; i += Lanes)
+            {
+                var d = Vector256.Create<float>(row.Slice(i)) - vmean;
+                acc += d * d;
+            }
+            float tail = 0;
+            for (; i < row.Length; i++) tail += (row[i] - mean) * (row[i] - mean);
+            total += Vector256.Sum(acc) + tail;
+        }
+        return total;
+    }
+
+    /// <summary>(Σ g, Σ g·(x − mean)), blocked.</summary>
+    private static (double G, double GDev) GradientSums(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float mean)
+    {
+        double totalG = 0, totalGDev = 0;
+        var vmean = Vector256.Create(mean);
+        for (int start = 0; start < x.Length; start += Block)
+        {
+            int len = Math.Min(Block, x.Length - start), i = 0;
+            ReadOnlySpan<float> gs = g.Slice(start, len), xs = x.Slice(start, len);
+            Vector256<float> accG = default, accGDev = default;
+            for (; i + Lanes <= len; i += Lanes)
+            {
+                var gv = Vector256.Create<float>(gs.Slice(i));
+                accG += gv;
+                accGDev += gv * (Vector256.Create<float>(xs.Slice(i)) - vmean);
+            }
+            float tailG = 0, tailGDev = 0;
+            for (; i < len; i++)
+            {
+                tailG += gs[i];
+                tailGDev += gs[i] * (xs[i] - mean);
+            }
+            totalG += Vector256.Sum(accG) + tailG;
+            totalGDev += Vector256.Sum(accGDev) + tailGDev;
+        }
+        return (totalG, totalGDev);
+    }
+
+    private static void Affine(ReadOnlySpan<float> x, Span<float> y, float scale, float shift)
+    {
+        var vs = Vector256.Create(scale);
+        var vb = Vector256.Create(shift);
+        int i = 0;
+        for (; i + Lanes <= x.Length; i += Lanes) Vector256.FusedMultiplyAdd(Vector256.Create<float>(x.Slice(i)), vs, vb).CopyTo(y.Slice(i));
+        for (; i < x.Length; i++) y[i] = MathF.FusedMultiplyAdd(x[i], scale, shift);
+    }
+
+    /// <summary>gx = a·g + b·(x − mean) + c.</summary>
+    private static void InputGradient(ReadOnlySpan<float> g, ReadOnlySpan<float> x, Span<float> gx, float a, float b, float mean, float c)
+    {
+        Vector256<float> va = Vector256.Create(a), vb = Vector256.Create(b), vm = Vector256.Create(mean), vc = Vector256.Create(c);
+        int i = 0;
+        for (; i + Lanes <= x.Length; i += Lanes)
+        {
+            var dev = Vector256.Create<float>(x.Slice(i)) - vm;
+            (Vector256.Create<float>(g.Slice(i)) * va + (dev * vb + vc)).CopyTo(gx.Slice(i));
+        }
+        for (; i < x.Length; i++) gx[i] = g[i] * a + ((x[i] - mean) * b + c);
+    }
+}

@@ -1,0 +1,194 @@
+using System.Buffers;
+using System.Runtime.Intrinsics;
+
+namespace Tensorlet.Kernels.Cpu;
+
+/// <summary>
+/// Max and average pooling of NCHW planes, separably: a row pass reduces each input row over every column window
+/// into an H × OW scratch, then a column pass combines the rows of each row window with Vector256 operations along
+/// OW. That costs KH + KW steps per output instead of KH·KW, and the column pass is contiguous. Planes are split
+/// over threads; each plane is computed by one thread in a fixed order, so results do not depend on the split.
+/// </summary>
+internal static class Pooling
+{
+    private static readonly int Lanes = Vector256<float>.Count;
+
+    /// <summary>Runs body(plane, scratch) over the planes in parallel; scratch holds at least <paramref name="scratchLength"/> floats.</summary>
+    private static void ForPlanes(int planes, long workPerPlane, int scratchLength, Action<int, float[]> body) =>
+        Reduce.ForItems(planes, workPerPlane, (s, e) =>
+        {
+            var scratch = ArrayPool<float>.Shared.Rent(Math.Max(scratchLength, 1));
+            try
+            {
+                for (int pl = s; pl < e; pl++) body(pl, scratch);
+            }
+            finally { ArrayPool<float>.Shared.Return(scratch); }
+        });
+
+    // ---- max ----------------------------------------------------------------------------------------------
+
+    // Row-major first maximum, NaN winning, is separable: each row keeps its first maximum (or last NaN), and the
+    // column pass then keeps the first row whose value is strictly greater (or NaN) — the same element the
+    // window-order scan of the reference picks.
+    public static void MaxForward(in Pool2dGeometry g, float[] x, int xOffset, float[] y, int yOffset, float[] indices, int indicesOffset)
+    {
+        var (rows, cols) = PoolWindows.Of(g);
+        int h = g.H, w = g.W, oh = g.OutH, ow = g.OutW;
+        ForPlanes(g.N * g.C, (long)h * w + (long)oh * ow * g.KH, 2 * h * ow, (pl, scratch) =>
+        {
+            var src = x.AsSpan(xOffset + pl * h * w, h * w);
+            Span<float> rowMax = scratch.AsSpan(0, h * ow), rowArg = scratch.AsSpan(h * ow, h * ow);
+            for (int r = 0; r < h; r++)
+                for (int j = 0; j < ow; j++)
+                {
+                    float best = float.NegativeInfinity;
+                    int at = cols.Start[j];
+                    for (int c = cols.Start[j]; c < cols.End[j]; c++)
+                    {
+                        float v = src[r * w + c];
+                        if (v > best || float.IsNaN(v)) (best, at) = (v, c);
+                    }
+                    rowMax[r * ow + j] = best;
+                    rowArg[r * ow + j] = r * w + at;
+                }
+            var dst = y.AsSpan(yOffset + pl * oh * ow, oh * ow);
+            var idx = indices.AsSpan(indicesOffset + pl * oh * ow, oh * ow);
+            for (int i = 0; i < oh; i++)
+            {
+                int first = rows.Start[i] * ow, j = 0;
+                for (; j + Lanes <= ow; j += Lanes)
+                {
+                    var best = Vector256.Create<float>(rowMax.Slice(first + j));
+                    var at = Vector256.Create<float>(rowArg.Slice(first + j));
+                    for (int r = rows.Start[i] + 1; r < rows.End[i]; r++)
+                    {
+                        var v = Vector256.Create<float>(rowMax.Slice(r * ow + j));
+                        var wins = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
+                        best = Vector256.ConditionalSelect(wins, v, best);
+                        at = Vector256.ConditionalSelect(wins, Vector256.Create<float>(rowArg.Slice(r * ow + j)), at);
+                    }
+                    best.CopyTo(dst.Slice(i * ow + j));
+                    at.CopyTo(idx.Slice(i * ow + j));
+                }
+                for (; j < ow; j++)
+                {
+                    float best = rowMax[first + j], at = rowArg[first + j];
+                    for (int r = rows.Start[i] + 1; r < rows.End[i]; r++)
+                    {
+                        float v = rowMax[r * ow + j];
+                        if (v > best || float.IsNaN(v)) (best, at) = (v, rowArg[r * ow + j]);
+                    }
+                    dst[i * ow + j] = best;
+                    idx[i * ow + j] = at;
+                }
+            }
+        });
+    }
+
+    public static void MaxBackward(in Pool2dGeometry g, float[] gradY, int gradYOffset, float[] indices, int indicesOffset,
+                                   float[] gradX, int gradXOffset)
+    {
+        int inPlane = g.H * g.W, outPlane = g.OutH * g.OutW, height = g.H, width = g.W;
+        ForPlanes(g.N * g.C, inPlane + outPlane, 0, (pl, _) =>
+        {
+            var dst = gradX.AsSpan(gradXOffset + pl * inPlane, inPlane);
+            var gy = gradY.AsSpan(gradYOffset + pl * outPlane, outPlane);
+            var idx = indices.AsSpan(indicesOffset + pl * outPlane, outPlane);
+            dst.Clear();
+            for (int o = 0; o < outPlane; o++)
+            {
+                float at = idx[o];
+                // An index from anywhere but the forward pass could point outside the plane; say so rather than corrupt a neighbour.
+                if (!(at >= 0 && at < inPlane) || at != MathF.Floor(at))
+                    throw new ArgumentOutOfRangeException("indices", at, $"MaxPool2dBackward: index {at} at output {o} of plane {pl} is not a position in a {height}×{width} plane.");
+                dst[(int)at] += gy[o];
+            }
+        });
+    }
+
+    // ---- average ------------------------------------------------------------------------------------------
+
+    /// <summary>Window means of each plane; <paramref name="rows"/> and <paramref name="cols"/> carry the windows and divisors.</summary>
+    public static void AvgForward(int planes, int h, int w, PoolWindows rows, PoolWindows cols, float[] x, int xOffset, float[] y, int yOffset)
+    {
+        int oh = rows.Count, ow = cols.Count;
+        bool global = rows.IsWhole(h) && cols.IsWhole(w);
+        ForPlanes(planes, (long)h * w + (long)oh * ow * 4, global ? 0 : h * ow, (pl, scratch) =>
+        {
+            var src = x.AsSpan(xOffset + pl * h * w, h * w);
+            var dst = y.AsSpan(yOffset + pl * oh * ow, oh * ow);
+            if (global)
+            {
+                dst[0] = (float)(BlockedSum.Sum(ref src[0], h * w) * rows.Scale[0] * cols.Scale[0]);
+                return;
+            }
+            var rowSum = scratch.AsSpan(0, h * ow);
+            for (int r = 0; r < h; r++)
+                for (int j = 0; j < ow; j++)
+                {
+                    float sum = 0;
+                    for (int c = cols.Start[j]; c < cols.End[j]; c++) sum += src[r * w + c];
+                    rowSum[r * ow + j] = sum;
+                }
+            for (int i = 0; i < oh; i++)
+            {
+                float rowScale = rows.Scale[i];
+                int j = 0;
+                for (; j + Lanes <= ow; j += Lanes)
+                {
+                    var sum = Vector256<float>.Zero;
+                    for (int r = rows.Start[i]; r < rows.End[i]; r++) sum += Vector256.Create<float>(rowSum.Slice(r * ow + j));
+                    (sum * rowScale * Vector256.Create<float>(cols.Scale.AsSpan(j))).CopyTo(dst.Slice(i * ow + j));
+                }
+                for (; j < ow; j++)
+                {
+                    float sum = 0;
+                    for (int r = rows.Start[i]; r < rows.End[i]; r++) sum += rowSum[r * ow + j];
+                    dst[i * ow + j] = sum * rowScale * cols.Scale[j];
+                }
+            }
+        });
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="AvgForward"/>, in the opposite order: scale each output gradient by its divisor, add
+    /// it to every row of its row window (vectors along OW), then spread each row's values over the column windows.
+    /// </summary>
+    public static void AvgBackward(int planes, int h, int w, PoolWindows rows, PoolWindows cols, float[] gradY, int gradYOffset,
+                                   float[] gradX, int gradXOffset)
+    {
+        int oh = rows.Count, ow = cols.Count;
+        bool global = rows.IsWhole(h) && cols.IsWhole(w);
+        ForPlanes(planes, (long)h * w + (long)oh * ow * 4, global ? 0 : (h + 1) * ow, (pl, scratch) =>
+        {
+            var gy = gradY.AsSpan(gradYOffset + pl * oh * ow, oh * ow);
+            var dst = gradX.AsSpan(gradXOffset + pl * h * w, h * w);
+            if (global)
+            {
+                dst.Fill(gy[0] * rows.Scale[0] * cols.Scale[0]);
+                return;
+            }
+            Span<float> perRow = scratch.AsSpan(0, h * ow), scaled = scratch.AsSpan(h * ow, ow);
+            perRow.Clear();
+            for (int i = 0; i < oh; i++)
+            {
+                for (int j = 0; j < ow; j++) scaled[j] = gy[i * ow + j] * rows.Scale[i] * cols.Scale[j];
+                for (int r = rows.Start[i]; r < rows.End[i]; r++)
+                {
+                    var target = perRow.Slice(r * ow, ow);
+                    int j = 0;
+                    for (; j + Lanes <= ow; j += Lanes)
+                        (Vector256.Create<float>(target.Slice(j)) + Vector256.Create<float>(scaled.Slice(j))).CopyTo(target.Slice(j));
+                    for (; j < ow; j++) target[j] += scaled[j];
+                }
+            }
+            dst.Clear();
+            for (int r = 0; r < h; r++)
+                for (int j = 0; j < ow; j++)
+                {
+                    float v = perRow[r * ow + j];
+                    for (int c = cols.Start[j]; c < cols.End[j]; c++) dst[r * w + c] += v;
+                }
+        });
+    }
+}
