@@ -2,7 +2,7 @@ using Tensorlet.Data;
 using Tensorlet.NN;
 using Tensorlet.Optim;
 
-namespace Tensorlet.Tests.NN;
+namespace Tensorlet.Tests.Modules;
 
 /// <summary>The user-defined module of docs/layers.md, compiled and trained, so the documented example cannot rot.</summary>
 public class UserModuleTests
