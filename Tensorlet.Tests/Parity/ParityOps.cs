@@ -36,8 +36,50 @@ internal static class ParityOps
                                                          c.Float("weight_decay"), c.Bool("amsgrad"))),
         ["adamw"] = (c, x) => Steps(c, x, ps => new AdamW(ps, c.Float("lr"), c.Float("beta1"), c.Float("beta2"), c.Float("eps"),
                                                            c.Float("weight_decay"), c.Bool("amsgrad"))),
-        // Waiting for their layers: conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, batch_norm2d, crelu, residual_block.
+        ["conv2d"] = (c, x) => Out(F.Conv2d(x["x"], x["weight"], c.Bool("bias") ? x["bias"] : null,
+                                           Pair(c, "stride"), Pair(c, "padding"), Pair(c, "dilation"), c.Int("groups"))),
+        ["max_pool2d"] = (c, x) => Out(F.MaxPool2d(x["x"], Pair(c, "kernel_size"), Pair(c, "stride"), Pair(c, "padding"), c.Bool("ceil_mode"))),
+        ["avg_pool2d"] = (c, x) => Out(F.AvgPool2d(x["x"], Pair(c, "kernel_size"), Pair(c, "stride"), Pair(c, "padding"),
+                                                   c.Bool("ceil_mode"), c.Bool("count_include_pad"))),
+        ["adaptive_avg_pool2d"] = (c, x) => Out(F.AdaptiveAvgPool2d(x["x"], Pair(c, "output_size"))),
+        ["batch_norm2d"] = (c, x) =>
+        {
+            var y = F.BatchNorm(x["x"], x["running_mean"], x["running_var"], x["weight"], x["bias"],
+                                c.Bool("training"), c.Float("momentum"), c.Float("eps"));
+            return new Dictionary<string, Tensor>
+            {
+                ["out"] = y, ["running_mean_after"] = x["running_mean"], ["running_var_after"] = x["running_var"],
+            };
+        },
+        ["crelu"] = (c, x) => Out(F.CReLU(x["x"], c.Int("dim"))),
+        ["residual_block"] = ResidualBlock,
     };
+
+    private static (int H, int W) Pair(ParityCase c, string key)
+    {
+        var v = c.Ints(key);
+        return (v[0], v[1]);
+    }
+
+    /// <summary>The basic residual block of the case's notes: relu(bn2(conv2(relu(bn1(conv1(x))))) + x).</summary>
+    private static IReadOnlyDictionary<string, Tensor> ResidualBlock(ParityCase c, IReadOnlyDictionary<string, Tensor> x)
+    {
+        if (c.String("shortcut") != "identity") throw new NotSupportedException($"residual_block shortcut '{c.String("shortcut")}'");
+        bool training = c.Bool("training");
+        float momentum = c.Float("momentum"), eps = c.Float("eps");
+        int s = c.Int("stride");
+        Tensor Bn(Tensor t, string name) => F.BatchNorm(t, x[name + ".running_mean"], x[name + ".running_var"],
+                                                        x[name + ".weight"], x[name + ".bias"], training, momentum, eps);
+        var r1 = Bn(F.Conv2d(x["x"], x["conv1.weight"], null, s, 1), "bn1").Relu();
+        var b2 = Bn(F.Conv2d(r1, x["conv2.weight"], null, 1, 1), "bn2");
+        var outputs = new Dictionary<string, Tensor> { ["out"] = b2.Add(x["x"]).Relu() };
+        foreach (var bn in new[] { "bn1", "bn2" })
+        {
+            outputs[bn + ".running_mean_after"] = x[bn + ".running_mean"];
+            outputs[bn + ".running_var_after"] = x[bn + ".running_var"];
+        }
+        return outputs;
+    }
 
     private static IReadOnlyDictionary<string, Tensor> Out(Tensor y) => new Dictionary<string, Tensor> { ["out"] = y };
 
