@@ -39,25 +39,19 @@ public sealed partial class Tensor
     public static Tensor Arange(int end, Device? device = null) => Arange(0, end, 1, device);
 
     /// <summary>Uniform samples in [0, 1) from <paramref name="generator"/> (the default generator if null).</summary>
-    public static Tensor Rand(int[] shape, Generator? generator = null, Device? device = null, bool requiresGrad = false)
-    {
-        var g = generator ?? Generator.Default;
-        var data = new float[Tensorlet.Shape.Count(shape)];
-        for (int i = 0; i < data.Length; i++) data[i] = g.NextFloat();
-        var t = FromArray(data, shape, device);
-        t._requiresGrad = requiresGrad;
-        return t;
-    }
+    public static Tensor Rand(int[] shape, Generator? generator = null, Device? device = null, bool requiresGrad = false) =>
+        Sample(shape, (generator ?? Generator.Default).NextFloat, device, requiresGrad);
 
     /// <summary>Standard normal samples from <paramref name="generator"/> (the default generator if null).</summary>
-    public static Tensor Randn(int[] shape, Generator? generator = null, Device? device = null, bool requiresGrad = false)
+    public static Tensor Randn(int[] shape, Generator? generator = null, Device? device = null, bool requiresGrad = false) =>
+        Sample(shape, (generator ?? Generator.Default).NextNormal, device, requiresGrad);
+
+    // Draws on the host, in row-major order, so a seed gives the same tensor on every device.
+    private static Tensor Sample(int[] shape, Func<float> next, Device? device, bool requiresGrad)
     {
-        var g = generator ?? Generator.Default;
         var data = new float[Tensorlet.Shape.Count(shape)];
-        for (int i = 0; i < data.Length; i++) data[i] = g.NextNormal();
-        var t = FromArray(data, shape, device);
-        t._requiresGrad = requiresGrad;
-        return t;
+        for (int i = 0; i < data.Length; i++) data[i] = next();
+        return FromArray(data, shape, device, requiresGrad);
     }
 
     /// <summary>Copies <paramref name="data"/> (row-major) into a new tensor of <paramref name="shape"/>.</summary>
