@@ -26,6 +26,10 @@ public class ConvolutionKernelTests
         new(N: 3, C: 3, H: 3, W: 3, K: 2, KH: 5, KW: 5, PadH: 2, PadW: 2),
         new(N: 1, C: 2, H: 1, W: 17, K: 3, KH: 1, KW: 4, StrideW: 3, PadW: 3),
         new(N: 3, C: 2, H: 6, W: 5, K: 2, KH: 2, KW: 2, StrideH: 3, StrideW: 3, PadH: 2, PadW: 2),
+        new(N: 3, C: 3, H: 9, W: 11, K: 7, KH: 3, KW: 2, DilationH: 3, DilationW: 2, PadH: 2, PadW: 1),
+        // Cg·KH·KW beyond the GEMM's k block (several k slices), and beyond the fused path's stack table of taps.
+        new(N: 2, C: 40, H: 5, W: 6, K: 9, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 2, C: 520, H: 3, W: 3, K: 2, KH: 3, KW: 3, PadH: 1, PadW: 1),
         new(N: 2, C: 16, H: 12, W: 12, K: 24, KH: 3, KW: 3, PadH: 1, PadW: 1),
     ];
 
