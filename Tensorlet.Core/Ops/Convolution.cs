@@ -18,12 +18,13 @@ public sealed partial class Tensor
                          (int H, int W) dilation, int groups = 1)
     {
         var geometry = ConvGeometry(this, weight, bias, stride, padding, dilation, groups);
-        Tensor x, w, b;
+        Tensor x, w;
+        Tensor? b;
         using (GradMode.NoGrad())
         {
             x = Contiguous();
             w = weight.Contiguous();
-            b = bias?.Contiguous()!;
+            b = bias?.Contiguous();
         }
         var y = Empty([geometry.N, geometry.K, geometry.OutH, geometry.OutW], Device);
         Backend.Conv2d(geometry, x.Buffer, x.Offset, w.Buffer, w.Offset, b?.Buffer, b?.Offset ?? 0, y.Buffer, y.Offset);
