@@ -31,8 +31,10 @@ public sealed class CliqueBlock : Module
     /// <param name="growth">k, channels of every layer.</param>
     public CliqueBlock(int inChannels, int layers, int growth, bool bottleneck, float dropRate, Generator? generator)
     {
-        if (inChannels <= 0 || layers <= 0 || growth <= 0)
-            throw new ArgumentException($"CliqueBlock: inChannels {inChannels}, layers {layers} and growth {growth} must be positive.");
+        if (inChannels <= 0 || growth <= 0)
+            throw new ArgumentException($"CliqueBlock: inChannels {inChannels} and growth {growth} must be positive.");
+        // With one layer Stage-II would have no other layer to read from.
+        if (layers < 2) throw new ArgumentOutOfRangeException(nameof(layers), layers, "CliqueBlock: needs at least 2 layers.");
         _layers = layers;
         int kernel = bottleneck ? 1 : 3;
         _padding = kernel / 2;
@@ -80,7 +82,7 @@ public sealed class CliqueBlock : Module
         // their Stage-I values — exactly the alternate updating rule.
         for (int i = 1; i <= n; i++)
             x[i] = Update(i, Enumerable.Range(1, n).Where(l => l != i).ToArray(), x, stage: 2);
-        return n == 1 ? x[1] : Tensor.Cat(x[1..], 1);
+        return Tensor.Cat(x[1..], 1);
     }
 
     private Tensor Update(int i, int[] sources, Tensor[] x, int stage)

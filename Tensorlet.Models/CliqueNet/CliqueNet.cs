@@ -31,8 +31,8 @@ public sealed class CliqueNet : Module
                      bool bottleneck = false, bool compression = false, float dropRate = 0.2f, int stemChannels = 64,
                      Generator? generator = null)
     {
-        if (layersPerBlock.Length == 0 || layersPerBlock.Any(n => n <= 0))
-            throw new ArgumentException($"CliqueNet: every block needs at least one layer, got [{string.Join(", ", layersPerBlock)}].");
+        if (layersPerBlock.Length == 0 || layersPerBlock.Any(n => n < 2))
+            throw new ArgumentException($"CliqueNet: every block needs at least two layers, got [{string.Join(", ", layersPerBlock)}].");
         if (growth <= 0 || numClasses <= 0 || inChannels <= 0 || stemChannels <= 0)
             throw new ArgumentException($"CliqueNet: growth {growth}, numClasses {numClasses}, inChannels {inChannels} and stemChannels {stemChannels} must be positive.");
         _stem = RegisterModule("conv0", new Conv2d(inChannels, stemChannels, 3, padding: 1, bias: false, generator: generator));
@@ -100,8 +100,8 @@ public sealed class CliqueNet : Module
     public static CliqueNet Cifar(int t = 12, int k = 36, int numClasses = 10, int inChannels = 3, bool attention = false,
                                   bool bottleneck = false, bool compression = false, float dropRate = 0.2f, Generator? generator = null)
     {
-        if (t < 3 || t % 3 != 0)
-            throw new ArgumentException($"CliqueNet.Cifar: T must be a positive multiple of 3 (T/3 layers per block), got {t}.");
+        if (t < 6 || t % 3 != 0)
+            throw new ArgumentException($"CliqueNet.Cifar: T must be a multiple of 3, at least 6 (T/3 ≥ 2 layers per block), got {t}.");
         return new CliqueNet([t / 3, t / 3, t / 3], k, numClasses, inChannels, attention, bottleneck, compression, dropRate,
                              generator: generator);
     }
