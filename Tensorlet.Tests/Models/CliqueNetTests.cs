@@ -45,6 +45,7 @@ public class CliqueNetTests
         long norms = Enumerable.Range(1, n).Sum(i => 2L * (c0 + (i - 1) * k) + 2L * (n - 1) * k);
         Assert.That(block.ParameterCount(), Is.EqualTo(convs + norms));
 
+        using var scope = TensorScope.Begin();
         // W_31 only exists in Stage-II (layer 1 refined from layer 3's Stage-I value), W_12 in both: both get gradients.
         var y = block.Call(Tensor.Randn([2, c0, 6, 6], new Generator(1)));
         Assert.That(y.Shape, Is.EqualTo(new[] { 2, n * k, 6, 6 }));
@@ -57,9 +58,9 @@ public class CliqueNetTests
     public void T12K36MapsBatchesToLogits()
     {
         using var model = CliqueNet.T12K36(generator: new Generator(0));
-        ForwardBatch(model, 3, 32, 10);
+        CheckForward(model, 3, 32, 10);
         using var gray = CliqueNet.T12K36(numClasses: 100, inChannels: 1, generator: new Generator(0));
-        ForwardBatch(gray, 1, 28, 100);
+        CheckForward(gray, 1, 28, 100);
     }
 
     [Test]
@@ -77,6 +78,7 @@ public class CliqueNetTests
     public void ChannelAttentionScalesEachChannelByAGateInZeroOne()
     {
         using var attention = new ChannelAttention(6, generator: new Generator(0));
+        using var scope = TensorScope.Begin();
         var x = Tensor.Ones([2, 6, 3, 3]);
         var y = attention.Call(x).ToArray();
         Assert.That(y.All(v => v > 0 && v < 1), Is.True);

@@ -81,9 +81,9 @@ public class DenseNetTests
     public void SmallConfigsMapBatchesToLogits()
     {
         using var cifar = DenseNet.Cifar(40, 12, generator: new Generator(0));
-        ForwardBatch(cifar, 3, 32, 10);
+        CheckForward(cifar, 3, 32, 10);
         using var bc = DenseNet.BC(100, 12, numClasses: 100, inChannels: 1, generator: new Generator(0));
-        ForwardBatch(bc, 1, 28, 100);
+        CheckForward(bc, 1, 28, 100);
     }
 
     [Test]

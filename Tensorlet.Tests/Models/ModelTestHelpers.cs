@@ -5,7 +5,17 @@ namespace Tensorlet.Tests.Models;
 /// <summary>Shared checks for the architecture tests: output shape, and one backward pass with finite gradients.</summary>
 internal static class ModelTestHelpers
 {
-    /// <summary>Runs <paramref name="model"/> on a seeded batch of 2 and checks the logits are [2, classes] and finite.</summary>
+    /// <summary>
+    /// Runs <paramref name="model"/> on a seeded batch of 2 inside a <see cref="TensorScope"/>: intermediates left to the
+    /// finalizer would change the backend's live-byte count while a later memory test (TrainingMemoryTests) measures it.
+    /// </summary>
+    public static void CheckForward(Module model, int channels, int size, int classes)
+    {
+        using var scope = TensorScope.Begin();
+        ForwardBatch(model, channels, size, classes);
+    }
+
+    /// <summary>Forward on a seeded batch of 2; the logits must be [2, classes] and finite. Callers hold a scope.</summary>
     public static Tensor ForwardBatch(Module model, int channels, int size, int classes, ulong seed = 1)
     {
         var x = Tensor.Randn([2, channels, size, size], new Generator(seed));
@@ -18,6 +28,7 @@ internal static class ModelTestHelpers
     /// <summary>One forward and backward on a seeded batch; every parameter must receive a finite, not all-zero gradient.</summary>
     public static void BackwardGivesFiniteGrads(Module model, int channels, int size, int classes)
     {
+        using var scope = TensorScope.Begin();
         var y = ForwardBatch(model, channels, size, classes);
         F.CrossEntropy(y, Tensor.FromArray(new float[] { 0, 1 }, [2])).Backward();
         foreach (var (name, p) in model.NamedParameters())
