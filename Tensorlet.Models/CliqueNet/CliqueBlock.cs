@@ -1,0 +1,105 @@
+using Tensorlet.NN;
+
+namespace Tensorlet.Models;
+
+/// <summary>
+/// A clique block (Yang et al., CVPR 2018): n layers of k channels, every ordered pair (l, i) of distinct layers
+/// joined by its own convolution W_li, plus W_0i from the block input X₀. Layers are updated alternately:
+/// <list type="bullet">
+/// <item>Stage-I: X_i⁽¹⁾ = g(W_0i ∗ X₀ + Σ_{l&lt;i} W_li ∗ X_l⁽¹⁾) — a dense block.</item>
+/// <item>Stage-II: X_i⁽²⁾ = g(Σ_{l&lt;i} W_li ∗ X_l⁽²⁾ + Σ_{m&gt;i} W_mi ∗ X_m⁽¹⁾) — each layer re-read from the latest
+/// version of every other layer (X₀ no longer feeds it).</item>
+/// </list>
+/// Both stages call the same W_li (the weights are re-used, only the batch norms are per stage, as in the authors'
+/// TensorFlow code where every batch_norm call creates its own scale and offset). Each update is
+/// BN → ReLU → conv → dropout on the concatenation of its inputs; with the bottleneck, W_li are 1×1 and a
+/// per-layer BN → ReLU → 3×3 conv → dropout (shared between the stages as well) follows.
+/// <see cref="Module.Forward"/> returns the Stage-II features [X_1⁽²⁾, …, X_n⁽²⁾] (n·k channels).
+/// </summary>
+public sealed class CliqueBlock : Module
+{
+    private readonly int _layers;
+    private readonly Conv2d[,] _w;            // _w[l, i]: layer l → layer i; row 0 is the block input
+    private readonly BatchNorm2d[] _norm1, _norm2;
+    private readonly Conv2d[]? _bottleneck;
+    private readonly BatchNorm2d[]? _bottleneckNorm1, _bottleneckNorm2;
+    private readonly Dropout? _drop;
+    private readonly int _padding;
+
+    /// <param name="inChannels">Channels of the block input X₀.</param>
+    /// <param name="layers">n, the layers of the block.</param>
+    /// <param name="growth">k, channels of every layer.</param>
+    public CliqueBlock(int inChannels, int layers, int growth, bool bottleneck, float dropRate, Generator? generator)
+    {
+        if (inChannels <= 0 || growth <= 0)
+            throw new ArgumentException($"CliqueBlock: inChannels {inChannels} and growth {growth} must be positive.");
+        // With one layer Stage-II would have no other layer to read from.
+        if (layers < 2) throw new ArgumentOutOfRangeException(nameof(layers), layers, "CliqueBlock: needs at least 2 layers.");
+        _layers = layers;
+        int kernel = bottleneck ? 1 : 3;
+        _padding = kernel / 2;
+        _w = new Conv2d[layers + 1, layers + 1];
+        for (int i = 1; i <= layers; i++)
+            for (int l = 0; l <= layers; l++)
+                if (l != i)
+                    _w[l, i] = RegisterModule($"w{l}_{i}",
+                        new Conv2d(l == 0 ? inChannels : growth, growth, kernel, padding: _padding, bias: false, generator: generator));
+        _norm1 = new BatchNorm2d[layers + 1];
+        _norm2 = new BatchNorm2d[layers + 1];
+        for (int i = 1; i <= layers; i++)
+        {
+            _norm1[i] = RegisterModule($"stage1_norm{i}", new BatchNorm2d(inChannels + (i - 1) * growth));
+            _norm2[i] = RegisterModule($"stage2_norm{i}", new BatchNorm2d((layers - 1) * growth));
+        }
+        if (bottleneck)
+        {
+            _bottleneck = new Conv2d[layers + 1];
+            _bottleneckNorm1 = new BatchNorm2d[layers + 1];
+            _bottleneckNorm2 = new BatchNorm2d[layers + 1];
+            for (int i = 1; i <= layers; i++)
+            {
+                _bottleneck[i] = RegisterModule($"conv{i}", new Conv2d(growth, growth, 3, padding: 1, bias: false, generator: generator));
+                _bottleneckNorm1[i] = RegisterModule($"stage1_bnorm{i}", new BatchNorm2d(growth));
+                _bottleneckNorm2[i] = RegisterModule($"stage2_bnorm{i}", new BatchNorm2d(growth));
+            }
+        }
+        if (dropRate > 0) _drop = RegisterModule("drop", new Dropout(dropRate, generator));
+        OutChannels = layers * growth;
+    }
+
+    /// <summary>Channels of the Stage-II output: n·k.</summary>
+    public int OutChannels { get; }
+
+    public override Tensor Forward(Tensor input)
+    {
+        int n = _layers;
+        var x = new Tensor[n + 1];
+        x[0] = input;
+        // Stage-I: layer i reads X₀ and the layers already computed.
+        for (int i = 1; i <= n; i++)
+            x[i] = Update(i, Enumerable.Range(0, i).ToArray(), x, stage: 1);
+        // Stage-II: x[] is overwritten in place, so layers before i are already refined and layers after i still hold
+        // their Stage-I values — exactly the alternate updating rule.
+        for (int i = 1; i <= n; i++)
+            x[i] = Update(i, Enumerable.Range(1, n).Where(l => l != i).ToArray(), x, stage: 2);
+        return Tensor.Cat(x[1..], 1);
+    }
+
+    private Tensor Update(int i, int[] sources, Tensor[] x, int stage)
+    {
+        var norm = stage == 1 ? _norm1[i] : _norm2[i];
+        var h = norm.Call(sources.Length == 1 ? x[sources[0]] : Tensor.Cat(sources.Select(l => x[l]).ToList(), 1)).Relu();
+        // Σ_l W_li ∗ h_l equals one convolution of the concatenated inputs with the W_li stacked along input channels:
+        // one GEMM instead of many, while every W_li stays its own parameter, shared by both stages.
+        var weight = sources.Length == 1 ? _w[sources[0], i].Weight : Tensor.Cat(sources.Select(l => _w[l, i].Weight).ToList(), 1);
+        var y = Drop(h.Conv2d(weight, null, 1, _padding));
+        if (_bottleneck != null)
+        {
+            var bnorm = stage == 1 ? _bottleneckNorm1![i] : _bottleneckNorm2![i];
+            y = Drop(_bottleneck[i].Call(bnorm.Call(y).Relu()));
+        }
+        return y;
+    }
+
+    private Tensor Drop(Tensor t) => _drop == null ? t : _drop.Call(t);
+}
