@@ -77,7 +77,7 @@ internal static class PairFiltersCommand
 
     private static void Print(string name, Tensor weight, PairFilterResult result)
     {
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/] {Shape.Format(weight.Shape)}: " +
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/] {Markup.Escape(Shape.Format(weight.Shape))}: " +
                                $"mean μ {result.Mu.Average():F3} (random filters: {result.RandomMu.Average():F3})");
         var table = new Table().AddColumn("μ bin").AddColumn(new TableColumn("layer").RightAligned())
                                .AddColumn(new TableColumn("random").RightAligned());

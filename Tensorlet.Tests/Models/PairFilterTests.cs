@@ -59,3 +59,40 @@ public class PairFilterTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Histogram.Of([0f], 0));
     }
 }
+
+/// <summary>
+/// <c>tensorlet pair-filters</c> end to end, in-process: Program.cs does not list the command yet, so it is created
+/// through its <c>Create()</c> (the type is internal to the CLI, hence the reflection).
+/// </summary>
+public class PairFiltersCommandTests
+{
+    private static int Run(params string[] args)
+    {
+        var type = System.Reflection.Assembly.Load("tensorlet").GetType("Tensorlet.Cli.Commands.PairFiltersCommand", throwOnError: true)!;
+        var command = (System.CommandLine.Command)type.GetMethod("Create")!.Invoke(null, null)!;
+        return command.Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+
+    [Test]
+    public void AnalysesTheFirstConvOfACheckpointAndDrawsAPng()
+    {
+        var dir = Directory.CreateTempSubdirectory("pair-filters-");
+        try
+        {
+            using var model = Tensorlet.Models.NetworkInNetwork.Cifar10(generator: new Generator(3));
+            var tensors = model.StateDict().ToDictionary(kv => "model." + kv.Key, kv => kv.Value);
+            string checkpoint = Path.Combine(dir.FullName, "ckpt.safetensors"), png = Path.Combine(dir.FullName, "mu.png");
+            Tensorlet.IO.SafeTensors.Save(checkpoint, tensors);
+            Assert.That(Run("--checkpoint", checkpoint, "--bins", "10", "--png", png), Is.EqualTo(0));
+            Assert.That(new FileInfo(png).Length, Is.GreaterThan(0));
+            Assert.That(Run("--checkpoint", checkpoint, "--layer", "block2.0.weight"), Is.EqualTo(0));
+            Assert.That(Run("--checkpoint", checkpoint, "--layer", "model.block3.0.weight"), Is.EqualTo(0));
+            Assert.Throws<ArgumentException>(() => Run("--checkpoint", checkpoint, "--layer", "block1.0.bias"));
+            Assert.Throws<ArgumentException>(() => Run("--checkpoint", checkpoint, "--layer", "nope.weight"));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
