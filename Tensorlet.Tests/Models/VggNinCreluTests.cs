@@ -1,0 +1,150 @@
+using Tensorlet.Models;
+using Tensorlet.NN;
+
+namespace Tensorlet.Tests.Models;
+
+/// <summary>VGG, Network in Network and the CReLU nets: parameter counts against their sources, state-dict names, shapes, gradients.</summary>
+public class VggNinCreluTests
+{
+    /// <summary>
+    /// torchvision's published counts (torchvision.models.VGG11_Weights ... VGG19_BN_Weights .meta["num_params"],
+    /// also printed by <c>sum(p.numel() for p in vgg16().parameters())</c>). Counting needs no forward pass; VGG-16 (D)
+    /// is checked together with its state-dict names below, so that each 138 M-parameter model is built only once.
+    /// </summary>
+    [TestCase('A', false, 132_863_336)] // vgg11
+    [TestCase('B', false, 133_047_848)] // vgg13
+    [TestCase('E', false, 143_667_240)] // vgg19
+    [TestCase('A', true, 132_868_840)]  // vgg11_bn
+    [TestCase('B', true, 133_053_736)]  // vgg13_bn
+    [TestCase('E', true, 143_678_248)]  // vgg19_bn
+    public void ImageNetVggMatchesTorchvisionParameterCount(char config, bool batchNorm, long expected)
+    {
+        using var model = new Vgg(config, batchNorm, cifar: false, generator: new Generator(0));
+        Assert.That(model.ParameterCount(), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void ImageNetVgg16MatchesTorchvisionCountAndNames()
+    {
+        HashSet<string> names;
+        using (var plain = Vgg.Vgg16()) // disposed before vgg16_bn is built: one ~550 MB model at a time
+        {
+            Assert.That(plain.ParameterCount(), Is.EqualTo(138_357_544)); // torchvision vgg16
+            names = plain.StateDict().Keys.ToHashSet();
+        }
+        // vgg16: 13 convs (indices 0, 2, 5, ..., 28) and 5 pools in features; Linear layers at classifier.0, .3, .6.
+        Assert.That(names, Does.Contain("features.0.weight").And.Contain("features.28.bias")
+                                .And.Contain("classifier.0.weight").And.Contain("classifier.3.bias").And.Contain("classifier.6.bias"));
+        Assert.That(names.Count, Is.EqualTo(2 * 13 + 2 * 3));
+
+        using var bn = Vgg.Vgg16(batchNorm: true);
+        Assert.That(bn.ParameterCount(), Is.EqualTo(138_365_992)); // torchvision vgg16_bn
+        var bnNames = bn.StateDict().Keys.ToHashSet();
+        // vgg16_bn: conv, bn, relu per layer, so the last conv is features.40 and its batch norm features.41.
+        Assert.That(bnNames, Does.Contain("features.40.weight").And.Contain("features.41.running_var")
+                                  .And.Contain("features.1.num_batches_tracked").And.Contain("classifier.6.weight"));
+    }
+
+    /// <summary>
+    /// pytorch-cifar's VGG16 (kuangliu/pytorch-cifar models/vgg.py: conv+bias, BN, ReLU; Linear(512, 10)) has 14,728,266
+    /// parameters: torchvision vgg16's 14,714,688 feature parameters + 8,448 in batch norm + 5,130 in the head.
+    /// </summary>
+    [Test]
+    public void CifarVgg16MatchesPytorchCifarCount()
+    {
+        using var model = Vgg.Vgg16Cifar();
+        Assert.That(model.ParameterCount(), Is.EqualTo(14_728_266));
+    }
+
+    [TestCase(3, 32)]
+    [TestCase(1, 28)] // floor-mode pools would reach 0×0; ceil mode ends at 1×1
+    public void CifarVggForwardAndBackward(int channels, int size)
+    {
+        using var model = Vgg.Vgg11Cifar(numClasses: 10, inChannels: channels, generator: new Generator(1));
+        AssertForwardBackward(model, channels, size, 10);
+    }
+
+    /// <summary>
+    /// Network in Network, CIFAR-10, by hand (weights + biases per conv):
+    /// block1 3·25·192+192 = 14,592; 192·160+160 = 30,880; 160·96+96 = 15,456;
+    /// block2 96·25·192+192 = 460,992; 192·192+192 = 37,056 (×2);
+    /// block3 192·9·192+192 = 331,968; 37,056; 192·10+10 = 1,930 — in all 966,986 (≈ 0.97 M, as the paper's model).
+    /// </summary>
+    [Test]
+    public void NinCifar10ParameterCount()
+    {
+        using var model = NetworkInNetwork.Cifar10();
+        Assert.That(model.ParameterCount(), Is.EqualTo(966_986));
+        Assert.That(model.StateDict().Keys, Does.Contain("block1.0.weight").And.Contain("block3.4.bias"));
+    }
+
+    [TestCase(3, 32)]
+    [TestCase(1, 28)]
+    public void NinForwardAndBackward(int channels, int size)
+    {
+        using var model = NetworkInNetwork.Cifar10(numClasses: 10, inChannels: channels, generator: new Generator(2));
+        AssertForwardBackward(model, channels, size, 10);
+    }
+
+    /// <summary>
+    /// CReLU nets, 3 channels, 10 classes, batch norm, CReLU in conv1..conv8, by hand:
+    /// baseline weights 2,592 + 2·82,944 + 165,888 + 3·331,776 + 36,864 + 1,930 = 1,368,490, + batch norm 2·1,248 = 1,370,986
+    /// (the paper quotes 1.4 M); same filters: every layer after a CReLU sees twice the channels, 2,736,874 (2.0×);
+    /// half filters: every conv has half the filters and the baseline's inputs, 686,458 (the paper's 0.7 M).
+    /// </summary>
+    [Test]
+    public void CReluNetParameterCounts()
+    {
+        using var baseline = CReluNet.Baseline();
+        using var same = CReluNet.SameFilters();
+        using var half = CReluNet.HalfFilters();
+        Assert.That(baseline.ParameterCount(), Is.EqualTo(1_370_986));
+        Assert.That(same.ParameterCount(), Is.EqualTo(2_736_874));
+        Assert.That(half.ParameterCount(), Is.EqualTo(686_458));
+        using var plain = CReluNet.Baseline(batchNorm: false);
+        Assert.That(plain.ParameterCount(), Is.EqualTo(1_369_738)); // with conv biases, without batch norm
+    }
+
+    [Test]
+    public void CReluInLowerLayersChangesTheFollowingLayerAsDocumented()
+    {
+        static long Weight(Module m, string name) => m.StateDict()[name].Count;
+        using var baseline = CReluNet.Baseline();
+        using var same = CReluNet.SameFilters(creluLayers: 4);
+        using var half = CReluNet.HalfFilters(creluLayers: 4);
+        // conv5 follows the last CReLU layer: same filters doubles its inputs, half filters restores the baseline's.
+        Assert.That(Weight(same, "conv5.0.weight"), Is.EqualTo(2 * Weight(baseline, "conv5.0.weight")));
+        Assert.That(Weight(half, "conv5.0.weight"), Is.EqualTo(Weight(baseline, "conv5.0.weight")));
+        // conv2 is itself a CReLU layer: same filters sees 2×96 inputs; half filters keeps the inputs and halves the filters.
+        Assert.That(Weight(same, "conv2.0.weight"), Is.EqualTo(2 * Weight(baseline, "conv2.0.weight")));
+        Assert.That(Weight(half, "conv2.0.weight"), Is.EqualTo(Weight(baseline, "conv2.0.weight") / 2));
+        // Past conv5 the three nets are identical.
+        Assert.That(Weight(same, "conv6.0.weight"), Is.EqualTo(Weight(baseline, "conv6.0.weight")));
+        Assert.That(same.CReluLayers, Is.EqualTo(4));
+        Assert.That(baseline.CReluLayers, Is.EqualTo(0));
+    }
+
+    [TestCase(CReluVariant.Baseline, 3, 32)]
+    [TestCase(CReluVariant.HalfFilters, 3, 32)]
+    [TestCase(CReluVariant.SameFilters, 1, 28)]
+    public void CReluNetForwardAndBackward(CReluVariant variant, int channels, int size)
+    {
+        using var model = new CReluNet(variant, numClasses: 10, inChannels: channels, generator: new Generator(3));
+        AssertForwardBackward(model, channels, size, 10);
+    }
+
+    /// <summary>Batch of 2: logits [2, classes], then one backward gives every parameter a finite gradient.</summary>
+    private static void AssertForwardBackward(Module model, int channels, int size, int classes)
+    {
+        var x = Tensor.Randn([2, channels, size, size], new Generator(7));
+        var logits = model.Call(x);
+        Assert.That(logits.Shape, Is.EqualTo(new[] { 2, classes }));
+        var loss = F.CrossEntropy(logits, Tensor.FromArray([1f, 3f]));
+        loss.Backward();
+        foreach (var (name, p) in model.NamedParameters())
+        {
+            Assert.That(p.Grad, Is.Not.Null, name);
+            Assert.That(p.Grad!.ToArray().All(float.IsFinite), Is.True, name);
+        }
+    }
+}
