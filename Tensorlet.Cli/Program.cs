@@ -7,6 +7,7 @@ var root = new RootCommand("Tensorlet: a from-scratch tensor and autograd engine
     TrainCommand.Create(),
     EvalCommand.Create(),
     ModelsCommand.Create(),
+    PairFiltersCommand.Create(),
 };
 if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = 160; // logs: no wrapping mid-line
 try
