@@ -46,5 +46,6 @@ public class TrainingStepBenchmarks
     {
         _optimizer.Dispose();
         _model.Dispose();
+        Device.Cpu.Backend.TrimPool();
     }
 }
