@@ -15,8 +15,9 @@ public enum Reduction
 public static partial class F
 {
     /// <summary>
-    /// Cross-entropy from raw scores <paramref name="logits"/> [N, C] and class indices <paramref name="target"/> [N]
-    /// (floats holding integers in [0, C)). With label smoothing ε the target distribution is (1 − ε)·onehot + ε/C.
+    /// Cross-entropy from raw scores <paramref name="logits"/> [N, C] (or [N, C, d1, ...], e.g. per pixel) and class indices
+    /// <paramref name="target"/> [N] (or [N, d1, ...]) — floats holding integers in [0, C). With label smoothing ε the
+    /// target distribution is (1 − ε)·onehot + ε/C. The mean runs over all N·d1·… positions, as PyTorch's.
     /// </summary>
     public static Tensor CrossEntropy(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean, float labelSmoothing = 0f)
     {
@@ -31,7 +32,7 @@ public static partial class F
         return Reduce(perSample, reduction);
     }
 
-    /// <summary>Negative log-likelihood of log-probabilities <paramref name="logProbs"/> [N, C] at class indices <paramref name="target"/> [N].</summary>
+    /// <summary>Negative log-likelihood of log-probabilities <paramref name="logProbs"/> [N, C, d1, ...] at class indices <paramref name="target"/> [N, d1, ...].</summary>
     public static Tensor NllLoss(Tensor logProbs, Tensor target, Reduction reduction = Reduction.Mean)
     {
         CheckClassification("NllLoss", logProbs, target);
@@ -56,9 +57,12 @@ public static partial class F
 
     private static void CheckClassification(string op, Tensor scores, Tensor target)
     {
-        if (scores.Rank != 2 || target.Rank != 1 || target.Size(0) != scores.Size(0))
+        // The class dim is 1; every other dim of the scores must match the target's.
+        bool ok = scores.Rank >= 2 && target.Rank == scores.Rank - 1;
+        for (int i = 0; ok && i < target.Rank; i++) ok = target.Size(i) == scores.Size(i == 0 ? 0 : i + 1);
+        if (!ok)
             throw new ArgumentException(
-                $"{op}: expected scores [N, C] and class indices [N], got {Shape.Format(scores.ShapeSpan)} and {Shape.Format(target.ShapeSpan)}.");
+                $"{op}: expected scores [N, C, d1, ...] and class indices [N, d1, ...], got {Shape.Format(scores.ShapeSpan)} and {Shape.Format(target.ShapeSpan)}.");
     }
 
     public static Tensor Relu(Tensor x) => x.Relu();

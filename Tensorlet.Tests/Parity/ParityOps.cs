@@ -24,10 +24,7 @@ internal static class ParityOps
         ["softmax"] = (c, x) => Out(x["x"].Softmax(c.Int("dim"))),
         ["log_softmax"] = (c, x) => Out(x["x"].LogSoftmax(c.Int("dim"))),
         ["cross_entropy"] = (c, x) =>
-        {
-            var (logits, target) = ClassesLast(x["input"], x["target"]);
-            return Out(F.CrossEntropy(logits, target, Reduction(c), c.Has("label_smoothing") ? c.Float("label_smoothing") : 0f));
-        },
+            Out(F.CrossEntropy(x["input"], x["target"], Reduction(c), c.Has("label_smoothing") ? c.Float("label_smoothing") : 0f)),
         ["nll_loss"] = (c, x) => Out(F.NllLoss(x["input"], x["target"], Reduction(c))),
         ["mse_loss"] = (c, x) => Out(F.MseLoss(x["input"], x["target"], Reduction(c))),
         ["sgd"] = (c, x) => Steps(c, x, ps => new SGD(ps, c.Float("lr"), c.Float("momentum"), c.Float("dampening"),
@@ -90,14 +87,6 @@ internal static class ParityOps
         "none" => Tensorlet.Reduction.None,
         var r => throw new NotSupportedException($"reduction '{r}'"),
     };
-
-    /// <summary>[N, C, d1, ...] scores with [N, d1, ...] targets become [N·d1·…, C] and [N·d1·…] (PyTorch's K-dim loss, same mean).</summary>
-    private static (Tensor Scores, Tensor Target) ClassesLast(Tensor scores, Tensor target)
-    {
-        if (scores.Rank == 2) return (scores, target);
-        var order = new[] { 0 }.Concat(Enumerable.Range(2, scores.Rank - 2)).Append(1).ToArray();
-        return (scores.Permute(order).Reshape(-1, scores.Size(1)), target.Reshape(-1));
-    }
 
     /// <summary>
     /// An optimizer case: before step k each parameter's gradient is "{p}.grad{k}"; the outputs are the values
