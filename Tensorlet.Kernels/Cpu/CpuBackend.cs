@@ -30,16 +30,14 @@ public sealed partial class CpuBackend : IBackend
 
     public void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset)
     {
-        var d = ArgumentChecks.Buffer(this, "Upload", nameof(dst), dst);
-        ArgumentChecks.Range("Upload", nameof(dst), d.Length, dstOffset, src.Length);
-        src.CopyTo(d.AsSpan(dstOffset));
+        ArgumentChecks.Operand(this, "Upload", nameof(dst), dst, dstOffset, src.Length);
+        src.CopyTo(Array(dst).AsSpan(dstOffset));
     }
 
     public void Download(DeviceBuffer src, int srcOffset, Span<float> dst)
     {
-        var s = ArgumentChecks.Buffer(this, "Download", nameof(src), src);
-        ArgumentChecks.Range("Download", nameof(src), s.Length, srcOffset, dst.Length);
-        s.AsSpan(srcOffset, dst.Length).CopyTo(dst);
+        ArgumentChecks.Operand(this, "Download", nameof(src), src, srcOffset, dst.Length);
+        Array(src).AsSpan(srcOffset, dst.Length).CopyTo(dst);
     }
 
     public void Fill(in StridedView dst, float value)
@@ -50,64 +48,47 @@ public sealed partial class CpuBackend : IBackend
 
     public void Copy(in StridedView src, in StridedView dst)
     {
-        CheckViews("Copy", (nameof(src), src), (nameof(dst), dst));
+        OperationChecks.Views(this, "Copy", (nameof(src), src), (nameof(dst), dst));
         Elementwise.Copy(src, dst);
     }
 
     public void Unary(UnaryOp op, in StridedView src, in StridedView dst, float alpha = 0f, float beta = 0f)
     {
-        CheckViews(OpNames.Of(op), (nameof(src), src), (nameof(dst), dst));
+        OperationChecks.Views(this, OpNames.Of(op), (nameof(src), src), (nameof(dst), dst));
         Elementwise.Unary(op, src, dst, alpha, beta);
     }
 
     public void Binary(BinaryOp op, in StridedView a, in StridedView b, in StridedView dst, float alpha = 0f, float beta = 0f)
     {
-        CheckViews(OpNames.Of(op), (nameof(a), a), (nameof(b), b), (nameof(dst), dst));
+        OperationChecks.Views(this, OpNames.Of(op), (nameof(a), a), (nameof(b), b), (nameof(dst), dst));
         Elementwise.Binary(op, a, b, dst, alpha, beta);
     }
 
     public void Where(in StridedView cond, in StridedView a, in StridedView b, in StridedView dst)
     {
-        CheckViews("Where", (nameof(cond), cond), (nameof(a), a), (nameof(b), b), (nameof(dst), dst));
+        OperationChecks.Views(this, "Where", (nameof(cond), cond), (nameof(a), a), (nameof(b), b), (nameof(dst), dst));
         Elementwise.Where(cond, a, b, dst);
     }
 
     public void Reduce(ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
                        DeviceBuffer dst, int dstOffset, float scale = 1f)
     {
-        string name = OpNames.Of(op);
-        ArgumentChecks.NonNegative(name, (nameof(outer), outer), (nameof(axis), axis), (nameof(inner), inner));
-        var s = ArgumentChecks.Buffer(this, name, nameof(src), src);
-        var d = ArgumentChecks.Buffer(this, name, nameof(dst), dst);
-        ArgumentChecks.Range(name, nameof(src), s.Length, srcOffset, (long)outer * axis * inner);
-        ArgumentChecks.Range(name, nameof(dst), d.Length, dstOffset, (long)outer * inner);
-        Cpu.Reduce.Run(op, s, srcOffset, outer, axis, inner, d, dstOffset, scale);
+        OperationChecks.Reduce(this, op, src, srcOffset, outer, axis, inner, dst, dstOffset);
+        Cpu.Reduce.Run(op, Array(src), srcOffset, outer, axis, inner, Array(dst), dstOffset, scale);
     }
 
     public void Gather(DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
                        DeviceBuffer index, int indexOffset, int k, DeviceBuffer dst, int dstOffset)
     {
-        ArgumentChecks.NonNegative("Gather", (nameof(outer), outer), (nameof(axis), axis), (nameof(inner), inner), (nameof(k), k));
-        var s = ArgumentChecks.Buffer(this, "Gather", nameof(src), src);
-        var ix = ArgumentChecks.Buffer(this, "Gather", nameof(index), index);
-        var d = ArgumentChecks.Buffer(this, "Gather", nameof(dst), dst);
-        ArgumentChecks.Range("Gather", nameof(src), s.Length, srcOffset, (long)outer * axis * inner);
-        ArgumentChecks.Range("Gather", nameof(index), ix.Length, indexOffset, (long)outer * k * inner);
-        ArgumentChecks.Range("Gather", nameof(dst), d.Length, dstOffset, (long)outer * k * inner);
-        Indexing.Gather(s, srcOffset, outer, axis, inner, ix, indexOffset, k, d, dstOffset);
+        OperationChecks.Gather(this, src, srcOffset, outer, axis, inner, index, indexOffset, k, dst, dstOffset);
+        Indexing.Gather(Array(src), srcOffset, outer, axis, inner, Array(index), indexOffset, k, Array(dst), dstOffset);
     }
 
     public void ScatterAdd(DeviceBuffer src, int srcOffset, int outer, int k, int inner,
                            DeviceBuffer index, int indexOffset, int axis, DeviceBuffer dst, int dstOffset)
     {
-        ArgumentChecks.NonNegative("ScatterAdd", (nameof(outer), outer), (nameof(k), k), (nameof(inner), inner), (nameof(axis), axis));
-        var s = ArgumentChecks.Buffer(this, "ScatterAdd", nameof(src), src);
-        var ix = ArgumentChecks.Buffer(this, "ScatterAdd", nameof(index), index);
-        var d = ArgumentChecks.Buffer(this, "ScatterAdd", nameof(dst), dst);
-        ArgumentChecks.Range("ScatterAdd", nameof(src), s.Length, srcOffset, (long)outer * k * inner);
-        ArgumentChecks.Range("ScatterAdd", nameof(index), ix.Length, indexOffset, (long)outer * k * inner);
-        ArgumentChecks.Range("ScatterAdd", nameof(dst), d.Length, dstOffset, (long)outer * axis * inner);
-        Indexing.ScatterAdd(s, srcOffset, outer, k, inner, ix, indexOffset, axis, d, dstOffset);
+        OperationChecks.ScatterAdd(this, src, srcOffset, outer, k, inner, index, indexOffset, axis, dst, dstOffset);
+        Indexing.ScatterAdd(Array(src), srcOffset, outer, k, inner, Array(index), indexOffset, axis, Array(dst), dstOffset);
     }
 
     public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
@@ -115,15 +96,9 @@ public sealed partial class CpuBackend : IBackend
                      DeviceBuffer b, int offB, int ldb, int strideB,
                      float beta, DeviceBuffer c, int offC, int ldc, int strideC, int batch)
     {
-        ArgumentChecks.NonNegative("Gemm", (nameof(m), m), (nameof(n), n), (nameof(k), k), (nameof(batch), batch));
-        var pa = ArgumentChecks.Buffer(this, "Gemm", nameof(a), a);
-        var pb = ArgumentChecks.Buffer(this, "Gemm", nameof(b), b);
-        var pc = ArgumentChecks.Buffer(this, "Gemm", nameof(c), c);
-        int aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;
-        ArgumentChecks.Matrix("Gemm", nameof(a), pa.Length, offA, aRows, aCols, lda, strideA, batch);
-        ArgumentChecks.Matrix("Gemm", nameof(b), pb.Length, offB, bRows, bCols, ldb, strideB, batch);
-        ArgumentChecks.Matrix("Gemm", nameof(c), pc.Length, offC, m, n, ldc, strideC, batch);
+        OperationChecks.Gemm(this, transA, transB, m, n, k, a, offA, lda, strideA, b, offB, ldb, strideB, c, offC, ldc, strideC, batch);
         if (m == 0 || n == 0) return;
+        float[] pa = Array(a), pb = Array(b), pc = Array(c);
         for (int i = 0; i < batch; i++)
         {
             // Spans run to the end of each buffer: the checks above bound what Sgemm touches, and k = 0 needs no A or B.
@@ -136,34 +111,19 @@ public sealed partial class CpuBackend : IBackend
 
     public void Softmax(bool log, DeviceBuffer src, int srcOffset, int rows, int cols, DeviceBuffer dst, int dstOffset)
     {
-        string name = log ? "LogSoftmax" : "Softmax";
-        ArgumentChecks.NonNegative(name, (nameof(rows), rows), (nameof(cols), cols));
-        var s = ArgumentChecks.Buffer(this, name, nameof(src), src);
-        var d = ArgumentChecks.Buffer(this, name, nameof(dst), dst);
-        ArgumentChecks.Range(name, nameof(src), s.Length, srcOffset, (long)rows * cols);
-        ArgumentChecks.Range(name, nameof(dst), d.Length, dstOffset, (long)rows * cols);
-        Cpu.Softmax.Forward(log, s, srcOffset, rows, cols, d, dstOffset);
+        OperationChecks.Rows(this, log ? "LogSoftmax" : "Softmax", rows, cols, (nameof(src), src, srcOffset), (nameof(dst), dst, dstOffset));
+        Cpu.Softmax.Forward(log, Array(src), srcOffset, rows, cols, Array(dst), dstOffset);
     }
 
     public void SoftmaxBackward(bool log, DeviceBuffer y, int yOffset, DeviceBuffer grad, int gradOffset,
                                 int rows, int cols, DeviceBuffer dst, int dstOffset)
     {
-        string name = log ? "LogSoftmaxBackward" : "SoftmaxBackward";
-        ArgumentChecks.NonNegative(name, (nameof(rows), rows), (nameof(cols), cols));
-        var py = ArgumentChecks.Buffer(this, name, nameof(y), y);
-        var g = ArgumentChecks.Buffer(this, name, nameof(grad), grad);
-        var d = ArgumentChecks.Buffer(this, name, nameof(dst), dst);
-        ArgumentChecks.Range(name, nameof(y), py.Length, yOffset, (long)rows * cols);
-        ArgumentChecks.Range(name, nameof(grad), g.Length, gradOffset, (long)rows * cols);
-        ArgumentChecks.Range(name, nameof(dst), d.Length, dstOffset, (long)rows * cols);
-        Cpu.Softmax.Backward(log, py, yOffset, g, gradOffset, rows, cols, d, dstOffset);
+        OperationChecks.Rows(this, log ? "LogSoftmaxBackward" : "SoftmaxBackward", rows, cols,
+                             (nameof(y), y, yOffset), (nameof(grad), grad, gradOffset), (nameof(dst), dst, dstOffset));
+        Cpu.Softmax.Backward(log, Array(y), yOffset, Array(grad), gradOffset, rows, cols, Array(dst), dstOffset);
     }
 
-    // Every view in bounds and every shape equal to the destination's (the last one).
-    private void CheckViews(string op, params (string Name, StridedView View)[] views)
-    {
-        foreach (var (name, view) in views) ArgumentChecks.View(this, op, name, view);
-        var (dstName, dst) = views[^1];
-        for (int i = 0; i < views.Length - 1; i++) ArgumentChecks.SameShape(op, views[i].Name, views[i].View, dstName, dst);
-    }
+    // Only after a check: the buffer is known to be one of ours and live.
+    private static float[] Array(DeviceBuffer buffer) => ((CpuBuffer)buffer).Array;
+    private static float[]? ArrayOrNull(DeviceBuffer? buffer) => buffer == null ? null : ((CpuBuffer)buffer).Array;
 }

@@ -1,23 +1,36 @@
-namespace Tensorlet.Kernels.Cpu;
+namespace Tensorlet.Kernels;
 
 /// <summary>
-/// The argument checks every <see cref="CpuBackend"/> entry point runs before touching memory. Kernels behind
-/// them use unchecked refs, so these checks are what keeps a bad view from reading outside its array. Every
-/// message names the operation, the argument and the sizes involved.
+/// The argument checks every backend entry point runs before touching memory. Kernels behind them use unchecked
+/// refs (CPU) or unchecked device views (GPU), so these checks are what keeps a bad view from reading outside its
+/// buffer. Every message names the operation, the argument and the sizes involved.
 /// </summary>
 internal static class ArgumentChecks
 {
-    public static float[] Buffer(CpuBackend backend, string op, string arg, DeviceBuffer? buffer)
+    /// <summary>Checks that the buffer exists, is live and was allocated by <paramref name="backend"/>.</summary>
+    public static DeviceBuffer Buffer(IBackend backend, string op, string arg, DeviceBuffer? buffer)
     {
         if (buffer is null) throw new ArgumentNullException(arg, $"{op}: '{arg}' is null.");
         if (buffer.IsDisposed) throw new ArgumentException($"{op}: '{arg}' is a disposed buffer (length {buffer.Length}); its memory is back in the pool.", arg);
-        if (buffer is not CpuBuffer cpu || !ReferenceEquals(buffer.Backend, backend))
+        if (!ReferenceEquals(buffer.Backend, backend))
             throw new ArgumentException($"{op}: '{arg}' belongs to backend '{buffer.Backend.Name}', not '{backend.Name}'; copy it across first.", arg);
-        return cpu.Array;
+        return buffer;
     }
 
+    /// <summary>Checks the buffer and that [offset, offset + count) lies inside it.</summary>
+    public static DeviceBuffer Operand(IBackend backend, string op, string arg, DeviceBuffer buffer, long offset, long count)
+    {
+        var checkedBuffer = Buffer(backend, op, arg, buffer);
+        Range(op, arg, checkedBuffer.Length, offset, count);
+        return checkedBuffer;
+    }
+
+    /// <summary>A per-channel vector: null stays null, otherwise it must hold <paramref name="c"/> floats from element 0.</summary>
+    public static DeviceBuffer? Channels(IBackend backend, string op, string arg, DeviceBuffer? buffer, int c) =>
+        buffer == null ? null : Operand(backend, op, arg, buffer, 0, c);
+
     /// <summary>Checks that every element of the view lies inside its buffer.</summary>
-    public static float[] View(CpuBackend backend, string op, string arg, in StridedView view)
+    public static DeviceBuffer View(IBackend backend, string op, string arg, in StridedView view)
     {
         var data = Buffer(backend, op, arg, view.Buffer);
         if (view.Shape is null) throw new ArgumentException($"{op}: '{arg}' is a default view with no shape.", arg);

@@ -1,4 +1,4 @@
-namespace Tensorlet.Kernels.Cpu;
+namespace Tensorlet.Kernels;
 
 /// <summary>"Unary(Exp)"-style names for error messages, built once so a successful call allocates no string.</summary>
 internal static class OpNames
