@@ -10,7 +10,7 @@ public class CpuBackendTests
     private static readonly int[] Sizes = [1, 7, 17, 33, 1000, 100003];
 
     /// <summary>(source layouts..., destination layout) for a 2-D problem, covering every fast path and the general one.</summary>
-    private static IEnumerable<(string Name, Layout[] Inputs, Layout Dst)> Layouts(int inputs)
+    internal static IEnumerable<(string Name, Layout[] Inputs, Layout Dst)> Layouts(int inputs)
     {
         Layout[] Same(Layout l) => Enumerable.Repeat(l, inputs).ToArray();
         foreach (int n in Sizes) yield return ($"dense {n}", Same(Layout.Dense(n)), Layout.Dense(n));
@@ -41,7 +41,7 @@ public class CpuBackendTests
         yield return ("mixed transposed + bias", [Layout.Permuted([257, 300], 1, 0), .. Enumerable.Repeat(rows, inputs - 1)], dense);
     }
 
-    private static (float Lo, float Hi) Domain(UnaryOp op) => op switch
+    internal static (float Lo, float Hi) Domain(UnaryOp op) => op switch
     {
         UnaryOp.Log or UnaryOp.Sqrt or UnaryOp.PowScalar => (0.01f, 5f),
         UnaryOp.Exp => (-80f, 80f),
@@ -50,7 +50,7 @@ public class CpuBackendTests
         _ => (-3f, 3f),
     };
 
-    private static (float Alpha, float Beta) Params(UnaryOp op) => op switch
+    internal static (float Alpha, float Beta) Params(UnaryOp op) => op switch
     {
         UnaryOp.LeakyRelu => (0.1f, 0f),
         UnaryOp.Clamp => (-0.5f, 0.7f),
@@ -121,7 +121,7 @@ public class CpuBackendTests
         AssertClose(expected, Download(d), 4e-6, 1e-44, "exp");
     }
 
-    private static (float Lo, float Hi) Domain(BinaryOp op) => op switch
+    internal static (float Lo, float Hi) Domain(BinaryOp op) => op switch
     {
         BinaryOp.Pow => (0.1f, 3f),
         _ => (-3f, 3f),

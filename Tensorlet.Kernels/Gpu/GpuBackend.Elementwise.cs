@@ -1,0 +1,118 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace Tensorlet.Kernels.Gpu;
+
+// Element-wise, reduction, indexing and softmax entry points: the shared argument checks, then a kernel of this folder.
+// Each kernel family is compiled on first use and kept for the life of the backend.
+public sealed partial class GpuBackend
+{
+    private ElementwiseKernels? _elementwise;
+    private ReductionKernels? _reductions;
+    private IndexingKernels? _indexing;
+    private SoftmaxKernels? _softmax;
+    private MemoryBuffer1D<int, Stride1D.Dense>? _indexError;
+    private bool _indexCheckPending;
+
+    private ElementwiseKernels Elementwise => _elementwise ??= new ElementwiseKernels(Accelerator);
+    private ReductionKernels Reductions => _reductions ??= new ReductionKernels(Accelerator);
+    private IndexingKernels Indexing => _indexing ??= new IndexingKernels(Accelerator);
+    private SoftmaxKernels SoftmaxRows => _softmax ??= new SoftmaxKernels(Accelerator);
+
+    public void Fill(in StridedView dst, float value)
+    {
+        ArgumentChecks.View(this, "Fill", nameof(dst), dst);
+        Elementwise.Fill(this, dst, value);
+    }
+
+    public void Copy(in StridedView src, in StridedView dst)
+    {
+        OperationChecks.Views(this, "Copy", (nameof(src), src), (nameof(dst), dst));
+        Elementwise.Unary(this, "Copy", UnaryOp.Identity, src, dst, 0f, 0f);
+    }
+
+    public void Unary(UnaryOp op, in StridedView src, in StridedView dst, float alpha = 0f, float beta = 0f)
+    {
+        string name = OpNames.Of(op);
+        OperationChecks.Views(this, name, (nameof(src), src), (nameof(dst), dst));
+        Elementwise.Unary(this, name, op, src, dst, alpha, beta);
+    }
+
+    public void Binary(BinaryOp op, in StridedView a, in StridedView b, in StridedView dst, float alpha = 0f, float beta = 0f)
+    {
+        string name = OpNames.Of(op);
+        OperationChecks.Views(this, name, (nameof(a), a), (nameof(b), b), (nameof(dst), dst));
+        Elementwise.Binary(this, name, op, a, b, dst, alpha, beta);
+    }
+
+    public void Where(in StridedView cond, in StridedView a, in StridedView b, in StridedView dst)
+    {
+        OperationChecks.Views(this, "Where", (nameof(cond), cond), (nameof(a), a), (nameof(b), b), (nameof(dst), dst));
+        Elementwise.Where(this, cond, a, b, dst);
+    }
+
+    public void Reduce(ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
+                       DeviceBuffer dst, int dstOffset, float scale = 1f)
+    {
+        OperationChecks.Reduce(this, op, src, srcOffset, outer, axis, inner, dst, dstOffset);
+        if (axis == 0 && op != ReduceOp.Sum && (long)outer * inner > 0)
+            throw new ArgumentException($"{OpNames.Of(op)}: Max/Min/ArgMax/ArgMin over an empty axis (axis = 0) have no value.", nameof(axis));
+        Reductions.Run(this, op, src, srcOffset, outer, axis, inner, dst, dstOffset, scale);
+    }
+
+    public void Gather(DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
+                       DeviceBuffer index, int indexOffset, int k, DeviceBuffer dst, int dstOffset)
+    {
+        OperationChecks.Gather(this, src, srcOffset, outer, axis, inner, index, indexOffset, k, dst, dstOffset);
+        Indexing.Gather(this, src, srcOffset, outer, axis, inner, index, indexOffset, k, dst, dstOffset);
+    }
+
+    public void ScatterAdd(DeviceBuffer src, int srcOffset, int outer, int k, int inner,
+                           DeviceBuffer index, int indexOffset, int axis, DeviceBuffer dst, int dstOffset)
+    {
+        OperationChecks.ScatterAdd(this, src, srcOffset, outer, k, inner, index, indexOffset, axis, dst, dstOffset);
+        Indexing.ScatterAdd(this, src, srcOffset, outer, k, inner, index, indexOffset, axis, dst, dstOffset);
+    }
+
+    public void Softmax(bool log, DeviceBuffer src, int srcOffset, int rows, int cols, DeviceBuffer dst, int dstOffset)
+    {
+        OperationChecks.Rows(this, log ? "LogSoftmax" : "Softmax", rows, cols, (nameof(src), src, srcOffset), (nameof(dst), dst, dstOffset));
+        SoftmaxRows.Forward(this, log, src, srcOffset, rows, cols, dst, dstOffset);
+    }
+
+    public void SoftmaxBackward(bool log, DeviceBuffer y, int yOffset, DeviceBuffer grad, int gradOffset,
+                                int rows, int cols, DeviceBuffer dst, int dstOffset)
+    {
+        OperationChecks.Rows(this, log ? "LogSoftmaxBackward" : "SoftmaxBackward", rows, cols,
+                             (nameof(y), y, yOffset), (nameof(grad), grad, gradOffset), (nameof(dst), dst, dstOffset));
+        SoftmaxRows.Backward(this, log, y, yOffset, grad, gradOffset, rows, cols, dst, dstOffset);
+    }
+
+    /// <summary>The device flag indexing kernels set on a bad index (cleared when allocated and after each report).</summary>
+    internal ArrayView<int> IndexErrorFlag()
+    {
+        if (_indexError == null)
+        {
+            _indexError = Accelerator.Allocate1D<int>(3);
+            _indexError.MemSetToZero(Stream);
+        }
+        _indexCheckPending = true;
+        return _indexError.View;
+    }
+
+    // Called after the stream is synchronised; reads the 12-byte flag only when an indexing kernel ran since the last check.
+    private void CheckIndexErrors()
+    {
+        if (!_indexCheckPending || _indexError == null) return;
+        _indexCheckPending = false;
+        var flag = _indexError.GetAsArray1D(Stream);
+        if (flag[0] == 0) return;
+        _indexError.MemSetToZero(Stream);
+        Stream.Synchronize();
+        string op = flag[0] == IndexingKernels.GatherCode ? "Gather" : "ScatterAdd";
+        float value = BitConverter.Int32BitsToSingle(flag[1]);
+        throw new ArgumentOutOfRangeException("index",
+            $"{op}: index {value} is out of range for an axis of size {flag[2]} (indices must be integers in [0, {flag[2]})); " +
+            "detected on the device at the next synchronisation, so the elements with bad indices were skipped.");
+    }
+}
