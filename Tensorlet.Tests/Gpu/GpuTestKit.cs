@@ -13,8 +13,8 @@ public static class GpuTestKit
 {
     private static readonly Lazy<GpuBackend> Lazy = new(GpuDevices.IlgpuCpu);
 
-    public static GpuBackend Gpu => Lazy.Value;
-    public static IBackend Cpu => CpuBackend.Instance;
+    /// <summary>The GPU backend under test (on ILGPU's CPU accelerator).</summary>
+    public static GpuBackend TestGpu => Lazy.Value;
 
     public static DeviceBuffer Upload(IBackend backend, float[] host)
     {
@@ -51,8 +51,8 @@ public static class GpuTestKit
     /// <summary>Runs <paramref name="op"/> on the CPU and on the GPU backend over copies of the same arrays and compares every array after.</summary>
     public static void AssertSameOnBoth(string what, float[][] arrays, Action<IBackend, DeviceBuffer[]> op, double rtol = 1e-5, double atol = 1e-6)
     {
-        var expected = Run(Cpu, arrays, op);
-        var actual = Run(Gpu, arrays, op);
+        var expected = Run(CpuBackend.Instance, arrays, op);
+        var actual = Run(TestGpu, arrays, op);
         for (int i = 0; i < arrays.Length; i++)
             KernelTestKit.AssertClose(expected[i], actual[i], rtol, atol, $"{what} (array {i})");
     }
