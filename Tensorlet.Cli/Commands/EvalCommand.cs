@@ -15,17 +15,19 @@ internal static class EvalCommand
         var data = new Option<string?>("--data") { Description = "Directory with the IDX files, or 'sample' (default: the installed full set, else the sample)" };
         var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 500 };
         var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var command = new Command("eval", "Evaluate a checkpoint on the test set") { checkpoint, data, batch, threads };
+        var device = DeviceOption.Create();
+        var command = new Command("eval", "Evaluate a checkpoint on the test set") { checkpoint, data, batch, threads, device };
         command.SetAction(r =>
         {
             Threads.Count = r.GetValue(threads);
             string path = r.GetValue(checkpoint)!;
             if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.");
-            using var model = RunSetup.ModelFromCheckpoint(path);
+            var target = Device.Parse(r.GetValue(device)!);
+            using var model = RunSetup.ModelFromCheckpoint(path).To(target);
             var state = Checkpoint.Load(path, model);
             var source = FashionMnist.Resolve(r.GetValue(data));
             var test = source.Load(train: false);
-            var (loss, acc) = Evaluator.Evaluate(model, test, r.GetValue(batch), Device.Cpu);
+            var (loss, acc) = Evaluator.Evaluate(model, test, r.GetValue(batch), target);
             AnsiConsole.MarkupLine($"{Markup.Escape(path)} (epoch {state.Epoch}) on {Markup.Escape(source.Description)}: " +
                                    $"test loss {loss:F4}, [bold]accuracy {acc:P2}[/] ({test.Count:N0} images)");
             return 0;

@@ -21,14 +21,15 @@ internal static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Checkpoint to continue from (same options as the run that wrote it)" };
         var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var seed = new Option<ulong>("--seed") { Description = "Seed for initialisation, shuffling and dropout", DefaultValueFactory = _ => 0UL };
+        var device = DeviceOption.Create();
         var command = new Command("train", "Train a model, evaluating and checkpointing after every epoch")
         {
-            model, data, epochs, batch, lr, optimizer, momentum, weightDecay, schedule, output, resume, threads, seed,
+            model, data, epochs, batch, lr, optimizer, momentum, weightDecay, schedule, output, resume, threads, seed, device,
         };
         command.SetAction(r => new Trainer(new TrainOptions(
             r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(optimizer)!,
             r.GetValue(momentum), r.GetValue(weightDecay), r.GetValue(schedule)!, r.GetValue(output), r.GetValue(resume),
-            r.GetValue(threads), r.GetValue(seed))).Run());
+            r.GetValue(threads), r.GetValue(seed), r.GetValue(device)!)).Run());
         return command;
     }
 }

@@ -14,4 +14,5 @@ internal sealed record TrainOptions(
     string? Out,
     string? Resume,
     int Threads,
-    ulong Seed);
+    ulong Seed,
+    string Device = "cpu");

@@ -23,10 +23,12 @@ internal sealed class Trainer(TrainOptions options)
         var train = source.Load(train: true);
         var test = source.Load(train: false);
         var generator = new Generator(options.Seed);
-        using var model = ModelFactory.Create(options.Model, train.Channels, train.Height, train.Width, train.ClassCount, generator);
+        var device = Device.Parse(options.Device);
+        // Initialised on the CPU (the same weights for a seed on every device), then moved before the optimizer sees them.
+        using var model = ModelFactory.Create(options.Model, train.Channels, train.Height, train.Width, train.ClassCount, generator).To(device);
         using var optimizer = RunSetup.CreateOptimizer(options, model);
         var schedule = RunSetup.CreateSchedule(options, optimizer);
-        var loader = new DataLoader(train, options.BatchSize, shuffle: true, generator: generator);
+        var loader = new DataLoader(train, options.BatchSize, shuffle: true, generator: generator, device: device);
 
         string outDir = options.Out ?? Path.Combine("runs", $"{options.Model}-{DateTime.Now:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(outDir);
@@ -46,7 +48,7 @@ internal sealed class Trainer(TrainOptions options)
         AnsiConsole.MarkupLine($"[bold]data[/]   {Markup.Escape(source.Description)}: {train.Count:N0} train, {test.Count:N0} test images");
         AnsiConsole.MarkupLine($"[bold]model[/]  {Markup.Escape(options.Model)}: {model.ParameterCount():N0} parameters");
         AnsiConsole.MarkupLine($"[bold]train[/]  {options.Epochs} epochs, batch {options.BatchSize}, {optimizer.GetType().Name} lr {options.LearningRate} " +
-                               $"({options.Schedule} schedule), {Threads.Count} threads, seed {options.Seed}");
+                               $"({options.Schedule} schedule), {Threads.Count} threads, seed {options.Seed}, device {device}");
         AnsiConsole.MarkupLine($"[bold]out[/]    {Markup.Escape(outDir)}");
 
         var clock = Stopwatch.StartNew();
@@ -82,7 +84,7 @@ internal sealed class Trainer(TrainOptions options)
                     }
                 });
             double seconds = epochClock.Elapsed.TotalSeconds;
-            var (testLoss, acc) = Evaluator.Evaluate(model, test, 500, Device.Cpu);
+            var (testLoss, acc) = Evaluator.Evaluate(model, test, 500, device);
             testAcc = acc;
             schedule?.Step();
             log.Add(new EpochRecord(epoch, metrics.Loss, metrics.Accuracy, testLoss, acc, lr, seconds, metrics.Seen / seconds));

@@ -1,0 +1,113 @@
+namespace Tensorlet.Kernels.Diagnostics;
+
+// The checks themselves, one method per kernel family, on shapes small enough for ILGPU's CPU accelerator.
+public sealed partial class SelfTest
+{
+    private void Elementwise()
+    {
+        const int rows = 33, cols = 17;
+        Check("Fill", [new float[rows * cols]], [0], (b, m) => b.Fill(Dense(m[0], rows, cols), 1.5f));
+        Check("Copy transposed", [Random(rows * cols), new float[rows * cols]], [1],
+              (b, m) => b.Copy(new StridedView(m[0], 0, [cols, rows], [1, cols]), Dense(m[1], cols, rows)));
+        foreach (var op in Enum.GetValues<UnaryOp>())
+        {
+            bool positive = op is UnaryOp.Log or UnaryOp.Sqrt or UnaryOp.PowScalar or UnaryOp.Reciprocal;
+            float alpha = op switch { UnaryOp.Clamp => -0.5f, UnaryOp.PowScalar => 1.5f, _ => 0.3f }, beta = 0.5f;
+            Check($"Unary {op}", [Random(rows * cols, positive ? 0.1f : -2f, 2f), new float[rows * cols]], [1],
+                  (b, m) => b.Unary(op, Dense(m[0], rows, cols), Dense(m[1], rows, cols), alpha, beta));
+        }
+        foreach (var op in Enum.GetValues<BinaryOp>())
+        {
+            float lo = op == BinaryOp.Pow ? 0.1f : -2f;
+            // b broadcast along rows (stride 0), the bias-add layout.
+            Check($"Binary {op} (broadcast)", [Random(rows * cols, lo), Random(cols, lo), new float[rows * cols]], [2],
+                  (b, m) => b.Binary(op, Dense(m[0], rows, cols), new StridedView(m[1], 0, [rows, cols], [0, 1]), Dense(m[2], rows, cols), -0.5f, 0.5f));
+        }
+        Check("Where", [Integers(rows * cols, 0, 2), Random(rows * cols), Random(rows * cols), new float[rows * cols]], [3],
+              (b, m) => b.Where(Dense(m[0], rows, cols), Dense(m[1], rows, cols), Dense(m[2], rows, cols), Dense(m[3], rows, cols)));
+    }
+
+    private void Reductions()
+    {
+        foreach (var op in Enum.GetValues<ReduceOp>())
+            foreach (var (outer, axis, inner) in new[] { (4, 37, 5), (1, 3000, 2) })
+                Check($"Reduce {op} [{outer}, {axis}, {inner}]", [Random(outer * axis * inner), new float[outer * inner]], [1],
+                      (b, m) => b.Reduce(op, m[0], 0, outer, axis, inner, m[1], 0, op == ReduceOp.Sum ? 0.5f : 1f));
+        Check("Gather", [Random(8 * 10), Integers(8 * 3, 0, 10), new float[8 * 3]], [2], (b, m) => b.Gather(m[0], 0, 8, 10, 1, m[1], 0, 3, m[2], 0));
+        Check("ScatterAdd", [Random(8 * 3), Integers(8 * 3, 0, 10), Random(8 * 10)], [2], (b, m) => b.ScatterAdd(m[0], 0, 8, 3, 1, m[1], 0, 10, m[2], 0));
+        foreach (bool log in new[] { false, true })
+        {
+            string name = log ? "LogSoftmax" : "Softmax";
+            Check(name, [Random(16 * 10, -8f, 8f), new float[16 * 10]], [1], (b, m) => b.Softmax(log, m[0], 0, 16, 10, m[1], 0));
+            Check(name + " backward", [Random(16 * 10, -3f, 0f), Random(16 * 10), new float[16 * 10]], [2],
+                  (b, m) => b.SoftmaxBackward(log, m[0], 0, m[1], 0, 16, 10, m[2], 0));
+        }
+    }
+
+    private void LinearAlgebra()
+    {
+        const int m = 37, n = 29, k = 41, batch = 2;
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+            {
+                int lda = ta ? m : k, ldb = tb ? k : n;
+                Check($"Gemm {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} {m}x{n}x{k} batch {batch}",
+                      [Random(batch * m * k), Random(batch * k * n), Random(batch * m * n)], [2],
+                      (b, x) => b.Gemm(ta, tb, m, n, k, 0.7f, x[0], 0, lda, m * k, x[1], 0, ldb, k * n, 0.3f, x[2], 0, n, m * n, batch));
+            }
+    }
+
+    private void Convolutions()
+    {
+        var cases = new (string Name, Conv2dGeometry G)[]
+        {
+            ("3x3 pad 1", new(2, 4, 9, 9, 6, 3, 3, 1, 1, 1, 1)),
+            ("3x3 stride 2", new(2, 4, 9, 8, 6, 3, 3, 2, 2, 1, 1)),
+            ("1x1", new(2, 8, 5, 5, 4, 1, 1)),
+            ("grouped g=2 dilation 2", new(1, 4, 8, 8, 6, 3, 3, 1, 1, 2, 2, 2, 2, 2)),
+            ("depthwise", new(2, 4, 6, 6, 4, 3, 3, 1, 1, 1, 1, Groups: 4)),
+        };
+        foreach (var (name, g) in cases)
+        {
+            int x = g.N * g.C * g.H * g.W, w = g.K * g.GroupC * g.KH * g.KW, y = g.N * g.K * g.OutH * g.OutW;
+            Check($"Conv2d {name}", [Random(x), Random(w), Random(g.K), new float[y]], [3],
+                  (b, m) => b.Conv2d(g, m[0], 0, m[1], 0, m[2], 0, m[3], 0));
+            Check($"Conv2d backward input {name}", [Random(y), Random(w), new float[x]], [2],
+                  (b, m) => b.Conv2dBackwardInput(g, m[0], 0, m[1], 0, m[2], 0));
+            Check($"Conv2d backward weight {name}", [Random(x), Random(y), new float[w], new float[g.K]], [2, 3],
+                  (b, m) => b.Conv2dBackwardWeight(g, m[0], 0, m[1], 0, m[2], 0, m[3], 0));
+        }
+    }
+
+    private void Pooling()
+    {
+        var max = new Pool2dGeometry(2, 3, 9, 9, 3, 3, 2, 2, 1, 1, CeilMode: true);
+        var avg = new Pool2dGeometry(2, 3, 8, 8, 2, 2, 2, 2);
+        int xin = 2 * 3 * 81, xmax = 2 * 3 * max.OutH * max.OutW, xa = 2 * 3 * 64, ya = 2 * 3 * avg.OutH * avg.OutW;
+        Check("MaxPool2d 3x3 s2 p1 ceil", [Random(xin), new float[xmax], new float[xmax]], [1, 2],
+              (b, m) => b.MaxPool2d(max, m[0], 0, m[1], 0, m[2], 0), tolerance: 0);
+        var indices = Execute(reference, [Random(xin), new float[xmax], new float[xmax]], (b, m) => b.MaxPool2d(max, m[0], 0, m[1], 0, m[2], 0))[2];
+        Check("MaxPool2d backward", [Random(xmax), indices, new float[xin]], [2], (b, m) => b.MaxPool2dBackward(max, m[0], 0, m[1], 0, m[2], 0));
+        Check("AvgPool2d 2x2", [Random(xa), new float[ya]], [1], (b, m) => b.AvgPool2d(avg, m[0], 0, m[1], 0));
+        Check("AvgPool2d backward", [Random(ya), new float[xa]], [1], (b, m) => b.AvgPool2dBackward(avg, m[0], 0, m[1], 0));
+        Check("AdaptiveAvgPool2d 7x7→3x3", [Random(2 * 3 * 49), new float[2 * 3 * 9]], [1], (b, m) => b.AdaptiveAvgPool2d(2, 3, 7, 7, 3, 3, m[0], 0, m[1], 0));
+        Check("AdaptiveAvgPool2d backward", [Random(2 * 3 * 9), new float[2 * 3 * 49]], [1],
+              (b, m) => b.AdaptiveAvgPool2dBackward(2, 3, 7, 7, 3, 3, m[0], 0, m[1], 0));
+    }
+
+    private void Normalization()
+    {
+        const int n = 4, c = 3, hw = 25, count = n * c * hw;
+        foreach (bool train in new[] { true, false })
+        {
+            string mode = train ? "train" : "eval";
+            Check($"BatchNorm forward ({mode})",
+                  [Random(count), Random(c), Random(c), Random(c), Random(c, 0.5f, 2f), new float[count], new float[c], new float[c]], [3, 4, 5, 6, 7],
+                  (b, m) => b.BatchNormForward(n, c, hw, m[0], 0, m[1], m[2], m[3], m[4], train, 0.1f, 1e-5f, m[5], 0, m[6], m[7]));
+            Check($"BatchNorm backward ({mode})",
+                  [Random(count), Random(count), Random(c), Random(c, -0.3f, 0.3f), Random(c, 0.5f, 2f), new float[count], new float[c], new float[c]], [5, 6, 7],
+                  (b, m) => b.BatchNormBackward(n, c, hw, m[0], 0, m[1], 0, m[2], m[3], m[4], train, m[5], 0, m[6], m[7]));
+        }
+        Check("DropoutMask p=0.3", [new float[1000]], [0], (b, m) => b.DropoutMask(m[0], 0, 1000, 0.3f, 1234, 77), tolerance: 0);
+    }
+}
