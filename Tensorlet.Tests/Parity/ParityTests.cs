@@ -6,20 +6,23 @@ namespace Tensorlet.Tests.Parity;
 /// Every case of the torch-parity manifest through one test: load the case's safetensors, run its op through
 /// <see cref="ParityOps.Table"/>, compare the outputs, then backpropagate loss = Σ out ⊙ G and compare the stored
 /// gradients of inputs and parameters. Tolerance (README): max |ours − ref| ≤ 1e-4 · max(1, max |ref|) per tensor.
+/// Every case runs on the CPU and on the GPU code path (ILGPU's CPU accelerator), so both backends match PyTorch.
 /// </summary>
 public class ParityTests
 {
-    public static IEnumerable<ParityCase> Cases() => ParityCase.LoadManifest();
+    public static IEnumerable<TestCaseData> Cases() =>
+        ParityCase.LoadManifest().SelectMany(c => new[] { new TestCaseData(c, "cpu"), new TestCaseData(c, "ilgpu-cpu") });
 
     [TestCaseSource(nameof(Cases))]
-    public void MatchesPyTorch(ParityCase c)
+    public void MatchesPyTorch(ParityCase c, string deviceName)
     {
+        var device = Device.Parse(deviceName);
         var run = ParityOps.Table.GetValueOrDefault(c.Op) ?? throw new AssertionException(
             $"op {c.Op} has no entry in ParityOps.Table: wire it there (one line) so its cases are checked");
 
         using var scope = TensorScope.Begin();
         var stored = SafeTensors.Load(c.Path);
-        var inputs = c.Inputs.ToDictionary(name => name, name => Leaf(stored[name], c.Grads.ContainsKey(name) || c.Parameters.Contains(name)));
+        var inputs = c.Inputs.ToDictionary(name => name, name => Leaf(stored[name].To(device), c.Grads.ContainsKey(name) || c.Parameters.Contains(name)));
         var outputs = run(c, inputs);
 
         Assert.Multiple(() =>
@@ -31,7 +34,7 @@ public class ParityTests
         Tensor? loss = null;
         foreach (var (output, upstream) in c.Upstream)
         {
-            var term = outputs[output].Mul(stored[upstream]).Sum();
+            var term = outputs[output].Mul(stored[upstream].To(device)).Sum();
             loss = loss == null ? term : loss.Add(term);
         }
         loss!.Backward();
