@@ -1,0 +1,114 @@
+using Tensorlet.Kernels;
+using static Tensorlet.Tests.Gpu.GpuTestKit;
+using static Tensorlet.Tests.Kernels.KernelTestKit;
+
+namespace Tensorlet.Tests.Gpu;
+
+/// <summary>
+/// GPU convolution (im2col + tiled GEMM, col2im) against the CPU backend over a grid of geometries. Operands sit at an
+/// offset in buffers with a tail, and outputs start out random, so a write outside an output or an accumulation into it
+/// shows in the compared arrays. Inputs are in [−1, 1]; an output sums `terms` products, so we allow 2·10⁻⁶·terms
+/// absolute error plus 10⁻⁵ relative.
+/// </summary>
+public class GpuConvolutionTests
+{
+    private const int Off = 3, Tail = 2;
+
+    public static readonly Conv2dGeometry[] Cases =
+    [
+        // ResNet basic block 3×3 and its stride-2 downsampling, and the 7×7 stride-2 stem.
+        new(N: 2, C: 8, H: 8, W: 8, K: 8, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 1, C: 4, H: 9, W: 9, K: 8, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1),
+        new(N: 1, C: 3, H: 15, W: 13, K: 4, KH: 7, KW: 7, StrideH: 2, StrideW: 2, PadH: 3, PadW: 3),
+        new(N: 3, C: 3, H: 7, W: 6, K: 5, KH: 3, KW: 3),
+        new(N: 2, C: 3, H: 11, W: 9, K: 3, KH: 3, KW: 5, StrideH: 2, StrideW: 3, PadH: 1, PadW: 2),
+        new(N: 1, C: 2, H: 10, W: 9, K: 3, KH: 3, KW: 2, DilationH: 2, DilationW: 3, PadH: 2, PadW: 1),
+        new(N: 2, C: 6, H: 6, W: 7, K: 4, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 2),
+        new(N: 2, C: 4, H: 11, W: 10, K: 6, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 2, PadW: 1, DilationH: 2, DilationW: 2, Groups: 2),
+        // Depthwise (groups = channels), plain and with a channel multiplier of 2.
+        new(N: 3, C: 5, H: 7, W: 9, K: 5, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, Groups: 5),
+        new(N: 1, C: 4, H: 6, W: 6, K: 8, KH: 5, KW: 5, PadH: 2, PadW: 2, Groups: 4),
+        // Pointwise (straight to GEMM), grouped pointwise, and 1×1 that still needs im2col (stride, padding).
+        new(N: 3, C: 8, H: 5, W: 7, K: 12, KH: 1, KW: 1),
+        new(N: 2, C: 6, H: 4, W: 4, K: 4, KH: 1, KW: 1, Groups: 2),
+        new(N: 2, C: 4, H: 9, W: 9, K: 5, KH: 1, KW: 1, StrideH: 2, StrideW: 2),
+        new(N: 1, C: 3, H: 5, W: 5, K: 2, KH: 1, KW: 1, PadH: 1, PadW: 1),
+        // Stride larger than the kernel (pixels no output reads), padding beyond the image, a kernel larger than the image.
+        new(N: 2, C: 2, H: 6, W: 5, K: 2, KH: 2, KW: 2, StrideH: 3, StrideW: 3, PadH: 2, PadW: 2),
+        new(N: 1, C: 2, H: 3, W: 3, K: 3, KH: 5, KW: 5, PadH: 2, PadW: 2),
+        // Deeper than one 16-deep GEMM slice several times over (Cg·KH·KW = 180) and wider than one tile.
+        new(N: 1, C: 20, H: 5, W: 6, K: 17, KH: 3, KW: 3, PadH: 1, PadW: 1),
+    ];
+
+    [TestCaseSource(nameof(Cases))]
+    public void ForwardMatchesCpu(Conv2dGeometry g)
+    {
+        foreach (bool withBias in new[] { true, false })
+            AssertSameOnBoth($"forward {g} bias={withBias}", [Padded(Input(g), 1), Padded(Weight(g), 2), Padded(g.K, 3), Padded(Output(g), 4)],
+                             (b, m) => b.Conv2d(g, m[0], Off, m[1], Off, withBias ? m[2] : null, Off, m[3], Off),
+                             rtol: 1e-5, atol: 2e-6 * (g.GroupC * g.KH * g.KW + 1));
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void BackwardInputMatchesCpu(Conv2dGeometry g)
+    {
+        AssertSameOnBoth($"backward input {g}", [Padded(Output(g), 5), Padded(Weight(g), 6), Padded(Input(g), 7)],
+                         (b, m) => b.Conv2dBackwardInput(g, m[0], Off, m[1], Off, m[2], Off),
+                         rtol: 1e-5, atol: 2e-6 * g.GroupK * g.KH * g.KW);
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void BackwardWeightMatchesCpu(Conv2dGeometry g)
+    {
+        foreach (bool withBias in new[] { true, false })
+            AssertSameOnBoth($"backward weight {g} bias={withBias}",
+                             [Padded(Input(g), 8), Padded(Output(g), 9), Padded(Weight(g), 10), Padded(g.K, 11)],
+                             (b, m) => b.Conv2dBackwardWeight(g, m[0], Off, m[1], Off, m[2], Off, withBias ? m[3] : null, Off),
+                             rtol: 1e-5, atol: 2e-6 * Math.Max(1, g.N * g.OutH * g.OutW));
+    }
+
+    /// <summary>
+    /// Batches larger than the scratch budget run in chunks of images; a chunk of several images sums the weight gradient
+    /// in per-image slots, a last chunk shorter than the others leaves some slots as they were, and a chunk of one image
+    /// accumulates straight into the gradient. Each budget below picks one of those paths.
+    /// </summary>
+    [Test]
+    public void ChunkedBatchesMatchCpu([Values(1, 2, 4)] int imagesPerChunk)
+    {
+        var g = new Conv2dGeometry(N: 5, C: 4, H: 6, W: 6, K: 6, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 2);
+        int saved = GpuTestKit.Gpu.ConvolutionScratchFloats;
+        // Weight gradients also hold a slot of K·Cg·KH·KW partial sums per image, on top of the lowered image.
+        long column = (long)g.C * g.KH * g.KW * g.OutH * g.OutW, slot = g.K * g.GroupC * g.KH * g.KW;
+        try
+        {
+            GpuTestKit.Gpu.ConvolutionScratchFloats = (int)(imagesPerChunk * column);
+            ForwardMatchesCpu(g);
+            BackwardInputMatchesCpu(g);
+            GpuTestKit.Gpu.ConvolutionScratchFloats = (int)(imagesPerChunk * (column + slot));
+            BackwardWeightMatchesCpu(g);
+            BackwardWeightMatchesCpu(g with { KH = 1, KW = 1, PadH = 0, PadW = 0 });
+        }
+        finally { GpuTestKit.Gpu.ConvolutionScratchFloats = saved; }
+    }
+
+    [Test]
+    public void EmptyBatchZeroesGradientsAndWritesNothingElse()
+    {
+        var g = new Conv2dGeometry(N: 0, C: 4, H: 5, W: 5, K: 6, KH: 3, KW: 3, Groups: 2);
+        ForwardMatchesCpu(g);
+        BackwardInputMatchesCpu(g);
+        BackwardWeightMatchesCpu(g);
+        var gw = Run(GpuTestKit.Gpu, [Padded(Input(g), 1), Padded(Output(g), 2), Padded(Weight(g), 3), Padded(g.K, 4)],
+                     (b, m) => b.Conv2dBackwardWeight(g, m[0], Off, m[1], Off, m[2], Off, m[3], Off));
+        Assert.That(gw[2].Skip(Off).Take(Weight(g)), Is.All.EqualTo(0f));
+        Assert.That(gw[3].Skip(Off).Take(g.K), Is.All.EqualTo(0f));
+    }
+
+    private static int Input(in Conv2dGeometry g) => g.N * g.C * g.H * g.W;
+    private static int Output(in Conv2dGeometry g) => g.N * g.K * g.OutH * g.OutW;
+    private static int Weight(in Conv2dGeometry g) => g.K * g.GroupC * g.KH * g.KW;
+
+    // An operand of `count` floats at offset Off with a tail after it, all random: inputs and outputs alike, since an
+    // output that starts as garbage catches a kernel that accumulates instead of overwriting.
+    private static float[] Padded(int count, int seed) => Random(Off + count + Tail, seed, -1f, 1f);
+}
