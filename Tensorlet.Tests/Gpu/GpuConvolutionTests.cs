@@ -76,19 +76,19 @@ public class GpuConvolutionTests
     public void ChunkedBatchesMatchCpu([Values(1, 2, 4)] int imagesPerChunk)
     {
         var g = new Conv2dGeometry(N: 5, C: 4, H: 6, W: 6, K: 6, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 2);
-        int saved = GpuTestKit.Gpu.ConvolutionScratchFloats;
+        int saved = GpuTestKit.TestGpu.ConvolutionScratchFloats;
         // Weight gradients also hold a slot of K·Cg·KH·KW partial sums per image, on top of the lowered image.
         long column = (long)g.C * g.KH * g.KW * g.OutH * g.OutW, slot = g.K * g.GroupC * g.KH * g.KW;
         try
         {
-            GpuTestKit.Gpu.ConvolutionScratchFloats = (int)(imagesPerChunk * column);
+            GpuTestKit.TestGpu.ConvolutionScratchFloats = (int)(imagesPerChunk * column);
             ForwardMatchesCpu(g);
             BackwardInputMatchesCpu(g);
-            GpuTestKit.Gpu.ConvolutionScratchFloats = (int)(imagesPerChunk * (column + slot));
+            GpuTestKit.TestGpu.ConvolutionScratchFloats = (int)(imagesPerChunk * (column + slot));
             BackwardWeightMatchesCpu(g);
             BackwardWeightMatchesCpu(g with { KH = 1, KW = 1, PadH = 0, PadW = 0 });
         }
-        finally { GpuTestKit.Gpu.ConvolutionScratchFloats = saved; }
+        finally { GpuTestKit.TestGpu.ConvolutionScratchFloats = saved; }
     }
 
     [Test]
@@ -98,7 +98,7 @@ public class GpuConvolutionTests
         ForwardMatchesCpu(g);
         BackwardInputMatchesCpu(g);
         BackwardWeightMatchesCpu(g);
-        var gw = Run(GpuTestKit.Gpu, [Padded(Input(g), 1), Padded(Output(g), 2), Padded(Weight(g), 3), Padded(g.K, 4)],
+        var gw = Run(GpuTestKit.TestGpu, [Padded(Input(g), 1), Padded(Output(g), 2), Padded(Weight(g), 3), Padded(g.K, 4)],
                      (b, m) => b.Conv2dBackwardWeight(g, m[0], Off, m[1], Off, m[2], Off, m[3], Off));
         Assert.That(gw[2].Skip(Off).Take(Weight(g)), Is.All.EqualTo(0f));
         Assert.That(gw[3].Skip(Off).Take(g.K), Is.All.EqualTo(0f));

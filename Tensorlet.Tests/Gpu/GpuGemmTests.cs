@@ -19,22 +19,22 @@ public class GpuGemmTests
     [Test]
     public void EveryTransposeMatchesCpu([Values] bool transA, [Values] bool transB)
     {
-        foreach (var (m, n, k) in Sizes) Check(GpuTestKit.Gpu, new Case(transA, transB, m, n, k));
+        foreach (var (m, n, k) in Sizes) Check(GpuTestKit.TestGpu, new Case(transA, transB, m, n, k));
     }
 
     [Test]
     public void AlphaAndBetaMatchCpu()
     {
-        Check(GpuTestKit.Gpu, new Case(false, true, 33, 17, 20) { Alpha = 0.5f, Beta = -1.5f });
-        Check(GpuTestKit.Gpu, new Case(true, false, 17, 33, 9) { Alpha = -2f, Beta = 1f });
-        Check(GpuTestKit.Gpu, new Case(true, true, 7, 7, 7) { Alpha = 0f, Beta = 0.25f });
+        Check(GpuTestKit.TestGpu, new Case(false, true, 33, 17, 20) { Alpha = 0.5f, Beta = -1.5f });
+        Check(GpuTestKit.TestGpu, new Case(true, false, 17, 33, 9) { Alpha = -2f, Beta = 1f });
+        Check(GpuTestKit.TestGpu, new Case(true, true, 7, 7, 7) { Alpha = 0f, Beta = 0.25f });
     }
 
     [Test]
     public void BetaZeroDoesNotReadC([Values] bool transA)
     {
         var c = new Case(transA, !transA, 20, 33, 17) { Offset = 2, Pad = 3, NanC = true };
-        var gpu = Check(GpuTestKit.Gpu, c);
+        var gpu = Check(GpuTestKit.TestGpu, c);
         // Inside the matrix every value is finite (the CPU comparison already implies it; this says why it matters).
         for (int i = 0; i < c.M; i++)
         for (int j = 0; j < c.N; j++)
@@ -44,32 +44,32 @@ public class GpuGemmTests
     [Test]
     public void OffsetsAndLeadingDimensionsMatchCpu([Values] bool transA, [Values] bool transB)
     {
-        Check(GpuTestKit.Gpu, new Case(transA, transB, 33, 7, 65) { Offset = 5, Pad = 3, Beta = 1f });
-        Check(GpuTestKit.Gpu, new Case(transA, transB, 1, 17, 16) { Offset = 1, Pad = 16 });
+        Check(GpuTestKit.TestGpu, new Case(transA, transB, 33, 7, 65) { Offset = 5, Pad = 3, Beta = 1f });
+        Check(GpuTestKit.TestGpu, new Case(transA, transB, 1, 17, 16) { Offset = 1, Pad = 16 });
     }
 
     [Test]
     public void BatchWithStridesMatchesCpu([Values] bool transA, [Values] bool transB)
     {
-        Check(GpuTestKit.Gpu, new Case(transA, transB, 17, 9, 20) { Batch = 3, Offset = 4, Pad = 2, Beta = 0.5f });
+        Check(GpuTestKit.TestGpu, new Case(transA, transB, 17, 9, 20) { Batch = 3, Offset = 4, Pad = 2, Beta = 0.5f });
         // Stride 0 repeats one matrix for the whole batch (a shared weight, a broadcast input).
-        Check(GpuTestKit.Gpu, new Case(transA, transB, 9, 17, 5) { Batch = 3, ShareA = true });
-        Check(GpuTestKit.Gpu, new Case(transA, transB, 9, 17, 5) { Batch = 2, ShareB = true, Pad = 1 });
+        Check(GpuTestKit.TestGpu, new Case(transA, transB, 9, 17, 5) { Batch = 3, ShareA = true });
+        Check(GpuTestKit.TestGpu, new Case(transA, transB, 9, 17, 5) { Batch = 2, ShareB = true, Pad = 1 });
     }
 
     [Test]
     public void ZeroDepthScalesC()
     {
-        Check(GpuTestKit.Gpu, new Case(false, false, 7, 9, 0) { Beta = -2f, Pad = 1 });
-        Check(GpuTestKit.Gpu, new Case(true, true, 7, 9, 0) { NanC = true });
+        Check(GpuTestKit.TestGpu, new Case(false, false, 7, 9, 0) { Beta = -2f, Pad = 1 });
+        Check(GpuTestKit.TestGpu, new Case(true, true, 7, 9, 0) { NanC = true });
     }
 
     [Test]
     public void EmptyProductsLeaveCAlone()
     {
-        Check(GpuTestKit.Gpu, new Case(false, false, 0, 9, 4));
-        Check(GpuTestKit.Gpu, new Case(false, true, 9, 0, 4));
-        Check(GpuTestKit.Gpu, new Case(true, false, 9, 4, 4) { Batch = 0 });
+        Check(GpuTestKit.TestGpu, new Case(false, false, 0, 9, 4));
+        Check(GpuTestKit.TestGpu, new Case(false, true, 9, 0, 4));
+        Check(GpuTestKit.TestGpu, new Case(true, false, 9, 4, 4) { Batch = 0 });
     }
 
     /// <summary>
@@ -109,7 +109,7 @@ public class GpuGemmTests
         Action<IBackend, DeviceBuffer[]> op = (backend, m) => backend.Gemm(
             c.TransA, c.TransB, c.M, c.N, c.K, c.Alpha, m[0], c.Offset, lda, strideA, m[1], c.Offset + 1, ldb, strideB,
             c.Beta, m[2], c.Offset + 2, ldc, strideC, c.Batch);
-        var expected = Run(GpuTestKit.Cpu, arrays, op);
+        var expected = Run(Tensorlet.Tests.Kernels.KernelTestKit.Cpu, arrays, op);
         var actual = Run(gpu, arrays, op);
         double atol = 2e-6 * Math.Max(1, c.K);
         for (int i = 0; i < 3; i++) AssertClose(expected[i], actual[i], 1e-5, atol, $"{c} on {gpu.Name} (array {"abc"[i]})");
