@@ -11,15 +11,13 @@ namespace Tensorlet.Kernels.Gpu;
 /// run, so results are deterministic. The forward pass makes two such reductions (mean, then the squared deviations
 /// from it), so a large mean does not cancel away the digits of a small variance, then writes y; the backward pass
 /// makes one double reduction (Σgy, Σgy·(x − μ)), then writes gradX. Sums stay in float32, since OpenCL devices may
-/// lack float64: the mean is summed as deviations from the channel's first element, and each thread flushes a
-/// running block sum every <see cref="Block"/> terms, so neither a large mean nor a long channel costs many digits.
+/// lack float64; the mean is summed as deviations from the channel's first element, so a large mean does not make
+/// every partial sum large and round away the digits that the normalised values depend on.
 /// </summary>
 internal sealed class BatchNormKernels
 {
     /// <summary>The most threads a group uses; the shared arrays are sized for it.</summary>
     private const int MaxThreads = 256;
-
-    private const int Block = 256;
 
     private readonly Action<AcceleratorStream, KernelConfig, BatchNormOperands> _forward;
     private readonly Action<AcceleratorStream, KernelConfig, BatchNormOperands> _backward;
@@ -109,23 +107,17 @@ internal sealed class BatchNormKernels
                 // Shifting by any one element of the channel makes the summands small deviations around the mean
                 // (the entry point launches only when M > 0, so element 0 exists).
                 float pivot = p.X[p.XOffset + At(p, ch, 0)];
-                float total = 0f, block = 0f;
-                int terms = 0;
-                for (int j = t; j < m; j += threads)
-                {
-                    block += p.X[p.XOffset + At(p, ch, j)] - pivot;
-                    if (++terms == Block) { total += block; block = 0f; terms = 0; }
-                }
-                mean = pivot + GroupSum(shared, total + block, 0f).X / m;
+                float sum = 0f;
+                for (int j = t; j < m; j += threads) sum += p.X[p.XOffset + At(p, ch, j)] - pivot;
+                mean = pivot + GroupSum(shared, sum, 0f).X / m;
 
-                total = 0f; block = 0f; terms = 0;
+                float squares = 0f;
                 for (int j = t; j < m; j += threads)
                 {
                     float d = p.X[p.XOffset + At(p, ch, j)] - mean;
-                    block += d * d;
-                    if (++terms == Block) { total += block; block = 0f; terms = 0; }
+                    squares += d * d;
                 }
-                variance = GroupSum(shared, total + block, 0f).X / m;
+                variance = GroupSum(shared, squares, 0f).X / m;
                 if (t == 0 && p.HasRunningMean != 0) p.RunningMean[ch] = (1f - p.Momentum) * p.RunningMean[ch] + p.Momentum * mean;
                 // The running variance is the unbiased estimate, M/(M − 1)·σ² (M = 1 leaves σ² = 0 unscaled).
                 if (t == 0 && p.HasRunningVar != 0)
@@ -162,22 +154,15 @@ internal sealed class BatchNormKernels
         for (int ch = Grid.IdxX; ch < p.C; ch += Grid.DimX)
         {
             float mean = p.SaveMean[ch], invStd = p.SaveInvStd[ch];
-            float totalG = 0f, totalGDev = 0f, blockG = 0f, blockGDev = 0f;
-            int terms = 0;
+            float sumG = 0f, sumGDev = 0f;
             for (int j = t; j < m; j += threads)
             {
                 int at = At(p, ch, j);
                 float g = p.GradY[p.GradYOffset + at];
-                blockG += g;
-                blockGDev += g * (p.X[p.XOffset + at] - mean);
-                if (++terms == Block)
-                {
-                    totalG += blockG;
-                    totalGDev += blockGDev;
-                    blockG = 0f; blockGDev = 0f; terms = 0;
-                }
+                sumG += g;
+                sumGDev += g * (p.X[p.XOffset + at] - mean);
             }
-            var sums = GroupSum(shared, totalG + blockG, totalGDev + blockGDev);
+            var sums = GroupSum(shared, sumG, sumGDev);
             // An empty channel (M = 0) reduces to zero sums, its γ and β gradients; its saved invstd was never written
             // (the forward pass skips empty batches) and may be anything, so it must not multiply the zero.
             if (t == 0 && p.HasGradGamma != 0) p.GradGamma[ch] = m > 0 ? sums.Y * invStd : 0f;

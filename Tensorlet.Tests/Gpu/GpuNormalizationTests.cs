@@ -1,6 +1,7 @@
 using Tensorlet.Kernels;
 using static Tensorlet.Tests.Gpu.GpuTestKit;
 using static Tensorlet.Tests.Kernels.KernelTestKit;
+using Ref = Tensorlet.Kernels.Reference;
 
 namespace Tensorlet.Tests.Gpu;
 
@@ -59,6 +60,22 @@ public class GpuNormalizationTests
         foreach (bool batchStats in new[] { true, false })
             AssertBatchNormSame($"n {n} c {c} hw {hw} affine {affine} batch stats {batchStats}",
                                 Arrays(n, c, hw, n + c + hw, 99f, 101f), ForwardBackward(n, c, hw, affine, batchStats));
+    }
+
+    [Test]
+    public void LargeMeanKeepsItsDigits()
+    {
+        // 1000 ± 1 over 32,768 elements per channel, summed in float32: plain partial sums would grow to ~2·10⁶ per
+        // thread and put the mean several ulps off (y off by ~4·10⁻⁴); sums of deviations from a pivot keep it within
+        // an ulp of the double-precision reference, and y within 10⁻⁴.
+        const int n = 16, c = 2, hw = 2048;
+        var x = Random(n * c * hw, 41, 999f, 1001f);
+        var (y, mean, invStd) = Ref.Normalization.BatchNormForward(n, c, hw, x, null, null, null, null, true, Momentum, Eps);
+        var gpu = Run(GpuTestKit.Gpu, [x, new float[x.Length], new float[c], new float[c]],
+                      (b, m) => b.BatchNormForward(n, c, hw, m[0], 0, null, null, null, null, true, Momentum, Eps, m[1], 0, m[2], m[3]));
+        AssertClose(mean, gpu[2], 1.3e-7, 0, "mean (2 ulps at 1000)");
+        AssertClose(invStd, gpu[3], 1e-5, 0, "invstd");
+        AssertClose(y, gpu[1], 0, 1e-4, "y");
     }
 
     [Test]
