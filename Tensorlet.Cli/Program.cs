@@ -8,6 +8,7 @@ var root = new RootCommand("Tensorlet: a from-scratch tensor and autograd engine
     EvalCommand.Create(),
     ModelsCommand.Create(),
     PairFiltersCommand.Create(),
+    BenchCommand.Create(),
 };
 if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = 160; // logs: no wrapping mid-line
 try
