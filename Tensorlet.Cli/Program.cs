@@ -9,6 +9,7 @@ var root = new RootCommand("Tensorlet: a from-scratch tensor and autograd engine
     ModelsCommand.Create(),
     PairFiltersCommand.Create(),
     SelfTestCommand.Create(),
+    BenchCommand.Create(),
 };
 if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = 160; // logs: no wrapping mid-line
 try

@@ -15,23 +15,14 @@ public class ConvolutionBenchmarks : IWorkload
 {
     private ConvBuffers? _buffers;
 
-    /// <summary>a 3→64 32² 3×3, b 64→64 32² 3×3, c 128→128 16² 3×3, d 256→256 8² 3×3, e 64→256 32² 1×1, f 128→128 16² 3×3 g32.</summary>
-    [Params("a", "b", "c", "d", "e", "f")]
+    /// <summary>a 3→64 32² 3×3, b 64→64 32² 3×3, c 128→128 16² 3×3, d 256→256 8² 3×3, e 64→256 32² 1×1, f 128→128 16² 3×3 g32; then
+    /// the layers of ResNet-20 and DenseNet-BC-100 (<see cref="ConvLayers"/>).</summary>
+    [ParamsSource(nameof(Cases))]
     public string Case { get; set; } = "a";
 
-    public static Conv2dGeometry Geometry(string name, int batch = 32) => name switch
-    {
-        "a" => Same(batch, 3, 64, 32, 3, 1),
-        "b" => Same(batch, 64, 64, 32, 3, 1),
-        "c" => Same(batch, 128, 128, 16, 3, 1),
-        "d" => Same(batch, 256, 256, 8, 3, 1),
-        "e" => Same(batch, 64, 256, 32, 1, 1),
-        "f" => Same(batch, 128, 128, 16, 3, 32),
-        _ => throw new ArgumentException($"Unknown convolution case '{name}'."),
-    };
+    public static IEnumerable<string> Cases => ConvLayers.Names;
 
-    private static Conv2dGeometry Same(int n, int c, int k, int size, int kernel, int groups) =>
-        new(n, c, size, size, k, kernel, kernel, PadH: kernel / 2, PadW: kernel / 2, Groups: groups);
+    public static Conv2dGeometry Geometry(string name, int batch = 32) => ConvLayers.Geometry(name, batch);
 
     [GlobalSetup]
     public void Setup()
@@ -44,7 +35,7 @@ public class ConvolutionBenchmarks : IWorkload
     public void Cleanup() => _buffers?.Dispose();
 
     public Work WorkPerOperation(string method) =>
-        new((method == nameof(ForwardBackward) ? 3 : 1) * Geometry(Case).Flops, 0);
+        new((method == nameof(ForwardBackward) ? 3 : 1) * Geometry(Case).Flops, 0, Threads: 2);
 
     [Benchmark]
     public void Forward() => _buffers!.Forward();
@@ -55,36 +46,6 @@ public class ConvolutionBenchmarks : IWorkload
         _buffers!.Forward();
         _buffers.Backward();
     }
-}
-
-/// <summary>The direct seven-loop reference against the CPU kernels on one small case (1 thread), for contrast.</summary>
-[ThroughputColumns]
-public class ConvolutionReferenceBenchmarks : IWorkload
-{
-    private static readonly Conv2dGeometry Small = ConvolutionBenchmarks.Geometry("c", batch: 2);
-    private ConvBuffers? _buffers;
-    private float[] _x = [], _w = [], _b = [];
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        Threads.Count = 1;
-        _buffers = new ConvBuffers(Small);
-        _x = _buffers.Host(_buffers.X);
-        _w = _buffers.Host(_buffers.W);
-        _b = _buffers.Host(_buffers.B);
-    }
-
-    [GlobalCleanup]
-    public void Cleanup() => _buffers?.Dispose();
-
-    public Work WorkPerOperation(string method) => new(Small.Flops, 0);
-
-    [Benchmark(Baseline = true)]
-    public float[] Reference() => Kernels.Reference.Conv2d.Forward(Small, _x, _w, _b);
-
-    [Benchmark]
-    public void Cpu() => _buffers!.Forward();
 }
 
 /// <summary>Seeded operands and gradients of one geometry on the CPU backend.</summary>

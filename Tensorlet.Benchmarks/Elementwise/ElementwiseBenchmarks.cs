@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
+using Tensorlet.Benchmarks.Infrastructure;
 using Tensorlet.Kernels;
 using Tensorlet.Kernels.Cpu;
 
@@ -11,7 +12,8 @@ namespace Tensorlet.Benchmarks.Elementwise;
 /// Add, Mul, Triad: 3 × 64 MB (read 2, write 1); Sum, Read: 64 MB; Copy: 2 × 64 MB.
 /// </summary>
 [MemoryDiagnoser]
-public class ElementwiseBenchmarks
+[ThroughputColumns]
+public class ElementwiseBenchmarks : IWorkload
 {
     private const int N = 16 << 20;
     private readonly IBackend _cpu = CpuBackend.Instance;
@@ -20,6 +22,16 @@ public class ElementwiseBenchmarks
 
     [Params(1, 2)]
     public int Threads { get; set; }
+
+    public Work WorkPerOperation(string method) => method switch
+    {
+        nameof(Add) or nameof(Mul) => new(N, 12.0 * N),
+        nameof(Triad) => new(2.0 * N, 12.0 * N),
+        nameof(Sum) => new(N, 4.0 * N),
+        nameof(Read) => new(N, 4.0 * N),
+        nameof(Copy) => new(0, 8.0 * N),
+        _ => default,
+    };
 
     [GlobalSetup]
     public void Setup()

@@ -35,33 +35,6 @@ public class SgemmBenchmarks : IWorkload
         Kernels.Cpu.Sgemm.Multiply(false, false, Size, Size, Size, 1f, _a, Size, _b, Size, 0f, _c, Size);
 }
 
-/// <summary>The reference triple loop against the packed SGEMM (1 thread) at a size the reference finishes.</summary>
-[ThroughputColumns]
-public class SgemmReferenceBenchmarks : IWorkload
-{
-    private float[] _a = [], _b = [], _c = [];
-
-    [Params(256)]
-    public int Size { get; set; } = 256;
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        Tensorlet.Threads.Count = 1;
-        (_a, _b, _c) = GemmData.Square(Size);
-    }
-
-    public Work WorkPerOperation(string method) => new(2.0 * Size * Size * Size, 0);
-
-    [Benchmark(Baseline = true)]
-    public void Reference() =>
-        Kernels.Reference.Gemm.Multiply(false, false, Size, Size, Size, 1f, _a, Size, _b, Size, 0f, _c, Size);
-
-    [Benchmark]
-    public void Sgemm() =>
-        Kernels.Cpu.Sgemm.Multiply(false, false, Size, Size, Size, 1f, _a, Size, _b, Size, 0f, _c, Size);
-}
-
 internal static class GemmData
 {
     /// <summary>Seeded uniform [-1, 1) operands, so every run multiplies the same numbers.</summary>

@@ -12,5 +12,9 @@ public interface IWorkload
     Work WorkPerOperation(string method);
 }
 
-/// <summary>Work of one benchmark operation; zero means "not applicable" and leaves the column blank.</summary>
-public readonly record struct Work(double Flops, double Bytes);
+/// <summary>
+/// Work of one benchmark operation; zero means "not applicable" and leaves the column blank. <paramref name="Threads"/>
+/// is how many threads the operation runs on, which picks the ceilings <see cref="PeakFractionColumn"/> compares with;
+/// 0 means the case's <c>Threads</c> parameter if it has one, else every core.
+/// </summary>
+public readonly record struct Work(double Flops, double Bytes, int Threads = 0);

@@ -1,4 +1,3 @@
-using System.Reflection;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
@@ -53,29 +52,17 @@ public sealed class ThroughputColumn : IColumn
         return (amount / nanoseconds).ToString("F1", System.Globalization.CultureInfo.InvariantCulture); // per ns = giga per s
     }
 
-    private double Amount(BenchmarkCase benchmarkCase)
-    {
-        Type type = benchmarkCase.Descriptor.Type;
-        if (!typeof(IWorkload).IsAssignableFrom(type)) return 0;
-        var instance = (IWorkload)Activator.CreateInstance(type)!;
-        foreach (var parameter in benchmarkCase.Parameters.Items)
-        {
-            const BindingFlags Flags = BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic;
-            if (type.GetProperty(parameter.Name, Flags) is { CanWrite: true } property) property.SetValue(instance, parameter.Value);
-            else type.GetField(parameter.Name, Flags)?.SetValue(instance, parameter.Value);
-        }
-        Work work = instance.WorkPerOperation(benchmarkCase.Descriptor.WorkloadMethod.Name);
-        return _bytes ? work.Bytes : work.Flops;
-    }
+    private double Amount(BenchmarkCase benchmarkCase) =>
+        CaseWork.Of(benchmarkCase) is { } w ? (_bytes ? w.Work.Bytes : w.Work.Flops) : 0;
 
     public override string ToString() => ColumnName;
 }
 
-/// <summary>Adds the GFLOP/s and GB/s columns (mean and best) to a benchmark class implementing <see cref="IWorkload"/>.</summary>
+/// <summary>Adds the GFLOP/s, GB/s and % peak columns (mean and best) to a benchmark class implementing <see cref="IWorkload"/>.</summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class ThroughputColumnsAttribute : Attribute, IConfigSource
 {
     public IConfig Config { get; } = ManualConfig.CreateEmpty().AddColumn(
         ThroughputColumn.Gflops, ThroughputColumn.GflopsBest, ThroughputColumn.Gbps, ThroughputColumn.GbpsBest,
-        StatisticColumn.Min);
+        PeakFractionColumn.Mean, PeakFractionColumn.Best, StatisticColumn.Min);
 }

@@ -12,9 +12,13 @@ namespace Tensorlet.Benchmarks.Models;
 /// </summary>
 public class ArchitectureTrainingBenchmarks : TrainingStepBase
 {
-    [Params("resnet20-b", "resnet20", "se-resnet20", "densenet40-k12", "densenet-bc100-k12", "vgg11-cifar", "nin-cifar10",
-            "crelu-half", "cliquenet-t12-k36")]
+    [ParamsSource(nameof(Architectures))]
     public string Model = "resnet20-b";
+
+    /// <summary>A small configuration of each architecture (shared with <see cref="ArchitectureInferenceBenchmarks"/>).</summary>
+    public static IEnumerable<string> Architectures =>
+        ["resnet20-b", "resnet20", "se-resnet20", "densenet40-k12", "densenet-bc100-k12", "vgg11-cifar", "nin-cifar10",
+         "crelu-half", "cliquenet-t12-k36"];
 
     protected override int[] ImageShape => [3, 32, 32];
 

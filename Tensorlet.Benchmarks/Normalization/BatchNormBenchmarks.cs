@@ -1,32 +1,30 @@
 using BenchmarkDotNet.Attributes;
 using Tensorlet.Benchmarks.Infrastructure;
 using Tensorlet.Kernels;
-using Tensorlet.Kernels.Cpu;
 
 namespace Tensorlet.Benchmarks.Normalization;
 
 /// <summary>
-/// CPU batch norm on ResNet-20-like activations, N = 64: training forward (statistics, running-stat update, output),
-/// eval forward, and training backward. GB/s counts the bytes that must cross memory at least once: forward reads x
-/// and writes y (8 B per element), backward reads x and gy and writes gx (12 B per element). The kernel reads each
-/// channel two or three times, but a channel (N·H·W floats, 256 KB here) stays in L2 between passes.
+/// Batch norm, reference loops (double, one thread) against the CPU backend, on ResNet-20-like activations, N = 64:
+/// training forward (statistics, running-stat update, output), eval forward, and training backward. GB/s counts the
+/// bytes that must cross memory at least once: forward reads x and writes y (8 B per element), backward reads x and gy
+/// and writes gx (12 B per element). The CPU kernel reads each channel two or three times, but a channel (N·H·W floats,
+/// 256 KB here) stays in L2 between passes.
 /// </summary>
 [ThroughputColumns]
 public class BatchNormBenchmarks : IWorkload
 {
     private const int N = 64;
-    private readonly IBackend _cpu = CpuBackend.Instance;
-    private DeviceBuffer _x = null!, _y = null!, _gy = null!, _gx = null!;
-    private DeviceBuffer _gamma = null!, _beta = null!, _mean = null!, _var = null!, _saveMean = null!, _saveInvStd = null!, _gGamma = null!, _gBeta = null!;
+    private IBackend? _backend;
+    private float[] _x = [], _gy = [], _gamma = [], _beta = [], _mean = [], _var = [], _saveMean = [], _saveInvStd = [];
+    private DeviceBuffer[] _buffers = [];
+
+    [ParamsAllValues]
+    public KernelVariant Variant { get; set; } = KernelVariant.Reference;
 
     /// <summary>Channels × side: the three stages of a CIFAR ResNet.</summary>
     [Params("16x32", "32x16", "64x8")]
     public string Stage { get; set; } = "16x32";
-
-    [ParamsSource(nameof(ThreadCounts))]
-    public int Threads { get; set; } = 1;
-
-    public static IEnumerable<int> ThreadCounts => Machine.PeakBenchmarks.ThreadCounts;
 
     private (int C, int HW) Parse()
     {
@@ -38,62 +36,63 @@ public class BatchNormBenchmarks : IWorkload
     [GlobalSetup]
     public void Setup()
     {
-        Tensorlet.Threads.Count = Threads;
+        Variants.UseThreads(Variant);
         var (c, hw) = Parse();
         int count = N * c * hw;
-        _x = Upload(count, 1, 0.5f);
-        _gy = Upload(count, 2, 0f);
-        _y = _cpu.Allocate(count);
-        _gx = _cpu.Allocate(count);
-        _gamma = Upload(c, 3, 1f);
-        _beta = Upload(c, 4, 0f);
-        _mean = Upload(c, 5, 0f);
-        _var = Upload(c, 6, 1f);
-        (_saveMean, _saveInvStd, _gGamma, _gBeta) = (_cpu.Allocate(c), _cpu.Allocate(c), _cpu.Allocate(c), _cpu.Allocate(c));
-        TrainingForward();
-    }
-
-    private DeviceBuffer Upload(int count, int seed, float centre)
-    {
-        var rng = new Random(seed);
-        var host = new float[count];
-        for (int i = 0; i < count; i++) host[i] = centre + rng.NextSingle() - 0.5f;
-        var buffer = _cpu.Allocate(count);
-        _cpu.Upload(host, buffer, 0);
-        return buffer;
+        _x = Variants.Random(count, 1).Select(v => 0.5f + v / 2).ToArray();
+        _gy = Variants.Random(count, 2);
+        (_gamma, _beta, _mean, _var) = (Enumerable.Repeat(1f, c).ToArray(), new float[c], new float[c], Enumerable.Repeat(1f, c).ToArray());
+        (_, _saveMean, _saveInvStd) = Kernels.Reference.Normalization.BatchNormForward(N, c, hw, _x, _gamma, _beta, null, null, true, 0.1f, 1e-5f);
+        if (Variant == KernelVariant.Reference) return;
+        _backend = Variants.Backend(Variant);
+        // x, y, gy, gx, γ, β, running mean, running var, saved mean, saved 1/σ, gγ, gβ.
+        _buffers = [Variants.Upload(_backend, _x), _backend.Allocate(count), Variants.Upload(_backend, _gy), _backend.Allocate(count),
+                    Variants.Upload(_backend, _gamma), Variants.Upload(_backend, _beta), Variants.Upload(_backend, _mean), Variants.Upload(_backend, _var),
+                    Variants.Upload(_backend, _saveMean), Variants.Upload(_backend, _saveInvStd), _backend.Allocate(c), _backend.Allocate(c)];
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        foreach (var b in new[] { _x, _y, _gy, _gx, _gamma, _beta, _mean, _var, _saveMean, _saveInvStd, _gGamma, _gBeta }) b.Dispose();
+        foreach (var b in _buffers) b.Dispose();
+        _buffers = [];
     }
 
     public Work WorkPerOperation(string method)
     {
         var (c, hw) = Parse();
         double elements = (double)N * c * hw;
-        return new(0, (method == nameof(TrainingBackward) ? 12 : 8) * elements);
+        return new(0, (method == nameof(TrainingBackward) ? 12 : 8) * elements, Variants.ThreadCount(Variant));
     }
 
     [Benchmark(Description = "train fwd")]
-    public void TrainingForward()
-    {
-        var (c, hw) = Parse();
-        _cpu.BatchNormForward(N, c, hw, _x, 0, _gamma, _beta, _mean, _var, true, 0.1f, 1e-5f, _y, 0, _saveMean, _saveInvStd);
-    }
+    public void TrainingForward() => Forward(true);
 
     [Benchmark(Description = "eval fwd")]
-    public void EvalForward()
-    {
-        var (c, hw) = Parse();
-        _cpu.BatchNormForward(N, c, hw, _x, 0, _gamma, _beta, _mean, _var, false, 0.1f, 1e-5f, _y, 0, _saveMean, _saveInvStd);
-    }
+    public void EvalForward() => Forward(false);
 
     [Benchmark(Description = "train bwd")]
     public void TrainingBackward()
     {
         var (c, hw) = Parse();
-        _cpu.BatchNormBackward(N, c, hw, _x, 0, _gy, 0, _gamma, _saveMean, _saveInvStd, true, _gx, 0, _gGamma, _gBeta);
+        if (Variant == KernelVariant.Reference)
+        {
+            Kernels.Reference.Normalization.BatchNormBackward(N, c, hw, _x, _gy, _gamma, _saveMean, _saveInvStd, true);
+            return;
+        }
+        var b = _buffers;
+        _backend!.BatchNormBackward(N, c, hw, b[0], 0, b[2], 0, b[4], b[8], b[9], true, b[3], 0, b[10], b[11]);
+    }
+
+    private void Forward(bool training)
+    {
+        var (c, hw) = Parse();
+        if (Variant == KernelVariant.Reference)
+        {
+            Kernels.Reference.Normalization.BatchNormForward(N, c, hw, _x, _gamma, _beta, _mean, _var, training, 0.1f, 1e-5f);
+            return;
+        }
+        var b = _buffers;
+        _backend!.BatchNormForward(N, c, hw, b[0], 0, b[4], b[5], b[6], b[7], training, 0.1f, 1e-5f, b[1], 0, b[8], b[9]);
     }
 }

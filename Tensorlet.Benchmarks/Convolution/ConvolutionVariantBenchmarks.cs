@@ -1,0 +1,105 @@
+using BenchmarkDotNet.Attributes;
+using Tensorlet.Benchmarks.Infrastructure;
+using Tensorlet.Kernels;
+
+namespace Tensorlet.Benchmarks.Convolution;
+
+/// <summary>
+/// The convolution algorithms side by side: the direct seven-loop reference (one thread), im2col into memory + SGEMM
+/// (<see cref="Im2colGemmConvolution"/>, the textbook route), and the CPU backend (lowering fused into the GEMM packing,
+/// 1×1 layers straight to GEMM, grouped layers as per-group GEMMs, batch-parallel). A GPU variant is one more value.
+/// </summary>
+public enum ConvVariant
+{
+    Reference,
+    Im2colGemm,
+    Cpu,
+}
+
+/// <summary>
+/// Every <see cref="ConvVariant"/> on every layer of <see cref="ConvLayers"/> (cases a–f, ResNet-20, DenseNet-BC-100),
+/// forward and forward+backward (input, weight and bias gradients; 3× the forward FLOPs). Batch 2, so the reference
+/// finishes; <see cref="ConvolutionBenchmarks"/> runs the backend at batch 32.
+/// </summary>
+[ThroughputColumns]
+public class ConvolutionVariantBenchmarks : IWorkload
+{
+    private const int Batch = 2;
+    private Conv2dGeometry _g;
+    private float[] _x = [], _w = [], _b = [], _y = [], _gy = [], _gx = [], _gw = [], _gb = [];
+    private Im2colGemmConvolution? _im2col;
+    private IBackend? _backend;
+    private DeviceBuffer[] _buffers = [];
+
+    [ParamsAllValues]
+    public ConvVariant Variant { get; set; } = ConvVariant.Reference;
+
+    [ParamsSource(nameof(Layers))]
+    public string Layer { get; set; } = "a";
+
+    public static IEnumerable<string> Layers => ConvLayers.Names;
+
+    private int ThreadCount => Variant == ConvVariant.Reference ? 1 : Environment.ProcessorCount;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Threads.Count = ThreadCount;
+        _g = ConvLayers.Geometry(Layer, Batch);
+        int input = _g.N * _g.C * _g.H * _g.W, output = _g.N * _g.K * _g.OutH * _g.OutW, weights = _g.K * _g.GroupC * _g.KH * _g.KW;
+        (_x, _w, _b, _gy) = (Variants.Random(input, 1), Variants.Random(weights, 2), Variants.Random(_g.K, 3), Variants.Random(output, 4));
+        (_y, _gx, _gw, _gb) = (new float[output], new float[input], new float[weights], new float[_g.K]);
+        if (Variant == ConvVariant.Im2colGemm) _im2col = new Im2colGemmConvolution(_g);
+        if (Variant == ConvVariant.Cpu)
+        {
+            _backend = Variants.Backend(KernelVariant.Cpu);
+            _buffers = [.. new[] { _x, _w, _b, _y, _gy, _gx, _gw, _gb }.Select(h => Variants.Upload(_backend, h))];
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var b in _buffers) b.Dispose();
+        _buffers = [];
+    }
+
+    public Work WorkPerOperation(string method) =>
+        new((method == nameof(ForwardBackward) ? 3 : 1) * ConvLayers.Geometry(Layer, Batch).Flops, 0, ThreadCount);
+
+    [Benchmark]
+    public void Forward()
+    {
+        switch (Variant)
+        {
+            case ConvVariant.Reference: _y = Kernels.Reference.Conv2d.Forward(_g, _x, _w, _b); break;
+            case ConvVariant.Im2colGemm: _im2col!.Forward(_x, _w, _b, _y); break;
+            default:
+                var (x, w, b, y) = (_buffers[0], _buffers[1], _buffers[2], _buffers[3]);
+                _backend!.Conv2d(_g, x, 0, w, 0, b, 0, y, 0);
+                break;
+        }
+    }
+
+    [Benchmark]
+    public void ForwardBackward()
+    {
+        Forward();
+        switch (Variant)
+        {
+            case ConvVariant.Reference:
+                _gx = Kernels.Reference.Conv2d.BackwardInput(_g, _gy, _w);
+                (_gw, _gb) = Kernels.Reference.Conv2d.BackwardWeight(_g, _x, _gy);
+                break;
+            case ConvVariant.Im2colGemm:
+                _im2col!.BackwardInput(_gy, _w, _gx);
+                _im2col.BackwardWeight(_x, _gy, _gw, _gb);
+                break;
+            default:
+                var (x, w, gy, gx, gw, gb) = (_buffers[0], _buffers[1], _buffers[4], _buffers[5], _buffers[6], _buffers[7]);
+                _backend!.Conv2dBackwardInput(_g, gy, 0, w, 0, gx, 0);
+                _backend.Conv2dBackwardWeight(_g, x, 0, gy, 0, gw, 0, gb, 0);
+                break;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using BenchmarkDotNet.Attributes;
+using Tensorlet.Benchmarks.Infrastructure;
+using Tensorlet.Kernels;
+using Tensorlet.Kernels.Reference;
+
+namespace Tensorlet.Benchmarks.Elementwise;
+
+/// <summary>
+/// Element-wise kernels, reference loops (strided index arithmetic, double precision, one thread) against the CPU
+/// backend, on an activation-shaped tensor [64, 256, 32·32] of 16M floats (64 MiB, twice the L3): binary add and mul,
+/// a per-channel bias added by broadcasting (stride 0), ReLU and exp. GB/s counts 4 B per operand element read or
+/// written once; FLOPs count one per output element.
+/// </summary>
+[ThroughputColumns]
+public class ElementwiseVariantBenchmarks : IWorkload
+{
+    private static readonly int[] Shape = [64, 256, 1024];
+    private const int Count = 64 * 256 * 1024;
+    private float[] _a = [], _b = [], _bias = [], _c = [];
+    private HostView _ha, _hb, _hbias, _hc;
+    private IBackend? _backend;
+    private DeviceBuffer[] _buffers = [];
+    private StridedView _va, _vb, _vbias, _vc;
+
+    [ParamsAllValues]
+    public KernelVariant Variant { get; set; } = KernelVariant.Reference;
+
+    // The bias [C] seen as [N, C, HW] with strides (0, 1, 0): broadcasting without a copy.
+    private static int[] BiasStrides => [0, 1, 0];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Variants.UseThreads(Variant);
+        (_a, _b, _bias, _c) = (Variants.Random(Count, 1), Variants.Random(Count, 2), Variants.Random(Shape[1], 3), new float[Count]);
+        (_ha, _hb, _hc) = (HostView.Contiguous(_a, Shape), HostView.Contiguous(_b, Shape), HostView.Contiguous(_c, Shape));
+        _hbias = new HostView(_bias, 0, Shape, BiasStrides);
+        if (Variant == KernelVariant.Reference) return;
+        _backend = Variants.Backend(Variant);
+        _buffers = [Variants.Upload(_backend, _a), Variants.Upload(_backend, _b), Variants.Upload(_backend, _bias), Variants.Upload(_backend, _c)];
+        (_va, _vb, _vc) = (StridedView.Contiguous(_buffers[0], 0, Shape), StridedView.Contiguous(_buffers[1], 0, Shape), StridedView.Contiguous(_buffers[3], 0, Shape));
+        _vbias = new StridedView(_buffers[2], 0, Shape, BiasStrides);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var b in _buffers) b.Dispose();
+        _buffers = [];
+    }
+
+    public Work WorkPerOperation(string method) =>
+        new(Count, (method is nameof(Add) or nameof(Mul) ? 12.0 : 8.0) * Count, Variants.ThreadCount(Variant));
+
+    [Benchmark]
+    public void Add() => Binary(BinaryOp.Add, false);
+
+    [Benchmark]
+    public void Mul() => Binary(BinaryOp.Mul, false);
+
+    [Benchmark]
+    public void AddBias() => Binary(BinaryOp.Add, true);
+
+    [Benchmark]
+    public void Relu() => Unary(UnaryOp.Relu);
+
+    [Benchmark]
+    public void Exp() => Unary(UnaryOp.Exp);
+
+    private void Binary(BinaryOp op, bool bias)
+    {
+        if (Variant == KernelVariant.Reference) Kernels.Reference.Elementwise.Binary(op, _ha, bias ? _hbias : _hb, _hc);
+        else _backend!.Binary(op, _va, bias ? _vbias : _vb, _vc);
+    }
+
+    private void Unary(UnaryOp op)
+    {
+        if (Variant == KernelVariant.Reference) Kernels.Reference.Elementwise.Unary(op, _ha, _hc);
+        else _backend!.Unary(op, _va, _vc);
+    }
+}
