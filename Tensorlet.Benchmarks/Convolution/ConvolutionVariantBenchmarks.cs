@@ -7,13 +7,14 @@ namespace Tensorlet.Benchmarks.Convolution;
 /// <summary>
 /// The convolution algorithms side by side: the direct seven-loop reference (one thread), im2col into memory + SGEMM
 /// (<see cref="Im2colGemmConvolution"/>, the textbook route), and the CPU backend (lowering fused into the GEMM packing,
-/// 1×1 layers straight to GEMM, grouped layers as per-group GEMMs, batch-parallel). A GPU variant is one more value.
+/// 1×1 layers straight to GEMM, grouped layers as per-group GEMMs, batch-parallel), and the GPU backend where a GPU exists.
 /// </summary>
 public enum ConvVariant
 {
     Reference,
     Im2colGemm,
     Cpu,
+    Gpu,
 }
 
 /// <summary>
@@ -31,8 +32,11 @@ public class ConvolutionVariantBenchmarks : IWorkload
     private IBackend? _backend;
     private DeviceBuffer[] _buffers = [];
 
-    [ParamsAllValues]
+    [ParamsSource(nameof(Available))]
     public ConvVariant Variant { get; set; } = ConvVariant.Reference;
+
+    public static IEnumerable<ConvVariant> Available =>
+        Variants.GpuDevice == null ? [ConvVariant.Reference, ConvVariant.Im2colGemm, ConvVariant.Cpu] : Enum.GetValues<ConvVariant>();
 
     [ParamsSource(nameof(Layers))]
     public string Layer { get; set; } = "a";
@@ -50,9 +54,9 @@ public class ConvolutionVariantBenchmarks : IWorkload
         (_x, _w, _b, _gy) = (Variants.Random(input, 1), Variants.Random(weights, 2), Variants.Random(_g.K, 3), Variants.Random(output, 4));
         (_y, _gx, _gw, _gb) = (new float[output], new float[input], new float[weights], new float[_g.K]);
         if (Variant == ConvVariant.Im2colGemm) _im2col = new Im2colGemmConvolution(_g);
-        if (Variant == ConvVariant.Cpu)
+        if (Variant is ConvVariant.Cpu or ConvVariant.Gpu)
         {
-            _backend = Variants.Backend(KernelVariant.Cpu);
+            _backend = Variants.Backend(Variant == ConvVariant.Cpu ? KernelVariant.Cpu : KernelVariant.Gpu);
             _buffers = [.. new[] { _x, _w, _b, _y, _gy, _gx, _gw, _gb }.Select(h => Variants.Upload(_backend, h))];
         }
     }
@@ -77,6 +81,7 @@ public class ConvolutionVariantBenchmarks : IWorkload
             default:
                 var (x, w, b, y) = (_buffers[0], _buffers[1], _buffers[2], _buffers[3]);
                 _backend!.Conv2d(_g, x, 0, w, 0, b, 0, y, 0);
+                Variants.Sync(_backend);
                 break;
         }
     }
@@ -99,6 +104,7 @@ public class ConvolutionVariantBenchmarks : IWorkload
                 var (x, w, gy, gx, gw, gb) = (_buffers[0], _buffers[1], _buffers[4], _buffers[5], _buffers[6], _buffers[7]);
                 _backend!.Conv2dBackwardInput(_g, gy, 0, w, 0, gx, 0);
                 _backend.Conv2dBackwardWeight(_g, x, 0, gy, 0, gw, 0, gb, 0);
+                Variants.Sync(_backend);
                 break;
         }
     }

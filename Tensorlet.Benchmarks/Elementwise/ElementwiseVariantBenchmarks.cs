@@ -22,7 +22,7 @@ public class ElementwiseVariantBenchmarks : IWorkload
     private DeviceBuffer[] _buffers = [];
     private StridedView _va, _vb, _vbias, _vc;
 
-    [ParamsAllValues]
+    [ParamsSource(typeof(Variants), nameof(Variants.Available))]
     public KernelVariant Variant { get; set; } = KernelVariant.Reference;
 
     // The bias [C] seen as [N, C, HW] with strides (0, 1, 0): broadcasting without a copy.
@@ -70,12 +70,12 @@ public class ElementwiseVariantBenchmarks : IWorkload
     private void Binary(BinaryOp op, bool bias)
     {
         if (Variant == KernelVariant.Reference) Kernels.Reference.Elementwise.Binary(op, _ha, bias ? _hbias : _hb, _hc);
-        else _backend!.Binary(op, _va, bias ? _vbias : _vb, _vc);
+        else { _backend!.Binary(op, _va, bias ? _vbias : _vb, _vc); Variants.Sync(_backend); }
     }
 
     private void Unary(UnaryOp op)
     {
         if (Variant == KernelVariant.Reference) Kernels.Reference.Elementwise.Unary(op, _ha, _hc);
-        else _backend!.Unary(op, _va, _vc);
+        else { _backend!.Unary(op, _va, _vc); Variants.Sync(_backend); }
     }
 }

@@ -45,6 +45,8 @@ public sealed class PeakFractionColumn : IColumn
     {
         var stats = summary[benchmarkCase]?.ResultStatistics;
         if (stats == null || CaseWork.Of(benchmarkCase) is not { } w || (w.Work.Flops <= 0 && w.Work.Bytes <= 0)) return "-";
+        // The ceilings are the CPU's; a GPU case has no measured roofline here.
+        if (benchmarkCase.Parameters.Items.Any(p => p.Name == "Variant" && p.Value?.ToString() == "Gpu")) return "-";
         double seconds = (_best ? stats.Min : stats.Mean) / 1e9;
         double fraction = MachineCeilings.Get(w.Threads).Fraction(w.Work.Flops, w.Work.Bytes, seconds);
         return (100 * fraction).ToString("F0", System.Globalization.CultureInfo.InvariantCulture) + "%";

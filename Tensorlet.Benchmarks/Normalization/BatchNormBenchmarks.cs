@@ -19,7 +19,7 @@ public class BatchNormBenchmarks : IWorkload
     private float[] _x = [], _gy = [], _gamma = [], _beta = [], _mean = [], _var = [], _saveMean = [], _saveInvStd = [];
     private DeviceBuffer[] _buffers = [];
 
-    [ParamsAllValues]
+    [ParamsSource(typeof(Variants), nameof(Variants.Available))]
     public KernelVariant Variant { get; set; } = KernelVariant.Reference;
 
     /// <summary>Channels × side: the three stages of a CIFAR ResNet.</summary>
@@ -81,7 +81,7 @@ public class BatchNormBenchmarks : IWorkload
             return;
         }
         var b = _buffers;
-        _backend!.BatchNormBackward(N, c, hw, b[0], 0, b[2], 0, b[4], b[8], b[9], true, b[3], 0, b[10], b[11]);
+        _backend!.BatchNormBackward(N, c, hw, b[0], 0, b[2], 0, b[4], b[8], b[9], true, b[3], 0, b[10], b[11]); Variants.Sync(_backend);
     }
 
     private void Forward(bool training)
@@ -93,6 +93,6 @@ public class BatchNormBenchmarks : IWorkload
             return;
         }
         var b = _buffers;
-        _backend!.BatchNormForward(N, c, hw, b[0], 0, b[4], b[5], b[6], b[7], training, 0.1f, 1e-5f, b[1], 0, b[8], b[9]);
+        _backend!.BatchNormForward(N, c, hw, b[0], 0, b[4], b[5], b[6], b[7], training, 0.1f, 1e-5f, b[1], 0, b[8], b[9]); Variants.Sync(_backend);
     }
 }

@@ -19,7 +19,7 @@ public class PoolingBenchmarks : IWorkload
     private DeviceBuffer[] _buffers = [];
     private Pool2dGeometry _max3, _max2, _avg2;
 
-    [ParamsAllValues]
+    [ParamsSource(typeof(Variants), nameof(Variants.Available))]
     public KernelVariant Variant { get; set; } = KernelVariant.Reference;
 
     /// <summary>Channels × side: the three stages of a CIFAR ResNet.</summary>
@@ -88,42 +88,42 @@ public class PoolingBenchmarks : IWorkload
     public void MaxPool3x3Forward()
     {
         if (Reference) Kernels.Reference.Pooling.MaxPool2d(_max3, _x);
-        else _backend!.MaxPool2d(_max3, X, 0, Y, 0, Indices, 0);
+        else { _backend!.MaxPool2d(_max3, X, 0, Y, 0, Indices, 0); Variants.Sync(_backend); }
     }
 
     [Benchmark(Description = "max 3x3/2 p1 bwd")]
     public void MaxPool3x3Backward()
     {
         if (Reference) Kernels.Reference.Pooling.MaxPool2dBackward(_max3, _gy, _indices);
-        else _backend!.MaxPool2dBackward(_max3, GradY, 0, Indices, 0, GradX, 0);
+        else { _backend!.MaxPool2dBackward(_max3, GradY, 0, Indices, 0, GradX, 0); Variants.Sync(_backend); }
     }
 
     [Benchmark(Description = "max 2x2/2 fwd")]
     public void MaxPool2x2Forward()
     {
         if (Reference) Kernels.Reference.Pooling.MaxPool2d(_max2, _x);
-        else _backend!.MaxPool2d(_max2, X, 0, Y, 0, Indices, 0);
+        else { _backend!.MaxPool2d(_max2, X, 0, Y, 0, Indices, 0); Variants.Sync(_backend); }
     }
 
     [Benchmark(Description = "max 2x2/2 bwd")]
     public void MaxPool2x2Backward()
     {
         if (Reference) Kernels.Reference.Pooling.MaxPool2dBackward(_max2, _gy, _indices);
-        else _backend!.MaxPool2dBackward(_max2, GradY, 0, Indices, 0, GradX, 0);
+        else { _backend!.MaxPool2dBackward(_max2, GradY, 0, Indices, 0, GradX, 0); Variants.Sync(_backend); }
     }
 
     [Benchmark(Description = "avg 2x2/2 fwd")]
     public void AvgPool2x2Forward()
     {
         if (Reference) Kernels.Reference.Pooling.AvgPool2d(_avg2, _x);
-        else _backend!.AvgPool2d(_avg2, X, 0, Y, 0);
+        else { _backend!.AvgPool2d(_avg2, X, 0, Y, 0); Variants.Sync(_backend); }
     }
 
     [Benchmark(Description = "avg 2x2/2 bwd")]
     public void AvgPool2x2Backward()
     {
         if (Reference) Kernels.Reference.Pooling.AvgPool2dBackward(_avg2, _gy);
-        else _backend!.AvgPool2dBackward(_avg2, GradY, 0, GradX, 0);
+        else { _backend!.AvgPool2dBackward(_avg2, GradY, 0, GradX, 0); Variants.Sync(_backend); }
     }
 
     [Benchmark(Description = "global avg fwd")]
@@ -131,7 +131,7 @@ public class PoolingBenchmarks : IWorkload
     {
         var g = _max3;
         if (Reference) Kernels.Reference.Pooling.AdaptiveAvgPool2d(N, g.C, g.H, g.W, 1, 1, _x);
-        else _backend!.AdaptiveAvgPool2d(N, g.C, g.H, g.W, 1, 1, X, 0, Y, 0);
+        else { _backend!.AdaptiveAvgPool2d(N, g.C, g.H, g.W, 1, 1, X, 0, Y, 0); Variants.Sync(_backend); }
     }
 
     [Benchmark(Description = "global avg bwd")]
@@ -139,6 +139,6 @@ public class PoolingBenchmarks : IWorkload
     {
         var g = _max3;
         if (Reference) Kernels.Reference.Pooling.AdaptiveAvgPool2dBackward(N, g.C, g.H, g.W, 1, 1, _gyPooled);
-        else _backend!.AdaptiveAvgPool2dBackward(N, g.C, g.H, g.W, 1, 1, GradY, 0, GradX, 0);
+        else { _backend!.AdaptiveAvgPool2dBackward(N, g.C, g.H, g.W, 1, 1, GradY, 0, GradX, 0); Variants.Sync(_backend); }
     }
 }

@@ -18,7 +18,7 @@ public class ReductionBenchmarks : IWorkload
     private IBackend? _backend;
     private DeviceBuffer? _src, _dst;
 
-    [ParamsAllValues]
+    [ParamsSource(typeof(Variants), nameof(Variants.Available))]
     public KernelVariant Variant { get; set; } = KernelVariant.Reference;
 
     [GlobalSetup]
@@ -63,6 +63,6 @@ public class ReductionBenchmarks : IWorkload
     private void Run(ReduceOp op, int outer, int axis, int inner)
     {
         if (Variant == KernelVariant.Reference) Kernels.Reference.Reduce.Run(op, _x, outer, axis, inner);
-        else _backend!.Reduce(op, _src!, 0, outer, axis, inner, _dst!, 0);
+        else { _backend!.Reduce(op, _src!, 0, outer, axis, inner, _dst!, 0); Variants.Sync(_backend); }
     }
 }

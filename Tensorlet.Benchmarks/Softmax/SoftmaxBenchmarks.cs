@@ -18,7 +18,7 @@ public class SoftmaxBenchmarks : IWorkload
     private IBackend? _backend;
     private DeviceBuffer[] _buffers = [];
 
-    [ParamsAllValues]
+    [ParamsSource(typeof(Variants), nameof(Variants.Available))]
     public KernelVariant Variant { get; set; } = KernelVariant.Reference;
 
     /// <summary>Rows × classes.</summary>
@@ -78,7 +78,7 @@ public class SoftmaxBenchmarks : IWorkload
     public void SoftmaxBackward()
     {
         if (Variant == KernelVariant.Reference) Kernels.Reference.Softmax.Backward(false, _y, _g, _rows, _cols);
-        else _backend!.SoftmaxBackward(false, _buffers[2], 0, _buffers[1], 0, _rows, _cols, _buffers[3], 0);
+        else { _backend!.SoftmaxBackward(false, _buffers[2], 0, _buffers[1], 0, _rows, _cols, _buffers[3], 0); Variants.Sync(_backend); }
     }
 
     /// <summary>Loss and logit gradient of a mean cross-entropy; returns the loss (read back only on the reference path).</summary>
@@ -97,13 +97,13 @@ public class SoftmaxBenchmarks : IWorkload
         _backend!.Softmax(true, x, 0, _rows, _cols, y, 0);
         _backend.Gather(y, 0, _rows, _cols, 1, targets, 0, 1, picked, 0);
         _backend.Reduce(ReduceOp.Sum, picked, 0, 1, _rows, 1, lossBuffer, 0, -1f / _rows);
-        _backend.SoftmaxBackward(true, y, 0, g, 0, _rows, _cols, dx, 0);
+        _backend.SoftmaxBackward(true, y, 0, g, 0, _rows, _cols, dx, 0); Variants.Sync(_backend);
         return 0;
     }
 
     private void Forward(bool log)
     {
         if (Variant == KernelVariant.Reference) Kernels.Reference.Softmax.Forward(log, _x, _rows, _cols);
-        else _backend!.Softmax(log, _buffers[0], 0, _rows, _cols, _buffers[3], 0);
+        else { _backend!.Softmax(log, _buffers[0], 0, _rows, _cols, _buffers[3], 0); Variants.Sync(_backend); }
     }
 }

@@ -1,0 +1,50 @@
+using BenchmarkDotNet.Attributes;
+using Tensorlet.Benchmarks.Infrastructure;
+using Tensorlet.Kernels;
+
+namespace Tensorlet.Benchmarks.Gemm;
+
+/// <summary>
+/// IBackend.Gemm on square problems on every backend this machine has — the CPU (all cores) and, where a GPU exists, the
+/// ILGPU backend (tiled shared-memory SGEMM) — so CPU and GPU sit in one table. 4096³ is the size issue 5 compares with
+/// cuBLAS. 2·n³ FLOP per operation; GPU timings include waiting for the kernel to finish.
+/// </summary>
+[ThroughputColumns]
+public class GemmBackendBenchmarks : IWorkload
+{
+    private IBackend? _backend;
+    private DeviceBuffer[] _buffers = [];
+
+    [ParamsSource(nameof(Backends))]
+    public KernelVariant Variant { get; set; } = KernelVariant.Cpu;
+
+    [Params(512, 1024, 4096)]
+    public int Size { get; set; } = 512;
+
+    public static IEnumerable<KernelVariant> Backends => Variants.Available.Where(v => v != KernelVariant.Reference);
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Variants.UseThreads(Variant);
+        _backend = Variants.Backend(Variant);
+        var (a, b, c) = GemmData.Square(Size);
+        _buffers = [Variants.Upload(_backend, a), Variants.Upload(_backend, b), Variants.Upload(_backend, c)];
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var b in _buffers) b.Dispose();
+        _buffers = [];
+    }
+
+    public Work WorkPerOperation(string method) => new(2.0 * Size * Size * Size, 0, Variants.ThreadCount(Variant));
+
+    [Benchmark]
+    public void Gemm()
+    {
+        _backend!.Gemm(false, false, Size, Size, Size, 1f, _buffers[0], 0, Size, 0, _buffers[1], 0, Size, 0, 0f, _buffers[2], 0, Size, 0, 1);
+        Variants.Sync(_backend);
+    }
+}
