@@ -9,8 +9,9 @@ public interface IBenchRun : IDisposable
 
 /// <summary>
 /// Builds each <see cref="CaseSpec"/> from Tensorlet.Core tensor ops on a <see cref="Device"/>, the way a user's code
-/// would call them, so the same cases run on any device. Inputs are seeded random tensors created once; every run
-/// happens inside a <see cref="TensorScope"/>, so its outputs and graph go back to the pool before the next run.
+/// would call them, so the same cases run on any device. Inputs are seeded uniform [0, 1) tensors created once (uniform
+/// rather than normal: drawing them is a large part of a quick run's set-up, and no kernel's speed depends on the
+/// distribution); every run happens inside a <see cref="TensorScope"/>, so its outputs and graph go back to the pool.
 /// </summary>
 public static class TensorletCases
 {
@@ -20,7 +21,7 @@ public static class TensorletCases
         var owned = new List<Tensor>();
         Tensor Input(int[] shape, bool grad = false)
         {
-            var t = Tensor.Randn(shape, gen, device, requiresGrad: grad);
+            var t = Tensor.Rand(shape, gen, device, requiresGrad: grad);
             owned.Add(t);
             return t;
         }

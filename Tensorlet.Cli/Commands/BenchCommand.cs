@@ -16,7 +16,7 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var quick = new Option<bool>("--quick") { Description = "About a quarter of a second per case (≈10 s in all)" };
+        var quick = new Option<bool>("--quick") { Description = "About a fifth of a second per case (≈10 s in all)" };
         var filter = new Option<string?>("--filter") { Description = "Only cases whose name matches: a glob (conv/*/fwd) or a substring (gemm)" };
         var device = new Option<string>("--device") { Description = "Device to run on (cpu)", DefaultValueFactory = _ => "cpu" };
         var json = new Option<bool>("--json") { Description = "Print a JSON array of {name, ms, gflops, gbps, peakFraction, threads, device, ...} and nothing else" };

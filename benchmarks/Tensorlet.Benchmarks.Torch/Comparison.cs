@@ -12,12 +12,21 @@ internal sealed record ComparisonResult(
     double TensorletPeakFraction, double TorchPeakFraction, double Ratio);
 
 /// <summary>
-/// Runs each case in Tensorlet and in libtorch in the same process, interleaved: both are set up, both warm up, then
-/// every round times one run of each (which goes first alternates), so load from the rest of a shared machine falls on
-/// both engines alike. Medians of the rounds are compared.
+/// Runs each case in Tensorlet and in libtorch in the same process, interleaved: both are set up and warmed up, then
+/// rounds alternate a block of timed runs of one engine with a block of the other (which goes first alternates), so load
+/// from the rest of a shared machine falls on both engines alike. Medians of all timed runs are compared.
 /// </summary>
+/// <remarks>
+/// Blocks rather than single runs, each opened by untimed runs for <see cref="Settle"/>: after a parallel region
+/// libtorch's OpenMP workers spin for a few milliseconds before they sleep, and a Tensorlet run started in that window
+/// shares its cores with a spinning thread (measured: 2-thread GEMM 121 instead of 198 GFLOP/s when runs alternated one
+/// by one). Tensorlet's workers block almost at once, so libtorch was not slowed the other way round.
+/// </remarks>
 internal static class Comparison
 {
+    /// <summary>Untimed runs at the start of every block, so the other engine's threads have gone idle.</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(15);
+
     public static ComparisonResult Measure(BenchCase benchCase, TimingOptions options, MachineCeilings ceilings)
     {
         using var tensorlet = TensorletCases.Create(benchCase.Spec, Device.Cpu);
@@ -31,30 +40,46 @@ internal static class Comparison
 
         var ours = new List<double>();
         var theirs = new List<double>();
+        // Four blocks per engine within the budget, each at least a few runs long.
+        var block = TimeSpan.FromSeconds(options.BudgetSeconds / 4);
         long start = Stopwatch.GetTimestamp();
-        while (ours.Count < options.MinRuns ||
-               (ours.Count < options.MaxRuns && Stopwatch.GetElapsedTime(start).TotalSeconds < 2 * options.BudgetSeconds))
+        for (int round = 0; Math.Min(ours.Count, theirs.Count) < options.MinRuns ||
+                            (ours.Count < options.MaxRuns && Stopwatch.GetElapsedTime(start).TotalSeconds < 2 * options.BudgetSeconds); round++)
         {
-            bool oursFirst = ours.Count % 2 == 0;
-            if (oursFirst) ours.Add(Time(tensorlet));
-            theirs.Add(Time(torch));
-            if (!oursFirst) ours.Add(Time(tensorlet));
+            if (round % 2 == 0)
+            {
+                Block(tensorlet, ours, block);
+                Block(torch, theirs, block);
+            }
+            else
+            {
+                Block(torch, theirs, block);
+                Block(tensorlet, ours, block);
+            }
         }
 
         var spec = benchCase.Spec;
         double oursMs = BenchTimer.Median(ours), theirsMs = BenchTimer.Median(theirs);
         double Gflops(double ms) => spec.Flops / (ms / 1000) / 1e9;
         double Gbps(double ms) => spec.Bytes / (ms / 1000) / 1e9;
-        return new ComparisonResult(benchCase.Name, benchCase.Family, spec.Shape, spec.ComputeBound, ours.Count,
+        return new ComparisonResult(benchCase.Name, benchCase.Family, spec.Shape, spec.ComputeBound, Math.Min(ours.Count, theirs.Count),
                                     oursMs, theirsMs, Gflops(oursMs), Gflops(theirsMs), Gbps(oursMs), Gbps(theirsMs),
                                     ceilings.Fraction(spec.Flops, spec.Bytes, oursMs / 1000),
                                     ceilings.Fraction(spec.Flops, spec.Bytes, theirsMs / 1000), theirsMs / oursMs);
     }
 
-    private static double Time(IBenchRun run)
+    // Settle (untimed), then timed runs: at least 3, and more until the block's time is spent.
+    private static void Block(IBenchRun run, List<double> times, TimeSpan length)
     {
-        long before = Stopwatch.GetTimestamp();
-        run.Run();
-        return Stopwatch.GetElapsedTime(before).TotalMilliseconds;
+        long settle = Stopwatch.GetTimestamp();
+        do run.Run();
+        while (Stopwatch.GetElapsedTime(settle) < Settle);
+        long start = Stopwatch.GetTimestamp();
+        for (int k = 0; k < 3 || Stopwatch.GetElapsedTime(start) < length; k++)
+        {
+            long before = Stopwatch.GetTimestamp();
+            run.Run();
+            times.Add(Stopwatch.GetElapsedTime(before).TotalMilliseconds);
+        }
     }
 }

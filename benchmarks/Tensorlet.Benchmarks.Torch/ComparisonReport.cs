@@ -39,11 +39,15 @@ internal static class ComparisonReport
         return list.Count == 0 ? 0 : Math.Exp(list.Average(Math.Log));
     }
 
-    public static void WriteJson(IReadOnlyList<ComparisonResult> results, MachineCeilings ceilings, string path)
+    public static void WriteJson(IReadOnlyList<ComparisonResult> results, MachineCeilings ceilings, string loadBefore, string loadAfter, string path)
     {
         var document = new
         {
-            machine = new { threads = ceilings.Threads, peakGflops = ceilings.PeakGflops, bandwidthGBps = ceilings.BandwidthGBps },
+            machine = new
+            {
+                threads = ceilings.Threads, peakGflops = ceilings.PeakGflops, bandwidthGBps = ceilings.BandwidthGBps,
+                loadAverageBefore = loadBefore, loadAverageAfter = loadAfter,
+            },
             results,
         };
         File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));

@@ -33,6 +33,11 @@ if (cases.Count == 0)
     Console.Error.WriteLine($"no case matches '{filter}'");
     return 2;
 }
+// libtorch's OpenMP threads are hurt far more than Tensorlet's by other processes on the same cores (their times
+// quantise to the scheduler's 4 ms tick), so a run is only a fair comparison on a quiet machine: say how quiet it was.
+string loadBefore = LoadAverage();
+if (double.TryParse(loadBefore.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out double load) && load > 1)
+    AnsiConsole.MarkupLine($"[yellow]warning:[/] load average {Markup.Escape(loadBefore)}: other processes share the cores; libtorch's figures will suffer most.");
 var ceilings = MachineCeilings.Get(threads);
 var options = quick ? TimingOptions.Quick : TimingOptions.Full;
 var results = new List<ComparisonResult>();
@@ -44,9 +49,15 @@ foreach (var benchCase in cases)
     Device.Cpu.Backend.TrimPool();
 }
 ComparisonReport.Print(results, ceilings, threads);
+string loadAfter = LoadAverage();
+AnsiConsole.MarkupLine($"Load average (1, 5, 15 min) before: {Markup.Escape(loadBefore)}; after: {Markup.Escape(loadAfter)}.");
 Directory.CreateDirectory(outDir);
-ComparisonReport.WriteJson(results, ceilings, Path.Combine(outDir, "results.json"));
+ComparisonReport.WriteJson(results, ceilings, loadBefore, loadAfter, Path.Combine(outDir, "results.json"));
 ComparisonReport.WriteCsv(results, Path.Combine(outDir, "results.csv"));
 ComparisonPlot.Save(results, ceilings, Path.Combine(outDir, "bench.png"));
 AnsiConsole.MarkupLine($"Wrote {Markup.Escape(Path.Combine(outDir, "results.json"))}, results.csv and bench.png.");
 return 0;
+
+// The first three fields of /proc/loadavg ("" where there is none).
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "";

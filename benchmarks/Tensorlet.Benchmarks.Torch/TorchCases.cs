@@ -7,7 +7,7 @@ namespace Tensorlet.Benchmarks.Torch;
 
 /// <summary>
 /// Builds each <see cref="CaseSpec"/> in libtorch through TorchSharp, mirroring <see cref="TensorletCases"/> op for op:
-/// seeded random inputs created once, every run inside a dispose scope so its outputs are freed before the next, and
+/// seeded uniform [0, 1) inputs created once, every run inside a dispose scope so its outputs are freed before the next, and
 /// leaf gradients kept between runs (both engines then accumulate into them in place).
 /// </summary>
 internal static class TorchCases
@@ -18,7 +18,7 @@ internal static class TorchCases
         var owned = new List<TorchTensor>();
         TorchTensor Input(long[] shape, bool grad)
         {
-            var t = torch.randn(shape, dtype: ScalarType.Float32, requires_grad: grad);
+            var t = torch.rand(shape, dtype: ScalarType.Float32, requires_grad: grad);
             owned.Add(t);
             return t;
         }
