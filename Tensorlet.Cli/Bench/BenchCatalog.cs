@@ -23,6 +23,9 @@ public static class BenchCatalog
         ("d", 256, 256, 8, 3, 1), ("e", 64, 256, 32, 1, 1), ("f", 128, 128, 16, 3, 32),
     ];
 
+    /// <summary>Forward FLOPs of one 3×32×32 image through CIFAR ResNet-20-B (a test checks it against Module.Summary).</summary>
+    public const double ResNet20Flops = 82_031_872;
+
     /// <summary>Every case, in the order they run and print (initialised after <see cref="ConvLayers"/>, which it reads).</summary>
     public static IReadOnlyList<BenchCase> All { get; } = Build();
 
@@ -45,7 +48,7 @@ public static class BenchCatalog
         var cases = new List<BenchCase>();
         void Add(string family, string name, CaseSpec spec) => cases.Add(new BenchCase($"{family}/{name}", family, spec));
 
-        foreach (int n in new[] { 256, 512, 1024 }) Add("gemm", n.ToString(), new GemmSpec(n, n, n));
+        foreach (int n in new[] { 256, 512, 1024, 4096 }) Add("gemm", n.ToString(), new GemmSpec(n, n, n));
         foreach (var (name, c, k, side, kernel, groups) in ConvLayers)
             foreach (bool backward in new[] { false, true })
                 Add("conv", $"{name}/{(backward ? "fwd+bwd" : "fwd")}",
@@ -68,6 +71,11 @@ public static class BenchCatalog
         Add("softmax", "fwd", new SoftmaxSpec("softmax", 4096, 1000, false));
         Add("softmax", "fwd+bwd", new SoftmaxSpec("softmax", 4096, 1000, true));
         Add("cross-entropy", "fwd+bwd", new SoftmaxSpec("cross-entropy", 4096, 1000, true));
+
+        // Whole training steps: CIFAR ResNet-20 with projection shortcuts, the model issues 4 and 5 compare with PyTorch
+        // (40.8 MFLOPs forward per 3×32×32 image, from Module.Summary; batch 64 on the CPU, 128 on a GPU).
+        Add("train", "resnet20-b/64", new TrainStepSpec("resnet20-b", 64, 3, 32, ResNet20Flops));
+        Add("train", "resnet20-b/128", new TrainStepSpec("resnet20-b", 128, 3, 32, ResNet20Flops));
         return cases;
     }
 }

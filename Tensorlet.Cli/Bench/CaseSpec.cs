@@ -103,3 +103,17 @@ public sealed record SoftmaxSpec(string Op, int Rows, int Cols, bool Backward) :
     public override double Bytes => Op == "cross-entropy" ? (Backward ? 16.0 : 8.0) * Count : 8.0 * Count + (Backward ? 12.0 * Count : 0);
     public override string Shape => Dims(Rows, Cols);
 }
+
+/// <summary>
+/// One training step of a model (forward, cross-entropy, backward, SGD with momentum) on a batch of random images:
+/// images/s is the figure to compare. <paramref name="ForwardFlops"/> is the model's forward FLOPs per image (from
+/// Module.Summary); a step counts 3× that per image. The model comes from Tensorlet.Models, which the CLI supplies
+/// (<see cref="TensorletCases.TrainStep"/>), so this folder stays free of a Models dependency.
+/// </summary>
+public sealed record TrainStepSpec(string Model, int Batch, int Channels, int Side, double ForwardFlops) : CaseSpec
+{
+    public override double Flops => 3.0 * ForwardFlops * Batch;
+    public override double Bytes => 0;
+    public override string Shape => $"{Model}, batch {Batch} of [{Channels}, {Side}, {Side}]";
+    public override bool ComputeBound => true;
+}

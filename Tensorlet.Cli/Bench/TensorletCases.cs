@@ -15,10 +15,17 @@ public interface IBenchRun : IDisposable
 /// </summary>
 public static class TensorletCases
 {
+    /// <summary>
+    /// Builds the step of a <see cref="TrainStepSpec"/> on a device: set by the CLI, which knows Tensorlet.Models. The
+    /// returned function runs one step and returns the loss; the list collects what the run must dispose.
+    /// </summary>
+    public static Func<TrainStepSpec, Device, List<IDisposable>, Func<Tensor>>? TrainStep { get; set; }
+
     public static IBenchRun Create(CaseSpec spec, Device device)
     {
         var gen = new Generator(42);
         var owned = new List<Tensor>();
+        var disposables = new List<IDisposable>();
         Tensor Input(int[] shape, bool grad = false)
         {
             var t = Tensor.Rand(shape, gen, device, requiresGrad: grad);
@@ -41,9 +48,11 @@ public static class TensorletCases
             PoolSpec p => Pool(p, Input),
             BatchNormSpec b => BatchNorm(b, Input, owned, device),
             SoftmaxSpec s => Softmax(s, Input, Labels),
+            TrainStepSpec t => TrainStep?.Invoke(t, device, disposables)
+                               ?? throw new ArgumentException($"bench: {t.Model} training needs the CLI's model factory."),
             _ => throw new ArgumentException($"bench: no Tensorlet implementation for {spec.GetType().Name}."),
         };
-        return new TensorRun(step, owned, device);
+        return new TensorRun(step, owned, disposables, device);
     }
 
     private static Func<Tensor> Gemm(GemmSpec g, Func<int[], bool, Tensor> input)
@@ -150,14 +159,14 @@ public static class TensorletCases
         };
     }
 
-    private sealed class TensorRun(Func<Tensor> step, List<Tensor> owned, Device device) : IBenchRun
+    private sealed class TensorRun(Func<Tensor> step, List<Tensor> owned, List<IDisposable> disposables, Device device) : IBenchRun
     {
         void IBenchRun.Run()
         {
             using var scope = TensorScope.Begin();
-            var result = step();
-            // CPU kernels return when done; other devices may queue work, and reading one element waits for it.
-            if (!ReferenceEquals(device, Device.Cpu) && result.Count > 0) result.Flatten().Narrow(0, 0, 1).ToArray();
+            step();
+            // CPU kernels return when done; a GPU queues its work, so wait for it before the clock stops.
+            device.Synchronize();
         }
 
         public void Dispose()
@@ -171,6 +180,7 @@ public static class TensorletCases
                 }
                 t.Dispose();
             }
+            foreach (var d in disposables) d.Dispose();
         }
     }
 }

@@ -18,7 +18,7 @@ internal static class BenchCommand
     {
         var quick = new Option<bool>("--quick") { Description = "About a fifth of a second per case (≈10 s in all)" };
         var filter = new Option<string?>("--filter") { Description = "Only cases whose name matches: a glob (conv/*/fwd) or a substring (gemm)" };
-        var device = new Option<string>("--device") { Description = "Device to run on (cpu)", DefaultValueFactory = _ => "cpu" };
+        var device = DeviceOption.Create();
         var json = new Option<bool>("--json") { Description = "Print a JSON array of {name, ms, gflops, gbps, peakFraction, threads, device, ...} and nothing else" };
         var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var list = new Option<bool>("--list") { Description = "List the case names and exit" };
@@ -37,7 +37,8 @@ internal static class BenchCommand
             if (cases.Count == 0)
                 throw new ArgumentException($"bench: no case matches '{r.GetValue(filter)}'. Cases: {string.Join(", ", BenchCatalog.All.Select(c => c.Name))}.");
             Threads.Count = r.GetValue(threads);
-            var target = ResolveDevice(r.GetValue(device)!);
+            var target = Device.Parse(r.GetValue(device)!);
+            TensorletCases.TrainStep = TrainStepBench.Create;
             var timing = r.GetValue(quick) ? TimingOptions.Quick : TimingOptions.Full;
             // The probes measure the CPU; on another device its own peak would be needed, so no fraction is given.
             MachineCeilings? ceilings = ReferenceEquals(target, Device.Cpu) ? MachineCeilings.Get(Threads.Count) : null;
@@ -61,12 +62,4 @@ internal static class BenchCommand
         });
         return command;
     }
-
-    /// <summary>The device named on the command line. The one place names become devices (Device.Parse will take over).</summary>
-    private static Device ResolveDevice(string name) =>
-        name.Trim().ToLowerInvariant() switch
-        {
-            "cpu" => Device.Cpu,
-            _ => throw new ArgumentException($"bench: unknown device '{name}'. Known devices: cpu."),
-        };
 }

@@ -13,7 +13,7 @@ public class BenchCatalogTests
         var names = BenchCatalog.All.Select(c => c.Name).ToList();
         Assert.That(names, Is.Unique);
         Assert.That(BenchCatalog.All.Select(c => c.Family).Distinct(),
-                    Is.EquivalentTo(new[] { "gemm", "conv", "elementwise", "reduce", "pool", "batchnorm", "softmax", "cross-entropy" }));
+                    Is.EquivalentTo(new[] { "gemm", "conv", "elementwise", "reduce", "pool", "batchnorm", "softmax", "cross-entropy", "train" }));
         foreach (var layer in "abcdef")
             Assert.That(names, Does.Contain($"conv/{layer}/fwd").And.Contain($"conv/{layer}/fwd+bwd"));
     }
@@ -50,5 +50,36 @@ public class BenchCatalogTests
         Assert.That(ceilings.Fraction(2e9, 0.2e9, 0.010), Is.EqualTo(1.0).Within(1e-12));
         Assert.That(ceilings.Fraction(0, 0.2e9, 0.010), Is.EqualTo(0.5).Within(1e-12));
         Assert.That(ceilings.Fraction(1e9, 0.4e9, 0.010), Is.EqualTo(1.0).Within(1e-12));
+    }
+}
+
+/// <summary>The whole-step cases of <c>tensorlet bench</c>.</summary>
+public class BenchTrainStepTests
+{
+    [Test]
+    public void ResNet20FlopsAreTheModelSummarys()
+    {
+        using var model = Tensorlet.Models.ModelZoo.Get("resnet20-b").Create(3, 10, new Generator(0));
+        Assert.That(Tensorlet.Cli.Bench.BenchCatalog.ResNet20Flops, Is.EqualTo(model.Summary(1, 3, 32, 32).TotalFlops));
+    }
+
+    [Test]
+    public void TrainStepCaseRunsOnTheGpuCodePath()
+    {
+        var spec = new Tensorlet.Cli.Bench.TrainStepSpec("resnet20-b", 2, 1, 8, 1);
+        var disposables = new List<IDisposable>();
+        try
+        {
+            var step = Tensorlet.Cli.Commands.TrainStepBench.Create(spec, Device.IlgpuCpu, disposables);
+            float first, second;
+            using (TensorScope.Begin()) first = step().Item();
+            using (TensorScope.Begin()) second = step().Item();
+            Assert.That(float.IsFinite(first) && float.IsFinite(second), Is.True);
+            Assert.That(second, Is.Not.EqualTo(first), "the step must update the model");
+        }
+        finally
+        {
+            foreach (var d in disposables) d.Dispose();
+        }
     }
 }

@@ -52,7 +52,7 @@ public class BenchCommandTests
     {
         var (code, output) = CliProcess.Run(TimeSpan.FromMinutes(1), "bench", "--quick", "--device", "tpu");
         Assert.That(code, Is.EqualTo(1));
-        Assert.That(output, Does.Contain("unknown device 'tpu'"));
+        Assert.That(output, Does.Contain("Device 'tpu': expected cpu, cuda[:N]"));
         (code, output) = CliProcess.Run(TimeSpan.FromMinutes(1), "bench", "--quick", "--filter", "no-such-case");
         Assert.That(code, Is.EqualTo(1));
         Assert.That(output, Does.Contain("no case matches 'no-such-case'"));

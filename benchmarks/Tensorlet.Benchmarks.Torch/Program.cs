@@ -27,7 +27,8 @@ if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = 1
 Threads.Count = threads;
 TorchSharp.torch.set_num_threads(threads);
 TorchSharp.torch.set_num_interop_threads(1);
-var cases = BenchCatalog.Filter(filter);
+// Whole-model training steps have no libtorch twin here (they need a TorchSharp ResNet); the kernel cases do.
+var cases = BenchCatalog.Filter(filter).Where(c => c.Spec is not TrainStepSpec).ToList();
 if (cases.Count == 0)
 {
     Console.Error.WriteLine($"no case matches '{filter}'");
