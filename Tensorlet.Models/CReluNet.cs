@@ -58,18 +58,21 @@ public sealed class CReluNet : LayerStack
 
     /// <summary>Builds <paramref name="variant"/> with CReLU in conv1..conv<paramref name="creluLayers"/> (ignored for the baseline).</summary>
     public CReluNet(CReluVariant variant, int numClasses = 10, int inChannels = 3, int creluLayers = HiddenLayers,
-                    bool batchNorm = true, float dropout = 0.5f, Generator? generator = null)
+                    bool batchNorm = true, float dropout = 0.5f, Generator? generator = null, int widthDivisor = 1)
     {
         if (numClasses <= 0) throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "CReluNet: numClasses must be positive.");
         if (inChannels <= 0) throw new ArgumentOutOfRangeException(nameof(inChannels), inChannels, "CReluNet: inChannels must be positive.");
         if (creluLayers < 0 || creluLayers > HiddenLayers)
             throw new ArgumentOutOfRangeException(nameof(creluLayers), creluLayers, $"CReluNet: creluLayers must be in [0, {HiddenLayers}].");
+        if (widthDivisor <= 0 || 48 % widthDivisor != 0)
+            throw new ArgumentOutOfRangeException(nameof(widthDivisor), widthDivisor, "CReluNet: widthDivisor must divide 48 (1, 2, 3, 4, 6, 8, ...).");
         Variant = variant;
         CReluLayers = variant == CReluVariant.Baseline ? 0 : creluLayers;
         int c = inChannels, pools = 0;
         for (int i = 0; i < Hidden.Length; i++)
         {
             var (k, filters, pad, poolAfter) = Hidden[i];
+            filters /= widthDivisor;
             bool crelu = i < CReluLayers;
             if (crelu && variant == CReluVariant.HalfFilters) filters /= 2;
             var block = new Sequential(new Conv2d(c, filters, k, padding: pad, bias: !batchNorm, generator: generator));

@@ -43,6 +43,24 @@ public sealed class NetworkInNetwork : LayerStack
         Add("drop2", new Dropout(dropout, generator));
         Add("block3", Block(2, numClasses));
         Add("gap", new AdaptiveAvgPool2d(1));
+        InitializeWeights(generator ?? Generator.Default);
+    }
+
+    /// <summary>
+    /// He-normal weights (fan in, ReLU gain) and zero biases for every convolution. Without batch norm, nine ReLU
+    /// convolutions at PyTorch's default init (variance 1/(3·fan in)) shrink the signal about sixfold per layer, and the
+    /// ReLU on the class maps then outputs zeros for every class: the network never starts learning. The authors' Caffe
+    /// model sets fixed Gaussian deviations (0.05) for mean-subtracted, whitened inputs; He's rule gives the same
+    /// variance-preserving start for any input scale and width.
+    /// </summary>
+    private void InitializeWeights(Generator generator)
+    {
+        foreach (var (_, module) in NamedModules())
+        {
+            if (module is not Conv2d conv) continue;
+            Init.KaimingNormal(conv.Weight, generator, mode: FanMode.FanIn, nonlinearity: "relu");
+            using (GradMode.NoGrad()) conv.Bias?.ZeroInPlace();
+        }
     }
 
     /// <summary>One mlpconv block: k×k conv (padding k/2, so the size is kept), then two 1×1 convs, each followed by ReLU.</summary>
@@ -54,4 +72,18 @@ public sealed class NetworkInNetwork : LayerStack
     /// <summary>The CIFAR-10 model of the paper (the authors' Caffe definition): 192-160-96 / 192-192-192 / 192-192-classes.</summary>
     public static NetworkInNetwork Cifar10(int numClasses = 10, int inChannels = 3, Generator? generator = null) =>
         new([[192, 160, 96], [192, 192, 192], [192, 192, 0]], [5, 5, 3], numClasses, inChannels, generator: generator);
+
+    /// <summary>
+    /// The CIFAR-10 model with every width divided by <paramref name="widthDivisor"/> (default 4: 48-40-24 / 48-48-48 /
+    /// 48-48-classes) — same kernels, pools and dropout, for quick runs.
+    /// </summary>
+    public static NetworkInNetwork Cifar10Narrow(int widthDivisor = 4, int numClasses = 10, int inChannels = 3, Generator? generator = null,
+                                                 float dropout = 0.5f)
+    {
+        if (widthDivisor <= 0 || 32 % widthDivisor != 0)
+            throw new ArgumentOutOfRangeException(nameof(widthDivisor), widthDivisor, "NetworkInNetwork: widthDivisor must divide 32 (1, 2, 4, 8, ...).");
+        int W(int w) => w / widthDivisor;
+        return new([[W(192), W(160), W(96)], [W(192), W(192), W(192)], [W(192), W(192), 0]], [5, 5, 3], numClasses, inChannels,
+                   dropout, generator);
+    }
 }

@@ -18,9 +18,27 @@ public static class ResNeXt
     /// </summary>
     public static ResNet Cifar29(int cardinality, int baseWidth, int numClasses = 10, int inChannels = 3, Generator? generator = null,
                                  int seReduction = 0) =>
-        new(new ResNetSpec(BlockKind.Bottleneck, [3, 3, 3], [64, 128, 256], ImageNetStem: false, StemWidth: 64, Shortcut.B,
-                new BlockOptions(cardinality, baseWidth, seReduction)),
-            numClasses, inChannels, generator);
+        Cifar(29, cardinality, baseWidth, numClasses, inChannels, generator: generator, seReduction: seReduction);
+
+    /// <summary>
+    /// The CIFAR ResNeXt layout at any depth 9n + 2 (n blocks per stage; 29 is the paper's) and stem width s: stem
+    /// conv 3×3 to s, stages of planes s/2s/4s (outputs 4s/8s/16s), and a grouped 3×3 of C groups of d channels at the
+    /// first stage, doubling at each later stage, as in the paper. s = 64 is the paper's network; a smaller s keeps the
+    /// C×d bottleneck rule and narrows the 1×1 convolutions around it (ResNeXt-11, 4×8d, s = 16 trains in seconds).
+    /// </summary>
+    public static ResNet Cifar(int depth, int cardinality, int baseWidth, int numClasses = 10, int inChannels = 3, int stemWidth = 64,
+                               Generator? generator = null, int seReduction = 0)
+    {
+        if (depth < 11 || (depth - 2) % 9 != 0)
+            throw new ArgumentException($"ResNeXt.Cifar: depth must be 9n + 2 with n ≥ 1 (11, 20, 29, ...), got {depth}.");
+        if (stemWidth <= 0 || baseWidth * 64 % stemWidth != 0)
+            throw new ArgumentException($"ResNeXt.Cifar: stem width {stemWidth} must be positive and divide 64·d = {baseWidth * 64}.");
+        int n = (depth - 2) / 9;
+        // The bottleneck's inner width is ⌊planes · w / 64⌋ · C (torchvision's rule); w = 64·d / s makes it C·d at planes = s.
+        return new(new ResNetSpec(BlockKind.Bottleneck, [n, n, n], [stemWidth, 2 * stemWidth, 4 * stemWidth], ImageNetStem: false,
+                                  StemWidth: stemWidth, Shortcut.B, new BlockOptions(cardinality, baseWidth * 64 / stemWidth, seReduction)),
+                   numClasses, inChannels, generator);
+    }
 
     /// <summary>CIFAR ResNeXt-29, 8×64d (paper Table 7: 34.4 M).</summary>
     public static ResNet Cifar29_8x64d(int numClasses = 10, int inChannels = 3, Generator? generator = null) =>

@@ -85,6 +85,22 @@ public sealed class CliqueBlock : Module
         return Tensor.Cat(x[1..], 1);
     }
 
+    /// <summary>
+    /// FLOPs of the inter-layer convolutions, which <see cref="Update"/> applies through the functional
+    /// <c>Tensor.Conv2d</c> (the stacked W_li) and which are therefore not seen as module calls: per image and
+    /// output position, Stage-I layer i reads c₀ + (i−1)k channels and Stage-II layer i reads (n−1)k, each through a
+    /// kernel of K² weights to k outputs, 2 FLOPs per multiply-add. The batch norms, the bottleneck 3×3 convolutions and
+    /// the dropouts are module calls and count themselves.
+    /// </summary>
+    public override double ForwardFlops(int[] inputShape, int[] outputShape)
+    {
+        int n = _layers, k = OutChannels / n, kernel = 2 * _padding + 1;
+        long readChannels = 0;
+        for (int i = 1; i <= n; i++) readChannels += inputShape[1] + (i - 1) * k + (n - 1) * k;
+        double positions = (double)inputShape[0] * inputShape[2] * inputShape[3];
+        return 2.0 * positions * k * kernel * kernel * readChannels;
+    }
+
     private Tensor Update(int i, int[] sources, Tensor[] x, int stage)
     {
         var norm = stage == 1 ? _norm1[i] : _norm2[i];

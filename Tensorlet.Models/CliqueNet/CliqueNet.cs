@@ -98,12 +98,13 @@ public sealed class CliqueNet : Module
     /// T = 18, k = 80 → 10,135,594 (10.14 M).
     /// </summary>
     public static CliqueNet Cifar(int t = 12, int k = 36, int numClasses = 10, int inChannels = 3, bool attention = false,
-                                  bool bottleneck = false, bool compression = false, float dropRate = 0.2f, Generator? generator = null)
+                                  bool bottleneck = false, bool compression = false, float dropRate = 0.2f, Generator? generator = null,
+                                  int stemChannels = 64)
     {
         if (t < 6 || t % 3 != 0)
             throw new ArgumentException($"CliqueNet.Cifar: T must be a multiple of 3, at least 6 (T/3 ≥ 2 layers per block), got {t}.");
         return new CliqueNet([t / 3, t / 3, t / 3], k, numClasses, inChannels, attention, bottleneck, compression, dropRate,
-                             generator: generator);
+                             stemChannels, generator);
     }
 
     /// <summary>Table 3: T = 12, k = 36 (0.94 M parameters on CIFAR-10).</summary>

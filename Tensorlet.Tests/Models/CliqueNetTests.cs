@@ -23,6 +23,19 @@ public class CliqueNetTests
         Assert.That(Math.Round(count / 1e6, 2), Is.EqualTo(paperMillions));
     }
 
+    // The FLOPs column of the same table (iboing/CliqueNet README, Tab 3: 0.91G, 4.21G, 6.45G, 9.45G; multiply-add = 2,
+    // as its DenseNet-40 row, 0.53G, shows). Our count adds batch norm and pooling, so it may exceed the table by a little.
+    [TestCase(12, 36, 0.91)]
+    [TestCase(15, 64, 4.21)]
+    [TestCase(15, 80, 6.45)]
+    [TestCase(18, 80, 9.45)]
+    public void CifarFlopsMatchThePaper(int t, int k, double paperGflops)
+    {
+        using var model = CliqueNet.Cifar(t, k, generator: new Generator(0));
+        double gflops = model.Summary(1, 3, 32, 32).TotalFlops / 1e9;
+        Assert.That(gflops, Is.InRange(paperGflops - 0.005, paperGflops * 1.01));
+    }
+
     [Test]
     public void AttentionBottleneckCompressionCountMatchesTheAuthorsLayout()
     {
@@ -82,6 +95,32 @@ public class CliqueNetTests
         var x = Tensor.Ones([2, 6, 3, 3]);
         var y = attention.Call(x).ToArray();
         Assert.That(y.All(v => v > 0 && v < 1), Is.True);
+    }
+
+    [Test]
+    public void SummaryCountsTheInterLayerConvolutionsOfEveryStage()
+    {
+        // Two blocks of n = 2 layers, k = 3, 5-channel stem, 1×8×8 input, no dropout. Hand count (multiply-add = 2,
+        // batch norm 2 per element, average pools one add per window element, ReLU/flatten free):
+        const double stem = 2.0 * 64 * 5 * 9;                                   // 1 → 5, 3×3, 8×8
+        // Block 1 at 8×8, c₀ = 5: Stage-I layers read 5 and 5 + 3 channels, Stage-II layers read the other layer's 3.
+        const double block1Convs = 2.0 * 64 * 3 * 9 * (5 + 8 + 3 + 3);
+        const double block1Norms = 2.0 * 64 * (5 + 8 + 3 + 3);
+        const double pool1 = 2.0 * 64 * 11 + 64 * 11;                           // BN + global pool of [X₀, Stage-II] = 11 ch
+        const double transition = 2.0 * 64 * 6 + 2.0 * 64 * 6 * 6 + 16 * 6 * 4; // BN, 1×1 6 → 6, 2×2 average pool to 4×4
+        // Block 2 at 4×4, c₀ = 6: Stage-I reads 6 and 9 channels, Stage-II 3 and 3.
+        const double block2Convs = 2.0 * 16 * 3 * 9 * (6 + 9 + 3 + 3);
+        const double block2Norms = 2.0 * 16 * (6 + 9 + 3 + 3);
+        const double pool2 = 2.0 * 16 * 12 + 16 * 12;                           // 6 + 6 channels
+        const double classifier = 2.0 * 4 * (11 + 12);
+        const double expected = stem + block1Convs + block1Norms + pool1 + transition + block2Convs + block2Norms + pool2 + classifier;
+
+        using var model = new CliqueNet([2, 2], 3, numClasses: 4, inChannels: 1, dropRate: 0f, stemChannels: 5, generator: new Generator(0));
+        var summary = model.Summary(1, 1, 8, 8);
+        Assert.That(expected, Is.EqualTo(101_304));
+        Assert.That(summary.TotalFlops, Is.EqualTo(expected));
+        var blocks = summary.Layers.Where(l => l.Type == nameof(CliqueBlock)).Select(l => l.Flops).ToArray();
+        Assert.That(blocks, Is.EqualTo(new[] { block1Convs + block1Norms, block2Convs + block2Norms }));
     }
 
     [Test]

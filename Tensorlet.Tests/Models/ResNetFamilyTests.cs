@@ -75,6 +75,20 @@ public class ResNetFamilyTests
         Assert.That(model.ParameterCount(), Is.EqualTo(expected));
     }
 
+    // ResNeXt-11 (n = 1), 4×8d, stem 16 (planes 16/32/64, outputs 64/128/256; grouped widths 32/64/128), 3 in, 10 out:
+    // stem 3·16·9 + BN 32 = 464; stage 1: 16·32 + 32·8·9 + 32·64 + shortcut 16·64 + BNs 2·(32+32+64+64) = 6,272;
+    // stage 2: 64·64 + 64·16·9 + 64·128 + 64·128 + 2·(64+64+128+128) = 30,464;
+    // stage 3: 128·128 + 128·32·9 + 128·256 + 128·256 + 2·(128+128+256+256) = 120,320; fc 256·10 + 10 = 2,570.
+    [Test]
+    public void CifarResNeXtAtAnyDepthAndStemWidth()
+    {
+        using (var small = ResNeXt.Cifar(11, 4, 8, stemWidth: 16, generator: Gen()))
+            Assert.That(small.ParameterCount(), Is.EqualTo(464L + 6_272 + 30_464 + 120_320 + 2_570));
+        using (var paper = ResNeXt.Cifar(29, 8, 64, generator: Gen()))
+            Assert.That(paper.ParameterCount(), Is.EqualTo(34_426_698L));
+        Assert.That(() => ResNeXt.Cifar(12, 4, 8), Throws.ArgumentException.With.Message.Contains("9n + 2"));
+    }
+
     // CIFAR SE-ResNet, r = 16, hidden = max(1, C/16): SE per block = 2·C·h + h + C, i.e. 49 (C = 16, h = 1),
     // 162 (C = 32, h = 2), 580 (C = 64, h = 4); n blocks per stage add 791n to the option A ResNet.
     // No published count to compare with: these are our own numbers.

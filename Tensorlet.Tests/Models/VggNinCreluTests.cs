@@ -56,6 +56,43 @@ public class VggNinCreluTests
         Assert.That(model.ParameterCount(), Is.EqualTo(14_728_266));
     }
 
+    /// <summary>
+    /// The narrow VGG-11 (widths / 4: 16, 32, 64, 64, 128 ×4, BN, conv bias, Linear(128, 10)) by hand: convs
+    /// 448 + 4,640 + 18,496 + 36,928 + 73,856 + 3 · 147,584 = 577,120; BN 2 · 688 = 1,376; head 1,290.
+    /// </summary>
+    [Test]
+    public void NarrowVgg11CountsByHand()
+    {
+        using var model = Vgg.Vgg11CifarNarrow(4, generator: new Generator(0));
+        Assert.That(model.ParameterCount(), Is.EqualTo(577_120 + 1_376 + 1_290));
+        Assert.That(model.WidthDivisor, Is.EqualTo(4));
+        Assert.That(() => Vgg.Vgg11CifarNarrow(3), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    /// <summary>
+    /// NiN at a quarter width (48-40-24 / 48-48-48 / 48-48-10) by hand: block 1 = 3·48·25 + 48 + 48·40 + 40 + 40·24 + 24
+    /// = 6,592; block 2 = 24·48·25 + 48 + 2 · (48·48 + 48) = 33,552; block 3 = 48·48·9 + 48 + 48·48 + 48 + 48·10 + 10 = 23,626.
+    /// </summary>
+    [Test]
+    public void NarrowNinCountsByHandAndStartsWithZeroBiases()
+    {
+        using var model = NetworkInNetwork.Cifar10Narrow(4, generator: new Generator(0));
+        Assert.That(model.ParameterCount(), Is.EqualTo(6_592 + 33_552 + 23_626));
+        foreach (var (name, p) in model.NamedParameters())
+            if (name.EndsWith("bias")) Assert.That(p.ToArray(), Is.All.EqualTo(0f), name);
+    }
+
+    /// <summary>
+    /// CReLU, half filters, widths / 4 (12, 12, 12 | 24, 24, 24 | 24, 24 filters, doubled by CReLU), BN: convs
+    /// 3·12·9 + 2 · 24·12·9 + 24·24·9 + 3 · 48·24·9 + 48·24 = 42,948; BN 2 · (3·12 + 5·24) = 312; conv9 48·10 + 10 = 490.
+    /// </summary>
+    [Test]
+    public void NarrowCReluHalfCountsByHand()
+    {
+        using var model = new CReluNet(CReluVariant.HalfFilters, widthDivisor: 4, generator: new Generator(0));
+        Assert.That(model.ParameterCount(), Is.EqualTo(42_948 + 312 + 490));
+    }
+
     [TestCase(3, 32)]
     [TestCase(1, 28)] // floor-mode pools would reach 0×0; ceil mode ends at 1×1
     public void CifarVggForwardAndBackward(int channels, int size)
