@@ -18,9 +18,10 @@ public static class FmaPeak
 
     /// <summary>
     /// Best GFLOP/s of <paramref name="repeats"/> bursts of <paramref name="iterations"/> loop iterations on each of
-    /// <paramref name="threads"/> threads, on the widest vectors the CPU runs natively.
+    /// <paramref name="threads"/> threads, on the widest vectors the CPU runs natively. The best of several short bursts,
+    /// so a moment when another process held a core does not lower the ceiling.
     /// </summary>
-    public static double Measure(int threads, long iterations = 4_000_000, int repeats = 5)
+    public static double Measure(int threads, long iterations = 4_000_000, int repeats = 10)
     {
         bool wide = Vector512.IsHardwareAccelerated;
         double flops = (double)iterations * threads * (wide ? FlopsPerIteration512 : FlopsPerIteration512 / 2);
