@@ -89,9 +89,11 @@ public static class ModelZoo
         new("crelu-baseline", "CReLU", Cifar, (c, k, g) => CReluNet.Baseline(k, c, generator: g)),
         new("crelu-same", "CReLU", Cifar, (c, k, g) => CReluNet.SameFilters(k, c, generator: g)),
         new("crelu-half", "CReLU", Cifar, (c, k, g) => CReluNet.HalfFilters(k, c, generator: g)),
-        new("crelu-half-w24-nodrop", "CReLU", Cifar, (c, k, g) => new CReluNet(CReluVariant.HalfFilters, k, c, dropout: 0f, generator: g, widthDivisor: 4)),
+        new("crelu-half-w24-nodrop", "CReLU", Cifar,
+            (c, k, g) => new CReluNet(CReluVariant.HalfFilters, k, c, dropout: 0f, generator: g, widthDivisor: 4)),
 
-        new("cliquenet-t6-k16-w32-nodrop", "CliqueNet", Cifar, (c, k, g) => CliqueNet.Cifar(6, 16, k, c, dropRate: 0, generator: g, stemChannels: 32)),
+        new("cliquenet-t6-k16-w32-nodrop", "CliqueNet", Cifar,
+            (c, k, g) => CliqueNet.Cifar(6, 16, k, c, dropRate: 0, generator: g, stemChannels: 32)),
         new("cliquenet-t12-k36", "CliqueNet", Cifar, (c, k, g) => CliqueNet.T12K36(k, c, g)),
         new("cliquenet-t15-k64", "CliqueNet", Cifar, (c, k, g) => CliqueNet.T15K64(k, c, g)),
         new("cliquenet-t15-k80", "CliqueNet", Cifar, (c, k, g) => CliqueNet.T15K80(k, c, g)),

@@ -50,8 +50,8 @@ public sealed class NetworkInNetwork : LayerStack
     /// He-normal weights (fan in, ReLU gain) and zero biases for every convolution. Without batch norm, nine ReLU
     /// convolutions at PyTorch's default init (variance 1/(3·fan in)) shrink the signal about sixfold per layer, and the
     /// ReLU on the class maps then outputs zeros for every class: the network never starts learning. The authors' Caffe
-    /// model sets fixed Gaussian deviations (0.05) for mean-subtracted, whitened inputs; He's rule gives the same
-    /// variance-preserving start for any input scale and width.
+    /// models draw weights from Gaussians of a fixed, hand-set deviation, tuned for their preprocessed inputs; He's rule
+    /// gives a variance-preserving start for any width.
     /// </summary>
     private void InitializeWeights(Generator generator)
     {
