@@ -39,9 +39,9 @@ public enum CReluVariant
 /// which is how we read the paper's CIFAR experiments: halving every layer roughly halves the 1.4 M parameters, to
 /// 686,458 here). Sources, as far as they could be checked: the layer list is Springenberg et al.'s ConvPool-CNN-C
 /// ("Striving for Simplicity: The All Convolutional Net", ICLR 2015 workshop, Tables 1–2: model C with an extra 3×3
-/// convolution before each pool), which the CReLU paper names as its CIFAR baseline; its CIFAR tables (layers, where
-/// CReLU goes, batch norm, dropout) could not be read here — the stored copies of arXiv 1603.05201 and PMLR v48 hold only
-/// the abstract and introduction — so those choices remain a reconstruction, documented in docs/models.md. Its ImageNet
+/// convolution before each pool), the model the CReLU paper's CIFAR experiments start from; the paper's CIFAR section and
+/// tables (layers, where CReLU goes, batch norm, dropout) could not be read here — the stored copies of arXiv 1603.05201
+/// and PMLR v48 hold only the abstract and introduction — so those choices remain a reconstruction (docs/models.md). Its ImageNet
 /// experiments place CReLU in conv1–4, conv1,4,7 or all layers (quoted by the Caffe reproduction chakkritte/CReLU);
 /// pass <c>creluLayers: 4</c> for conv1–conv4 only. <c>widthDivisor</c> divides every filter count (4 gives the
 /// 24-48 network of the quick <c>crelu-half-w24-nodrop</c> configuration).
