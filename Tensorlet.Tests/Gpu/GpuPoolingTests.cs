@@ -1,3 +1,4 @@
+using Tensorlet.Tests.Kernels;
 using Tensorlet.Kernels;
 using static Tensorlet.Tests.Gpu.GpuTestKit;
 using static Tensorlet.Tests.Kernels.KernelTestKit;
@@ -13,23 +14,13 @@ public class GpuPoolingTests
 {
     private const double AvgRtol = 1e-5, AvgAtol = 1e-6;
 
-    /// <summary>Kernels 1–3 (and 2×3), strides 1–3, every legal padding, ceil mode on and off, over small odd planes.</summary>
-    private static IEnumerable<Pool2dGeometry> Grid(bool countIncludePad)
-    {
-        foreach (var (h, w) in new[] { (1, 1), (5, 7), (8, 8), (11, 6) })
-            foreach (var (kh, kw) in new[] { (1, 1), (2, 2), (3, 3), (2, 3) })
-                foreach (int s in new[] { 1, 2, 3 })
-                    for (int p = 0; p <= Math.Min(kh, kw) / 2; p++)
-                        foreach (bool ceil in new[] { false, true })
-                        {
-                            var g = new Pool2dGeometry(2, 3, h, w, kh, kw, s, s == 3 ? 2 : s, p, p, ceil, countIncludePad);
-                            if (kh <= h + 2 * p && kw <= w + 2 * p) yield return g;
-                        }
-    }
+    /// <summary>The CPU tests' grid (kernels 1–3 and 2×3, strides 1–3, every legal padding, ceil on and off) over smaller planes.</summary>
+    private static IEnumerable<Pool2dGeometry> Grid(bool countIncludePad) =>
+        CpuPoolingTests.Grid(countIncludePad, [(1, 1), (5, 7), (8, 8), (11, 6)]);
 
-    private static float[] Garbage(int n) => Enumerable.Repeat(float.NaN, n).ToArray();
-    private static int InCount(in Pool2dGeometry g) => g.N * g.C * g.H * g.W;
-    private static int OutCount(in Pool2dGeometry g) => g.N * g.C * g.OutH * g.OutW;
+    private static float[] Garbage(int n) => CpuPoolingTests.Garbage(n);
+    private static int InCount(in Pool2dGeometry g) => CpuPoolingTests.InCount(g);
+    private static int OutCount(in Pool2dGeometry g) => CpuPoolingTests.OutCount(g);
 
     /// <summary>Forward then backward on each backend: arrays x, y, indices, gradY, gradX, all compared exactly.</summary>
     private static void AssertMaxPoolSame(string what, in Pool2dGeometry geometry, float[] x, int seed)

@@ -9,9 +9,9 @@ public class CpuPoolingTests
     private static readonly (int H, int W)[] Sizes = [(1, 1), (5, 7), (8, 8), (11, 19)];
 
     /// <summary>Every valid geometry of the grid: kernels 1–3 (and 2×3), strides 1–3, all legal paddings, ceil on and off.</summary>
-    private static IEnumerable<Pool2dGeometry> Grid(bool countIncludePad)
+    internal static IEnumerable<Pool2dGeometry> Grid(bool countIncludePad, (int H, int W)[]? sizes = null)
     {
-        foreach (var (h, w) in Sizes)
+        foreach (var (h, w) in sizes ?? Sizes)
             foreach (var (kh, kw) in new[] { (1, 1), (2, 2), (3, 3), (2, 3) })
                 foreach (int s in new[] { 1, 2, 3 })
                     for (int p = 0; p <= Math.Min(kh, kw) / 2; p++)
@@ -22,10 +22,10 @@ public class CpuPoolingTests
                         }
     }
 
-    private static float[] Garbage(int n) => Enumerable.Repeat(float.NaN, n).ToArray();
+    internal static float[] Garbage(int n) => Enumerable.Repeat(float.NaN, n).ToArray();
 
-    private static int InCount(in Pool2dGeometry g) => g.N * g.C * g.H * g.W;
-    private static int OutCount(in Pool2dGeometry g) => g.N * g.C * g.OutH * g.OutW;
+    internal static int InCount(in Pool2dGeometry g) => g.N * g.C * g.H * g.W;
+    internal static int OutCount(in Pool2dGeometry g) => g.N * g.C * g.OutH * g.OutW;
 
     [Test]
     public void MaxPoolMatchesReferenceIncludingTies([Values(false, true)] bool ties)
