@@ -8,7 +8,9 @@ namespace Tensorlet.Data;
 /// elements. Only unsigned-byte images (magic 0x00000803) and labels (0x00000801) are
 /// accepted. Files may be gzip-compressed (recognised by content, not by name).
 /// Every fault is an <see cref="InvalidDataException"/> naming the file, the offset and
-/// what was expected; a file is checked completely before anything is returned.
+/// what was expected; a file is checked completely before anything is returned. A file that
+/// cannot be read is an <see cref="IOException"/> naming it. A gzip file is decompressed only
+/// as far as its header's sizes allow, so a decompression bomb costs no more than that.
 /// </summary>
 public static class IdxReader
 {

@@ -10,7 +10,8 @@ namespace Tensorlet.IO;
 /// {string: string}}</c> padded with spaces to a multiple of 8, then the raw little-endian row-major data, each
 /// tensor's range relative to the start of the data section, contiguous and in order.
 /// Tensorlet writes F32; it reads F32, F64 and I64 (class labels) as float32. Reading validates the whole file first
-/// and throws <see cref="InvalidDataException"/> naming the file, the tensor and the offset at fault.
+/// and throws <see cref="InvalidDataException"/> naming the file, the tensor and the offset at fault; a file that cannot
+/// be read (a directory, no permission) is an <see cref="IOException"/> naming it.
 /// </summary>
 public static class SafeTensors
 {

@@ -30,7 +30,7 @@ public class UnreadableFileTests
     private static void AssertUnreadable(string path, TestDelegate read)
     {
         var error = Assert.Throws<IOException>(read)!;
-        Assert.That(error.Message, Does.StartWith($"{path}: cannot read").And.Contain("directory"));
+        Assert.That(error.Message, Does.StartWith($"{path}: cannot read").And.Contain("a directory"));
     }
 
     [Test]
@@ -63,6 +63,19 @@ public class UnreadableFileTests
         string path = DirectoryNamed("checkpoint.safetensors");
         var model = new Mlp(4, [3], 2, new Generator(1));
         AssertUnreadable(path, () => Checkpoint.Load(path, model));
+    }
+
+    [Test]
+    public void AnEndlessDeviceIsReadAsWhatItReportsNotForever()
+    {
+        // /dev/zero reports a length of 0: the readers take that length and never read on into its endless zeros.
+        const string device = "/dev/zero";
+        foreach (TestDelegate read in new TestDelegate[]
+                 { () => IdxReader.ReadImages(device), () => SafeTensors.Load(device), () => Cifar10.Read("x", [device]) })
+        {
+            var error = Assert.Throws<InvalidDataException>(read)!;
+            Assert.That(error.Message, Does.StartWith($"{device}: "));
+        }
     }
 
     [Test]
