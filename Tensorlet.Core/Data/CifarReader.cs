@@ -30,6 +30,10 @@ internal static class CifarReader
     public static ImageDataset Read(string datasetName, IReadOnlyList<string> paths, CifarFormat format, int labelField,
         IReadOnlyList<string> classNames)
     {
+        if (paths.Count == 0)
+        {
+            throw new ArgumentException($"{datasetName}: no files given; a dataset needs at least one {format.Name} batch file.", nameof(paths));
+        }
         int recordSize = format.RecordSize;
         var files = paths.Select(path => Validate(DataFile.Read(path), format)).ToList();
         long total = files.Sum(f => (long)(f.Length / recordSize));

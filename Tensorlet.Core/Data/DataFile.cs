@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Tensorlet.IO;
 
 namespace Tensorlet.Data;
 
@@ -26,26 +27,24 @@ internal sealed class DataFile
 
     public int Length => Bytes.Length;
 
-    public static DataFile Read(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: file not found", path);
-        }
-        return FromBytes(File.ReadAllBytes(path), path);
-    }
+    /// <summary>
+    /// Reads <paramref name="path"/>, decompressing it if it is gzip. <paramref name="limit"/> says, from the first
+    /// bytes of the content (a header), how long the content may legitimately be, so decompression stops there
+    /// instead of expanding a gzip bomb into memory.
+    /// </summary>
+    public static DataFile Read(string path, ContentLimit? limit = null) => FromBytes(InputFile.ReadAllBytes(path), path, limit);
 
-    public static DataFile Read(Stream stream, string name)
+    public static DataFile Read(Stream stream, string name, ContentLimit? limit = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
-        return FromBytes(buffer.ToArray(), name);
+        return FromBytes(buffer.ToArray(), name, limit);
     }
 
-    private static DataFile FromBytes(byte[] raw, string name) =>
+    private static DataFile FromBytes(byte[] raw, string name, ContentLimit? limit) =>
         Gzip.HasGzipHeader(raw)
-            ? new DataFile(name, Gzip.Decompress(raw, name), wasGzip: true)
+            ? new DataFile(name, Gzip.Decompress(raw, name, limit), wasGzip: true)
             : new DataFile(name, raw, wasGzip: false);
 
     /// <summary>An error at <paramref name="offset"/>; offsets of gzip files refer to the decompressed bytes.</summary>

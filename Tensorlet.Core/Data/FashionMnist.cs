@@ -66,12 +66,20 @@ public static class FashionMnist
     /// Chooses where to load from: the embedded sample when <paramref name="path"/> is "sample", the directory
     /// <paramref name="path"/> when given (all four files must be there),
     /// else the full set in <see cref="DefaultDirectory"/> when complete, else the embedded sample.
-    /// The result says which was chosen.
+    /// The result says which was chosen. An empty or blank <paramref name="path"/> is an error, not "no path":
+    /// <c>--data ""</c> is usually an unset variable, and silently training on the sample would hide it.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or only white space.</exception>
     public static FashionMnistSource Resolve(string? path) => Resolve(path, DefaultDirectory);
 
     internal static FashionMnistSource Resolve(string? path, string defaultDirectory)
     {
+        if (path is not null && string.IsNullOrWhiteSpace(path))
+        {
+            throw new ArgumentException(
+                $"The Fashion-MNIST path is empty ('{path}'): pass a directory, '{SampleKeyword}' for the embedded sample, or no path for the default.",
+                nameof(path));
+        }
         if (string.Equals(path, SampleKeyword, StringComparison.OrdinalIgnoreCase) && !Directory.Exists(path))
         {
             return new FashionMnistSource(DataOrigin.EmbeddedSample, null);

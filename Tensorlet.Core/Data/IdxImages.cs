@@ -6,5 +6,6 @@ namespace Tensorlet.Data;
 /// </summary>
 public sealed record IdxImages(int Count, int Rows, int Cols, byte[] Pixels)
 {
-    public int PixelsPerImage => Rows * Cols;
+    /// <summary>Rows × Cols; checked, because a hand-made record can hold sizes whose product overflows.</summary>
+    public int PixelsPerImage => checked(Rows * Cols);
 }

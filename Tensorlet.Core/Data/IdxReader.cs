@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Tensorlet.Data;
 
 /// <summary>
@@ -6,7 +8,9 @@ namespace Tensorlet.Data;
 /// elements. Only unsigned-byte images (magic 0x00000803) and labels (0x00000801) are
 /// accepted. Files may be gzip-compressed (recognised by content, not by name).
 /// Every fault is an <see cref="InvalidDataException"/> naming the file, the offset and
-/// what was expected; a file is checked completely before anything is returned.
+/// what was expected; a file is checked completely before anything is returned. A file that
+/// cannot be read is an <see cref="IOException"/> naming it. A gzip file is decompressed only
+/// as far as its header's sizes allow, so a decompression bomb costs no more than that.
 /// </summary>
 public static class IdxReader
 {
@@ -18,22 +22,63 @@ public static class IdxReader
 
     private const byte UnsignedByteType = 0x08;
 
-    public static IdxImages ReadImages(string path) => ParseImages(DataFile.Read(path));
+    public static IdxImages ReadImages(string path) => ParseImages(DataFile.Read(path, Limit(ImagesMagic, "images")));
 
     /// <summary>Reads images from a stream; <paramref name="name"/> stands for the file in error messages (e.g. a resource name).</summary>
-    public static IdxImages ReadImages(Stream stream, string name) => ParseImages(DataFile.Read(stream, name));
+    public static IdxImages ReadImages(Stream stream, string name) =>
+        ParseImages(DataFile.Read(stream, name, Limit(ImagesMagic, "images")));
 
-    public static byte[] ReadLabels(string path) => ParseLabels(DataFile.Read(path), classCount: null);
+    /// <summary>
+    /// Reads labels without a known class count. The class count is then inferred as the largest label + 1, and every
+    /// class below it must occur at least once: a gap means a damaged byte (one 200 among labels 0–9) or a file that
+    /// holds something else. Pass the class count when a file legitimately lacks some classes.
+    /// </summary>
+    public static byte[] ReadLabels(string path) => ParseLabels(DataFile.Read(path, Limit(LabelsMagic, "labels")), classCount: null);
 
     /// <summary>Reads labels and checks that each is below <paramref name="classCount"/>.</summary>
-    public static byte[] ReadLabels(string path, int classCount) => ParseLabels(DataFile.Read(path), classCount);
+    public static byte[] ReadLabels(string path, int classCount) =>
+        ParseLabels(DataFile.Read(path, Limit(LabelsMagic, "labels")), CheckClassCount(classCount));
 
-    /// <summary>Reads labels from a stream; <paramref name="name"/> stands for the file in error messages (e.g. a resource name).</summary>
-    public static byte[] ReadLabels(Stream stream, string name) => ParseLabels(DataFile.Read(stream, name), classCount: null);
+    /// <summary>Reads labels from a stream, inferring the class count as <see cref="ReadLabels(string)"/> does.</summary>
+    public static byte[] ReadLabels(Stream stream, string name) =>
+        ParseLabels(DataFile.Read(stream, name, Limit(LabelsMagic, "labels")), classCount: null);
 
     /// <summary>Reads labels and checks that each is below <paramref name="classCount"/>.</summary>
     public static byte[] ReadLabels(Stream stream, string name, int classCount) =>
-        ParseLabels(DataFile.Read(stream, name), classCount);
+        ParseLabels(DataFile.Read(stream, name, Limit(LabelsMagic, "labels")), CheckClassCount(classCount));
+
+    private static int CheckClassCount(int classCount) =>
+        classCount is >= 1 and <= 256
+            ? classCount
+            : throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "an unsigned-byte label file holds 1 to 256 classes");
+
+    /// <summary>
+    /// The content may be no longer than its header says (header + product of the sizes), so decompressing a gzip
+    /// bomb stops there. A content shorter than the header is complete already and fails to parse.
+    /// </summary>
+    private static ContentLimit Limit(int magic, string kind)
+    {
+        int dimensionCount = magic & 0xFF;
+        int headerSize = HeaderSize(dimensionCount);
+        return new ContentLimit(headerSize, MaxLength, Source);
+
+        long MaxLength(ReadOnlySpan<byte> prefix)
+        {
+            if (prefix.Length < headerSize)
+            {
+                return long.MaxValue;
+            }
+            Int128 total = 1;
+            for (int i = 0; i < dimensionCount; i++)
+            {
+                total *= Math.Max(0, BinaryPrimitives.ReadInt32BigEndian(prefix[(4 + 4 * i)..]));
+            }
+            return (long)Int128.Min(headerSize + total, long.MaxValue);
+        }
+
+        string Source(byte[] prefix) =>
+            $"its IDX {kind} header ({string.Join(" × ", Enumerable.Range(0, dimensionCount).Select(i => BinaryPrimitives.ReadInt32BigEndian(prefix.AsSpan(4 + 4 * i))))} after {headerSize} header bytes)";
+    }
 
     private static IdxImages ParseImages(DataFile file)
     {
@@ -50,7 +95,35 @@ public static class IdxReader
         {
             file.CheckLabels(headerSize, 1, dims[0], classes, "label");
         }
+        else
+        {
+            CheckInferredClasses(file, headerSize, dims[0]);
+        }
         return file.Bytes.AsSpan(headerSize).ToArray();
+    }
+
+    /// <summary>Every class from 0 to the largest label must occur; names the largest label and the first missing class.</summary>
+    private static void CheckInferredClasses(DataFile file, int headerSize, int count)
+    {
+        var labels = file.Bytes.AsSpan(headerSize, count);
+        var seen = new bool[256];
+        int maxIndex = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            seen[labels[i]] = true;
+            if (labels[i] > labels[maxIndex])
+            {
+                maxIndex = i;
+            }
+        }
+        int max = labels[maxIndex];
+        int missing = Array.IndexOf(seen, false, 0, max + 1);
+        if (missing >= 0)
+        {
+            throw file.Error(headerSize + maxIndex,
+                $"label {maxIndex}: {max} implies {max + 1} classes, but class {missing} never occurs; " +
+                "without a class count every class from 0 to the largest label must occur (pass the class count if some legitimately do not)");
+        }
     }
 
     private static int HeaderSize(int dimensionCount) => 4 + 4 * dimensionCount;
@@ -95,9 +168,17 @@ public static class IdxReader
             }
             payload *= dims[i];
         }
+        if (dims[0] == 0)
+        {
+            throw file.Error(4, $"item count: expected at least one {kind[..^1]}, found 0 (an empty dataset cannot be trained or evaluated)");
+        }
         if (dimensionCount == 3 && (dims[1] == 0 || dims[2] == 0))
         {
             throw file.Error(8, $"image size: expected positive rows and columns, found {dims[1]} × {dims[2]}");
+        }
+        if (dimensionCount == 3 && (long)dims[1] * dims[2] > Array.MaxLength)
+        {
+            throw file.Error(8, $"image size: {dims[1]} × {dims[2]} pixels per image is more than one array holds ({Array.MaxLength})");
         }
 
         Int128 available = file.Length - headerSize;

@@ -10,7 +10,8 @@ namespace Tensorlet.IO;
 /// {string: string}}</c> padded with spaces to a multiple of 8, then the raw little-endian row-major data, each
 /// tensor's range relative to the start of the data section, contiguous and in order.
 /// Tensorlet writes F32; it reads F32, F64 and I64 (class labels) as float32. Reading validates the whole file first
-/// and throws <see cref="InvalidDataException"/> naming the file, the tensor and the offset at fault.
+/// and throws <see cref="InvalidDataException"/> naming the file, the tensor and the offset at fault; a file that cannot
+/// be read (a directory, no permission) is an <see cref="IOException"/> naming it.
 /// </summary>
 public static class SafeTensors
 {
@@ -36,8 +37,9 @@ public static class SafeTensors
     /// <summary>Only the validated header: names, dtypes, shapes, offsets and metadata, without reading the data.</summary>
     public static SafeTensorsHeader ReadHeader(string path)
     {
-        using var stream = File.OpenRead(path);
-        return SafeTensorsHeaderReader.Read(stream, path);
+        using var stream = InputFile.OpenRead(path);
+        try { return SafeTensorsHeaderReader.Read(stream, path); }
+        catch (IOException ex) when (ex is not FileNotFoundException) { throw InputFile.CannotRead(path, ex); }
     }
 
     /// <summary>
@@ -46,7 +48,21 @@ public static class SafeTensors
     /// </summary>
     internal static SafeTensorsFile Read(string path, Device? device, Action<SafeTensorInfo, ReadOnlySpan<byte>>? observe)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = InputFile.OpenRead(path);
+        List<float[]> values;
+        SafeTensorsHeader header;
+        try { (header, values) = ReadValues(stream, path, observe); }
+        catch (IOException ex) when (ex is not FileNotFoundException) { throw InputFile.CannotRead(path, ex); }
+
+        var tensors = new Dictionary<string, Tensor>();
+        for (int i = 0; i < values.Count; i++)
+            tensors[header.Tensors[i].Name] = Tensor.FromArray(values[i], header.Tensors[i].Shape, device);
+        return new SafeTensorsFile(tensors, header.Metadata);
+    }
+
+    /// <summary>The validated header and every tensor's values, read in data order from just after the header.</summary>
+    private static (SafeTensorsHeader, List<float[]>) ReadValues(Stream stream, string path, Action<SafeTensorInfo, ReadOnlySpan<byte>>? observe)
+    {
         var header = SafeTensorsHeaderReader.Read(stream, path);
         foreach (var t in header.Tensors)
             if (t.DType is not ("F32" or "F64" or "I64"))
@@ -65,11 +81,7 @@ public static class SafeTensors
             observe?.Invoke(t, bytes);
             values.Add(ToFloats(t.DType, bytes));
         }
-
-        var tensors = new Dictionary<string, Tensor>();
-        for (int i = 0; i < values.Count; i++)
-            tensors[header.Tensors[i].Name] = Tensor.FromArray(values[i], header.Tensors[i].Shape, device);
-        return new SafeTensorsFile(tensors, header.Metadata);
+        return (header, values);
     }
 
     private static float[] ToFloats(string dtype, byte[] bytes)

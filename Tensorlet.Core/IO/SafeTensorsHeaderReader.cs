@@ -42,6 +42,7 @@ internal static class SafeTensorsHeaderReader
         {
             throw Error(file, $"the header (offsets 8 to {dataStart}) is not valid UTF-8 near header byte {ex.Index}", ex);
         }
+        CheckStrings(headerBytes, file);
         using var doc = ParseJson(json, file);
         if (doc.RootElement.ValueKind != JsonValueKind.Object)
             throw Error(file, $"the header at offset 8 is a JSON {doc.RootElement.ValueKind}, expected an object");
@@ -57,6 +58,39 @@ internal static class SafeTensorsHeaderReader
         }
         CheckLayout(tensors, file, dataStart, dataLength);
         return new SafeTensorsHeader(tensors, metadata, dataStart);
+    }
+
+    /// <summary>
+    /// JSON lets a string escape a lone UTF-16 surrogate ("\ud800"), which parses but cannot become a .NET string: the
+    /// reader's GetString would throw InvalidOperationException later, far from the file. Every name and string is
+    /// decoded here once, so such a header fails with the file, the offset and the entry it is in.
+    /// </summary>
+    private static void CheckStrings(byte[] headerBytes, string file)
+    {
+        var reader = new Utf8JsonReader(headerBytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        string entry = "(top level)";
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.String)) continue;
+                try
+                {
+                    string text = reader.GetString()!;
+                    if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1) entry = $"'{text}'";
+                }
+                catch (InvalidOperationException ex)
+                {
+                    string raw = Encoding.UTF8.GetString(reader.ValueSpan[..Math.Min(reader.ValueSpan.Length, 60)]);
+                    throw Error(file, $"the {(reader.TokenType == JsonTokenType.PropertyName ? "name" : "string")} \"{raw}\" at offset " +
+                                      $"{8 + reader.TokenStartIndex} (in entry {entry}) is not valid text: it escapes a lone UTF-16 surrogate", ex);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Malformed JSON is reported by the full parse that follows, with its line and position.
+        }
     }
 
     private static JsonDocument ParseJson(string json, string file)

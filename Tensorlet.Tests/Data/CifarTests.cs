@@ -86,6 +86,22 @@ public class CifarTests
     }
 
     [Test]
+    public void RejectsNoFiles()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Cifar10.Read("cifar-x", []))!;
+        Assert.That(error.Message, Does.Contain("cifar-x").And.Contain("no files given"));
+        Assert.Throws<ArgumentException>(() => Cifar100.Read("cifar-y", []));
+    }
+
+    [Test]
+    public void RejectsATruncatedRecordInAGzipFile()
+    {
+        string path = _dir.Write("cut.bin.gz", DataTestFiles.Gzip(Records(([3], 0), ([4], 0))[..^1]));
+        var error = Assert.Throws<InvalidDataException>(() => Cifar10.Read("x", [path]))!;
+        Assert.That(error.Message, Does.StartWith($"{path}: at byte offset 3073 of the decompressed data:"));
+    }
+
+    [Test]
     public void RejectsCifar10LabelOutOfRange()
     {
         string good = _dir.Write("good.bin", Records(([1], 0)));

@@ -54,6 +54,15 @@ public class FashionMnistTests
         Assert.That(error.Message, Does.Contain("label count: expected 3").And.Contain("train-images-idx3-ubyte").And.Contain("found 2"));
     }
 
+    [TestCase("")]
+    [TestCase("  ")]
+    public void ResolveRejectsAnEmptyPath(string path)
+    {
+        var error = Assert.Throws<ArgumentException>(() => FashionMnist.Resolve(path))!;
+        Assert.That(error.Message, Does.Contain("path is empty").And.Contain("'sample'"));
+        Assert.That(error.ParamName, Is.EqualTo("path"));
+    }
+
     [Test]
     public void RejectsLabelAboveNine()
     {

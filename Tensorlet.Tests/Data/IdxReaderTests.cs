@@ -36,21 +36,21 @@ public class IdxReaderTests
         string images = _dir.Write("images.bin", Gzip(IdxImages(2, 3, 3)));
         string labels = _dir.Write("labels-idx1-ubyte.gz.raw", Gzip(IdxLabels(4, 2)));
         Assert.That(IdxReader.ReadImages(images).Pixels, Is.EqualTo(Pattern(18)));
-        Assert.That(IdxReader.ReadLabels(labels), Is.EqualTo(new byte[] { 4, 2 }));
+        Assert.That(IdxReader.ReadLabels(labels, classCount: 10), Is.EqualTo(new byte[] { 4, 2 }));
     }
 
     [Test]
     public void RawFileNamedGzIsReadRaw()
     {
-        string labels = _dir.Write("labels.gz", IdxLabels(1, 2, 3));
-        Assert.That(IdxReader.ReadLabels(labels), Is.EqualTo(new byte[] { 1, 2, 3 }));
+        string labels = _dir.Write("labels.gz", IdxLabels(1, 2, 0));
+        Assert.That(IdxReader.ReadLabels(labels), Is.EqualTo(new byte[] { 1, 2, 0 }));
     }
 
     [Test]
     public void StreamOverloadsUseTheDisplayName()
     {
         using var good = new MemoryStream(Gzip(IdxLabels(9, 0)));
-        Assert.That(IdxReader.ReadLabels(good, "res:labels"), Is.EqualTo(new byte[] { 9, 0 }));
+        Assert.That(IdxReader.ReadLabels(good, "res:labels", classCount: 10), Is.EqualTo(new byte[] { 9, 0 }));
 
         using var bad = new MemoryStream(IdxLabels(1, 2));
         var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(bad, "res:images"))!;
@@ -58,11 +58,33 @@ public class IdxReaderTests
     }
 
     [Test]
-    public void EmptyImagesFileIsAllowed()
+    public void RejectsZeroItems()
     {
-        var images = IdxReader.ReadImages(_dir.Write("empty", IdxImages(0, 28, 28)));
-        Assert.That(images.Count, Is.Zero);
-        Assert.That(images.Pixels, Is.Empty);
+        string images = _dir.Write("empty-images", IdxImages(0, 28, 28));
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(images))!;
+        AssertMessage(error, images, "at byte offset 4", "item count: expected at least one image, found 0");
+
+        string labels = _dir.Write("empty-labels", IdxLabels());
+        error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(labels, classCount: 10))!;
+        AssertMessage(error, labels, "at byte offset 4", "expected at least one label, found 0");
+    }
+
+    [Test]
+    public void ZeroHugeImagesDoNotOverflowThePixelCount()
+    {
+        // 0 × (2^31 − 1) × (2^31 − 1) holds no bytes, so only the item count stops it; the pixel count must not wrap to 1.
+        string path = _dir.Write("zero-huge", IdxHeader(0x803, 0, int.MaxValue, int.MaxValue));
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path))!;
+        AssertMessage(error, path, "found 0");
+        Assert.Throws<OverflowException>(() => _ = new IdxImages(1, int.MaxValue, int.MaxValue, []).PixelsPerImage);
+    }
+
+    [Test]
+    public void RejectsImagesLargerThanAnArray()
+    {
+        string path = _dir.Write("wide", [.. IdxHeader(0x803, 1, 65536, 65536), 0]);
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path))!;
+        AssertMessage(error, path, "at byte offset 8", "65536 × 65536 pixels per image is more than one array holds");
     }
 
     [Test]
@@ -131,7 +153,7 @@ public class IdxReaderTests
     {
         string path = _dir.Write("huge", IdxHeader(0x803, int.MaxValue, int.MaxValue, int.MaxValue));
         var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path))!;
-        AssertMessage(error, path, "truncated file", "found 0");
+        AssertMessage(error, path, "at byte offset 8", "more than one array holds");
     }
 
     [Test]
@@ -145,18 +167,29 @@ public class IdxReaderTests
     [Test]
     public void ErrorsInGzipFilesCountDecompressedBytes()
     {
-        string path = _dir.Write("long.gz", Gzip([.. IdxLabels(1, 2), 0xAA]));
+        string path = _dir.Write("long.gz", Gzip([.. IdxLabels(1, 0), 0xAA]));
         var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path))!;
-        AssertMessage(error, path, "at byte offset 10 of the decompressed data", "found 1 more bytes");
+        AssertMessage(error, path, "at byte offset 10 of the decompressed data", "more than the 10 bytes its IDX labels header (2 after 8 header bytes)");
     }
 
     [Test]
     public void RejectsLabelsOutOfRange()
     {
         string path = _dir.Write("labels", IdxLabels(0, 9, 3, 12, 1));
-        Assert.That(IdxReader.ReadLabels(path), Has.Length.EqualTo(5), "no range check without a class count");
         var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path, classCount: 10))!;
         AssertMessage(error, path, "at byte offset 11", "label 3", "expected a class in 0..9", "found 12");
+    }
+
+    [Test]
+    public void WithoutAClassCountEveryClassUpToTheLargestLabelMustOccur()
+    {
+        string path = _dir.Write("labels", IdxLabels(0, 9, 3, 12, 1));
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path))!;
+        AssertMessage(error, path, "at byte offset 11", "label 3: 12 implies 13 classes, but class 2 never occurs");
+
+        string complete = _dir.Write("complete", IdxLabels(2, 0, 1, 1));
+        Assert.That(IdxReader.ReadLabels(complete), Is.EqualTo(new byte[] { 2, 0, 1, 1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => IdxReader.ReadLabels(complete, classCount: 0));
     }
 
     [Test]

@@ -112,6 +112,12 @@ public class SafeTensorsTests
             new[] { "'a'", "shape holds -1" }).SetName("Negative dimension");
         yield return new TestCaseData(File("""{"__metadata__":{"n":3}}""", _ => { }),
             new[] { "__metadata__ entry 'n'" }).SetName("Non-string metadata");
+        yield return new TestCaseData(File("""{"a\ud800":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", w => w.Write(1f)),
+            new[] { "name \"a\\ud800\" at offset 9", "lone UTF-16 surrogate" }).SetName("Lone surrogate in a tensor name");
+        yield return new TestCaseData(File("""{"__metadata__":{"k\udc00":"v"}}""", _ => { }),
+            new[] { "name \"k\\udc00\" at offset 25 (in entry '__metadata__')", "lone UTF-16 surrogate" }).SetName("Lone surrogate in a metadata key");
+        yield return new TestCaseData(File("""{"__metadata__":{"k":"\ud800x"}}""", _ => { }),
+            new[] { "string \"\\ud800x\" at offset 29 (in entry '__metadata__')" }).SetName("Lone surrogate in a metadata value");
     }
 
     [TestCaseSource(nameof(Corruptions))]
