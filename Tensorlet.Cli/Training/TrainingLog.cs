@@ -8,11 +8,13 @@ internal sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccu
 
 /// <summary>
 /// The CSV log of a run (<c>log.csv</c> in the output directory): a header, then one row per epoch. On resume the
-/// existing rows are read back, so the log and plot cover the whole run.
+/// existing rows are read back, so the log and plot cover the whole run. It also keeps the per-step loss series
+/// (<see cref="StepLog"/>, <c>steps.csv</c> in the same directory), written with each epoch's row.
 /// </summary>
 internal sealed class TrainingLog
 {
     public const string Header = "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds,images_per_s";
+    public const string StepsFile = "steps.csv";
     private readonly string _path;
     private readonly List<EpochRecord> _records = new();
 
@@ -20,10 +22,17 @@ internal sealed class TrainingLog
     {
         _path = path;
         if (resume && File.Exists(path)) _records.AddRange(Read(path));
+        Steps = new StepLog(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, StepsFile), resume);
         Rewrite();
     }
 
     public IReadOnlyList<EpochRecord> Records => _records;
+
+    /// <summary>The per-step loss series.</summary>
+    public StepLog Steps { get; }
+
+    /// <summary>Records one optimizer step's training loss (kept in memory, written with the next epoch's row).</summary>
+    public void AddStep(long step, double loss) => Steps.Add(step, loss);
 
     /// <summary>Appends a row (dropping rows of epochs at or after it, left by a run that was resumed from earlier).</summary>
     public void Add(EpochRecord record)
@@ -43,6 +52,7 @@ internal sealed class TrainingLog
         var tmp = _path + ".tmp";
         File.WriteAllLines(tmp, lines);
         File.Move(tmp, _path, overwrite: true);
+        Steps.Save();
     }
 
     private static IEnumerable<EpochRecord> Read(string path)
