@@ -12,7 +12,27 @@ internal static class ExplainCommand
     public static Command Create() => new("explain", "Show a convolution or a training step's backward pass, step by step")
     {
         Conv(),
+        Backprop(),
     };
+
+    private static Command Backprop()
+    {
+        var model = new Option<string>("--model") { Description = "mlp or cnn", DefaultValueFactory = _ => "mlp" };
+        var batch = new Option<int>("--batch") { Description = "Images in the batch (1 to 64)", DefaultValueFactory = _ => 8 };
+        var lr = new Option<float>("--lr") { Description = "SGD learning rate of the step", DefaultValueFactory = _ => 0.1f };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the weights and of the batch drawn", DefaultValueFactory = _ => 0UL };
+        var output = new Option<string?>("--out") { Description = "Directory for graph.dot (and graph.png where Graphviz's dot is installed)" };
+        var command = new Command("backprop", "One training step's autograd graph, with the gradient norm at every node")
+        {
+            model, batch, lr, seed, output,
+        };
+        command.SetAction(r =>
+        {
+            BackpropExplainer.Run(r.GetValue(model)!, r.GetValue(batch), r.GetValue(lr), r.GetValue(seed), r.GetValue(output), Console.Out);
+            return 0;
+        });
+        return command;
+    }
 
     private static Command Conv()
     {

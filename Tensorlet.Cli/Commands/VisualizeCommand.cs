@@ -15,6 +15,8 @@ internal static class VisualizeCommand
         var command = new Command("visualize", "Draw a checkpoint's filters or feature maps into a PNG")
         {
             Filters(),
+            ImageCommand("activations", "Feature maps of each stage of the model for one test image", "activations",
+                         ActivationPicture.Require, ActivationPicture.Save),
             ImageCommand("clique-stages", "CliqueNet: each block's Stage-I and Stage-II feature maps side by side for one test image",
                          "clique-stages", cp => CliqueStagePicture.Require(cp), CliqueStagePicture.Save),
         };

@@ -33,6 +33,27 @@ public class VisualizeCommandTests
     }
 
     [Test]
+    public void ActivationsOfEachStageAreDrawn()
+    {
+        string png = _runs.Output("activations.png");
+        var output = Expect(0, "visualize", "activations", "--checkpoint", _runs.Checkpoint("cnn"), "--image", "5", "--data", "sample", "--out", png);
+        Assert.That(output, Does.Contain("features.0: 32 maps of 28×28").And.Contain("features.2: 64 maps of 14×14")
+                                .And.Contain("features.4: 128 maps of 7×7"));
+        TeachingCheckpoints.AssertPng(png);
+        output = Expect(0, "visualize", "activations", "--checkpoint", _runs.Checkpoint(TeachingCheckpoints.CliqueModel), "--image", "5",
+                        "--data", "sample", "--out", _runs.Output("clique-activations.png"));
+        Assert.That(output, Does.Contain("blocks.0: 32 maps of 28×28").And.Contain("blocks.2: 32 maps of 7×7"));
+    }
+
+    [Test]
+    public void ActivationsOfAnMlpAreRefused()
+    {
+        var output = Expect(1, "visualize", "activations", "--checkpoint", _runs.Checkpoint("mlp"), "--image", "0", "--data", "sample",
+                            "--out", _runs.Output("none.png"));
+        Assert.That(output, Does.Contain("holds a mlp model, which computes no 4-D feature maps"));
+    }
+
+    [Test]
     public void CliqueStagesAreDrawnSideBySide()
     {
         string png = _runs.Output("clique.png");
@@ -57,6 +78,9 @@ public class VisualizeCommandTests
     {
         var output = Expect(1, "visualize", "clique-stages", "--checkpoint", _runs.Checkpoint(TeachingCheckpoints.CliqueModel),
                             "--image", index, "--data", "sample", "--out", _runs.Output("none.png"));
+        Assert.That(output, Does.Contain($"--image {index} is out of range").And.Contain("0 to 999"));
+        output = Expect(1, "visualize", "activations", "--checkpoint", _runs.Checkpoint("cnn"), "--image", index, "--data", "sample",
+                        "--out", _runs.Output("none.png"));
         Assert.That(output, Does.Contain($"--image {index} is out of range").And.Contain("0 to 999"));
     }
 
