@@ -4,12 +4,13 @@ using System.Diagnostics;
 namespace Tensorlet.Cli.Explain;
 
 /// <summary>Renders a DOT file to PNG with Graphviz's <c>dot</c> when it is installed; Tensorlet itself never needs it.</summary>
-internal static class GraphvizRenderer
+public static class GraphvizRenderer
 {
     /// <summary>Runs <c>dot -Tpng</c>; returns null on success, else why no PNG was made (dot missing, or its error).</summary>
-    public static string? TryRender(string dotPath, string pngPath)
+    /// <param name="executable">The Graphviz program to run (tests name a missing one).</param>
+    public static string? TryRender(string dotPath, string pngPath, string executable = "dot")
     {
-        var info = new ProcessStartInfo("dot") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(executable) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[] { "-Tpng", dotPath, "-o", pngPath }) info.ArgumentList.Add(a);
         try
         {

@@ -14,8 +14,8 @@ public sealed class StepLog
 {
     public const string Header = "step,loss,smoothed_loss";
 
-    /// <summary>β of the moving average: about the last 1/(1 − β) = 20 steps carry its weight.</summary>
-    public const double Beta = 0.95;
+    /// <summary>β of the moving average: about the last 1/(1 − β) = 10 steps carry its weight, short enough for a 60-step epoch.</summary>
+    public const double Beta = 0.9;
 
     private readonly string _path;
     private readonly List<(long Step, double Loss)> _losses = new();

@@ -48,6 +48,24 @@ public class ExplainBackpropCommandTests
         }
     }
 
+    [Test]
+    public void WithoutGraphvizTheRendererSaysHowToInstallIt()
+    {
+        var dir = Directory.CreateTempSubdirectory("graphviz-");
+        try
+        {
+            string dot = Path.Combine(dir.FullName, "g.dot"), png = Path.Combine(dir.FullName, "g.png");
+            File.WriteAllText(dot, "digraph g { a -> b; }\n");
+            var problem = Tensorlet.Cli.Explain.GraphvizRenderer.TryRender(dot, png, "tensorlet-test-no-such-dot");
+            Assert.That(problem, Does.Contain("dot is not installed (apt-get install graphviz)"));
+            Assert.That(File.Exists(png), Is.False);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     [TestCase(new[] { "--model", "resnet20" }, "--model must be mlp or cnn")]
     [TestCase(new[] { "--batch", "0" }, "--batch must be 1 to 64")]
     [TestCase(new[] { "--lr", "-1" }, "--lr must be positive")]

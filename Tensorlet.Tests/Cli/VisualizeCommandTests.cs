@@ -1,3 +1,5 @@
+using Tensorlet.Cli.Training;
+
 namespace Tensorlet.Tests.Cli;
 
 /// <summary>
@@ -116,8 +118,8 @@ public class VisualizeCommandTests
         double ema = 0, weight = 1;
         foreach (var r in rows)
         {
-            ema = 0.95 * ema + 0.05 * r[1];
-            weight *= 0.95;
+            ema = StepLog.Beta * ema + (1 - StepLog.Beta) * r[1];
+            weight *= StepLog.Beta;
             Assert.That(r[2], Is.EqualTo(ema / (1 - weight)).Within(1e-6), $"step {r[0]}");
         }
         Assert.That(rows[^1][2], Is.LessThan(rows[0][1]), "the smoothed loss fell during the epoch");
