@@ -52,6 +52,32 @@ public class ExplainConvCommandTests
                         Assert.That(cols[i * 2 + j][oh * 2 + ow], Is.EqualTo(x[oh + i][ow + j]), $"tap ({i}, {j}) at ({oh}, {ow})");
     }
 
+    [Test]
+    public void DocumentedExampleIsWhatTheCommandPrints()
+    {
+        // docs/cli-teaching.md pastes the output of the command named in its marker; the matrices (steps 1–5 and, from the
+        // backward, 7–10) must be today's. The check lines are left out: their last digits are float32 rounding, which
+        // depends on the machine's SIMD width.
+        const string Marker = "<!-- explain-conv-example: tensorlet ";
+        var doc = File.ReadAllLines(Path.Combine(RepoRoot(), "docs", "cli-teaching.md"));
+        int at = Array.FindIndex(doc, l => l.StartsWith(Marker, StringComparison.Ordinal));
+        Assert.That(at, Is.GreaterThanOrEqualTo(0), "the marker of the example");
+        var args = doc[at][Marker.Length..].Replace("-->", "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // The fence, the "$ tensorlet ..." line, then the output up to the closing fence.
+        var documented = doc.Skip(at + 3).TakeWhile(l => l != "```").Where(l => !l.Contains("max |difference|")).ToList();
+        var (code, output) = CliProcess.Run(Limit, args);
+        Assert.That(code, Is.EqualTo(0), output);
+        var printed = output.TrimEnd('\n').Split('\n').Where(l => !l.Contains("max |difference|")).ToList();
+        Assert.That(documented, Is.EqualTo(printed));
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Tensorlet.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException($"No Tensorlet.sln above {AppContext.BaseDirectory}.");
+    }
+
     [TestCase("1x3x5", "not N×C×H×W")]
     [TestCase("1x3xfivex5", "not N×C×H×W")]
     [TestCase("1x0x5x5", "C = 0")]
