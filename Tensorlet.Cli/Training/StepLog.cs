@@ -58,28 +58,13 @@ public sealed class StepLog
         return result;
     }
 
-    /// <summary>Writes the file atomically (called once per epoch, not per step, so logging costs nothing measurable).</summary>
+    /// <summary>Writes the file (called once per epoch, not per step, so logging costs nothing measurable).</summary>
     public void Save()
     {
         var inv = CultureInfo.InvariantCulture;
-        var lines = new List<string> { Header };
-        lines.AddRange(Records.Select(r => string.Join(',', r.Step.ToString(inv), r.Loss.ToString("G9", inv), r.SmoothedLoss.ToString("G9", inv))));
-        var tmp = _path + ".tmp";
-        File.WriteAllLines(tmp, lines);
-        File.Move(tmp, _path, overwrite: true);
+        CsvLog.Write(_path, Header, Records.Select(r => string.Join(',', r.Step.ToString(inv), r.Loss.ToString("G9", inv), r.SmoothedLoss.ToString("G9", inv))));
     }
 
-    private static IEnumerable<(long, double)> Read(string path)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        var lines = File.ReadAllLines(path);
-        if (lines.Length == 0 || lines[0] != Header)
-            throw new InvalidDataException($"{path}: not a Tensorlet step log (expected the header '{Header}').");
-        for (int i = 1; i < lines.Length; i++)
-        {
-            var f = lines[i].Split(',');
-            if (f.Length != 3) throw new InvalidDataException($"{path}: line {i + 1} has {f.Length} fields, expected 3.");
-            yield return (long.Parse(f[0], inv), double.Parse(f[1], inv));
-        }
-    }
+    private static IEnumerable<(long, double)> Read(string path) =>
+        CsvLog.Read(path, Header, "step log").Select(f => (long.Parse(f[0], CultureInfo.InvariantCulture), double.Parse(f[1], CultureInfo.InvariantCulture)));
 }

@@ -45,26 +45,17 @@ internal sealed class TrainingLog
     private void Rewrite()
     {
         var inv = CultureInfo.InvariantCulture;
-        var lines = new List<string> { Header };
-        lines.AddRange(_records.Select(r => string.Join(',',
+        CsvLog.Write(_path, Header, _records.Select(r => string.Join(',',
             r.Epoch.ToString(inv), r.TrainLoss.ToString("G9", inv), r.TrainAccuracy.ToString("G9", inv), r.TestLoss.ToString("G9", inv),
             r.TestAccuracy.ToString("G9", inv), r.LearningRate.ToString("G9", inv), r.Seconds.ToString("F3", inv), r.ImagesPerSecond.ToString("F1", inv))));
-        var tmp = _path + ".tmp";
-        File.WriteAllLines(tmp, lines);
-        File.Move(tmp, _path, overwrite: true);
         Steps.Save();
     }
 
     private static IEnumerable<EpochRecord> Read(string path)
     {
         var inv = CultureInfo.InvariantCulture;
-        var lines = File.ReadAllLines(path);
-        if (lines.Length == 0 || lines[0] != Header)
-            throw new InvalidDataException($"{path}: not a Tensorlet training log (expected the header '{Header}').");
-        for (int i = 1; i < lines.Length; i++)
+        foreach (var f in CsvLog.Read(path, Header, "training log"))
         {
-            var f = lines[i].Split(',');
-            if (f.Length != 8) throw new InvalidDataException($"{path}: line {i + 1} has {f.Length} fields, expected 8.");
             double D(int k) => double.Parse(f[k], inv);
             yield return new EpochRecord(int.Parse(f[0], inv), D(1), D(2), D(3), D(4), D(5), D(6), D(7));
         }
