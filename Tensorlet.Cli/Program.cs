@@ -8,6 +8,8 @@ var root = new RootCommand("Tensorlet: a from-scratch tensor and autograd engine
     EvalCommand.Create(),
     ModelsCommand.Create(),
     PairFiltersCommand.Create(),
+    VisualizeCommand.Create(),
+    ExplainCommand.Create(),
     SelfTestCommand.Create(),
     BenchCommand.Create(),
 };

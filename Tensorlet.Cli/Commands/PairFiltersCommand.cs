@@ -20,7 +20,7 @@ internal static class PairFiltersCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint (safetensors) written by tensorlet train", Required = true };
         var layer = new Option<string?>("--layer") { Description = "State-dict name of a 4-D conv weight, e.g. features.0.weight (default: the first 4-D weight)" };
         var bins = new Option<int>("--bins") { Description = "Histogram bins over [-1, 1]", DefaultValueFactory = _ => 20 };
-        var png = new Option<string?>("--png") { Description = "Also draw both histograms into this PNG" };
+        var png = new Option<string?>("--png", "--plot") { Description = "Also draw both histograms into this PNG (the CReLU paper's figure)" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random reference filters", DefaultValueFactory = _ => 0UL };
         var command = new Command("pair-filters", "Pair-filter analysis (CReLU paper, Fig. 2): do a conv layer's filters come in opposite pairs?")
         {

@@ -75,6 +75,7 @@ internal sealed class Trainer(TrainOptions options)
                             loss.Backward();
                             optimizer.Step();
                             metrics.Add(loss.Item(), Metrics.CountCorrect(logits, batch.Labels), batch.Size);
+                            log.AddStep(step + 1, loss.Item());
                             batch.Dispose();
                         }
                         step++;
@@ -88,7 +89,7 @@ internal sealed class Trainer(TrainOptions options)
             testAcc = acc;
             schedule?.Step();
             log.Add(new EpochRecord(epoch, metrics.Loss, metrics.Accuracy, testLoss, acc, lr, seconds, metrics.Seen / seconds));
-            CurvePlot.Save(log.Records, Path.Combine(outDir, PlotFile), options.Model);
+            CurvePlot.Save(log, Path.Combine(outDir, PlotFile), options.Model);
             var state = new TrainingState { Epoch = epoch, Step = step };
             state.Loaders["train"] = loader.GetState();
             state.Generators["model"] = generator.GetState();

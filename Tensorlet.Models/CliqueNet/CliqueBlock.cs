@@ -70,7 +70,20 @@ public sealed class CliqueBlock : Module
     /// <summary>Channels of the Stage-II output: n·k.</summary>
     public int OutChannels { get; }
 
-    public override Tensor Forward(Tensor input)
+    public override Tensor Forward(Tensor input) => Run(input, keepStageI: false).StageII;
+
+    /// <summary>
+    /// The block's forward pass returning both stages: Stage-I [X_1⁽¹⁾, …, X_n⁽¹⁾] (the dense-block features, kept
+    /// only for inspection — the network itself passes on Stage-II) and Stage-II [X_1⁽²⁾, …, X_n⁽²⁾], each n·k channels.
+    /// </summary>
+    public (Tensor StageI, Tensor StageII) ForwardStages(Tensor input)
+    {
+        var (stageI, stageII) = Run(input, keepStageI: true);
+        return (stageI!, stageII);
+    }
+
+    // Training never needs Stage-I as one tensor, so the concatenation is made only when asked for.
+    private (Tensor? StageI, Tensor StageII) Run(Tensor input, bool keepStageI)
     {
         int n = _layers;
         var x = new Tensor[n + 1];
@@ -78,11 +91,12 @@ public sealed class CliqueBlock : Module
         // Stage-I: layer i reads X₀ and the layers already computed.
         for (int i = 1; i <= n; i++)
             x[i] = Update(i, Enumerable.Range(0, i).ToArray(), x, stage: 1);
+        var stageI = keepStageI ? Tensor.Cat(x[1..], 1) : null;
         // Stage-II: x[] is overwritten in place, so layers before i are already refined and layers after i still hold
         // their Stage-I values — exactly the alternate updating rule.
         for (int i = 1; i <= n; i++)
             x[i] = Update(i, Enumerable.Range(1, n).Where(l => l != i).ToArray(), x, stage: 2);
-        return Tensor.Cat(x[1..], 1);
+        return (stageI, Tensor.Cat(x[1..], 1));
     }
 
     /// <summary>

@@ -92,6 +92,23 @@ public sealed class CliqueNet : Module
     }
 
     /// <summary>
+    /// Each block's Stage-I and Stage-II features for <paramref name="input"/> (the path of <see cref="Forward"/> up to
+    /// the last block), for looking at what the alternate re-update changes: see <see cref="CliqueBlock.ForwardStages"/>.
+    /// </summary>
+    public IReadOnlyList<(Tensor StageI, Tensor StageII)> BlockStages(Tensor input)
+    {
+        var x = _stem.Call(input);
+        var stages = new List<(Tensor StageI, Tensor StageII)>();
+        for (int b = 0; b < _blocks.Count; b++)
+        {
+            var (stageI, stageII) = _blocks[b].ForwardStages(x);
+            stages.Add((stageI, stageII));
+            if (b < _transitions.Count) x = _transitions[b].Call(stageII);
+        }
+        return stages;
+    }
+
+    /// <summary>
     /// A CIFAR CliqueNet with T layers in all (T/3 per block, as the authors' <c>layer_num=T/3</c>) and k channels per
     /// layer. The paper's Table 3 models (no A/B/C options, dropout 0.2): T = 12, k = 36 → 935,994 parameters for
     /// 10 classes (reported 0.94 M); T = 15, k = 64 → 4,485,706 (4.49 M); T = 15, k = 80 → 6,937,546 (6.94 M);

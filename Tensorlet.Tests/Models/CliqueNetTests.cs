@@ -68,6 +68,26 @@ public class CliqueNetTests
     }
 
     [Test]
+    public void ForwardStagesReturnsStageIBesideTheBlockOutput()
+    {
+        using var block = new CliqueBlock(5, 3, 4, bottleneck: false, dropRate: 0f, generator: new Generator(0));
+        block.Eval();
+        using var scope = TensorScope.Begin();
+        var x = Tensor.Randn([2, 5, 6, 6], new Generator(1));
+        var (stageI, stageII) = block.ForwardStages(x);
+        Assert.That(stageII.ToArray(), Is.EqualTo(block.Call(x).ToArray()), "Stage-II is what Forward returns");
+        Assert.That(stageI.Shape, Is.EqualTo(new[] { 2, 12, 6, 6 }));
+        // Layer n's Stage-I and Stage-II inputs differ (X₀ against the refined layers), so the stages differ.
+        Assert.That(stageI.ToArray(), Is.Not.EqualTo(stageII.ToArray()));
+
+        using var net = CliqueNet.Cifar(6, 4, 10, 1, dropRate: 0, generator: new Generator(2), stemChannels: 8);
+        net.Eval();
+        var stages = net.BlockStages(Tensor.Randn([1, 1, 12, 12], new Generator(3)));
+        Assert.That(stages.Select(s => s.StageII.Shape), Is.EqualTo(new[] { new[] { 1, 8, 12, 12 }, new[] { 1, 8, 6, 6 }, new[] { 1, 8, 3, 3 } }));
+        Assert.That(stages.Select(s => s.StageI.Shape), Is.EqualTo(stages.Select(s => s.StageII.Shape)));
+    }
+
+    [Test]
     public void T12K36MapsBatchesToLogits()
     {
         using var model = CliqueNet.T12K36(generator: new Generator(0));
