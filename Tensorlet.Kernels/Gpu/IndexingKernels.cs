@@ -16,6 +16,13 @@ internal sealed class IndexingKernels
     private readonly Action<AcceleratorStream, KernelConfig, IndexOperands, ArrayView<int>> _gather;
     private readonly Action<AcceleratorStream, KernelConfig, IndexOperands, ArrayView<int>> _scatterAdd;
 
+    /// <summary>Every kernel this class loads, with its real parameter types (see <see cref="GpuKernelCatalog"/>).</summary>
+    internal static Delegate[] EntryPoints =>
+    [
+        (Action<IndexOperands, ArrayView<int>>)GatherKernel,
+        (Action<IndexOperands, ArrayView<int>>)ScatterAddKernel,
+    ];
+
     public IndexingKernels(Accelerator accelerator)
     {
         _gather = accelerator.LoadKernel<IndexOperands, ArrayView<int>>(GatherKernel);

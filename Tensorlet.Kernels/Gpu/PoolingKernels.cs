@@ -17,6 +17,15 @@ internal sealed class PoolingKernels
     private readonly Action<AcceleratorStream, KernelConfig, PoolOperands> _avgForward;
     private readonly Action<AcceleratorStream, KernelConfig, PoolOperands> _avgBackward;
 
+    /// <summary>Every kernel this class loads, with its real parameter types (see <see cref="GpuKernelCatalog"/>).</summary>
+    internal static Delegate[] EntryPoints =>
+    [
+        (Action<PoolOperands>)MaxForwardKernel,
+        (Action<PoolOperands>)MaxBackwardKernel,
+        (Action<PoolOperands>)AvgForwardKernel,
+        (Action<PoolOperands>)AvgBackwardKernel,
+    ];
+
     public PoolingKernels(Accelerator accelerator)
     {
         _maxForward = accelerator.LoadKernel<PoolOperands>(MaxForwardKernel);
