@@ -20,12 +20,16 @@ public sealed partial class GpuBackend : IBackend
     /// <param name="accelerator">The accelerator to run on.</param>
     /// <param name="name">A short name ("cuda:0", "opencl:0", "ilgpu-cpu").</param>
     /// <param name="ownsAccelerator">Dispose the accelerator with this backend.</param>
-    public GpuBackend(Accelerator accelerator, string name, bool ownsAccelerator = true)
+    /// <param name="memoryCapacityBytes">
+    /// The most device memory this backend may hold (by default the device's, see <see cref="GpuBufferPool.DefaultCapacity"/>);
+    /// an allocation past it throws <see cref="GpuOutOfMemoryException"/> without asking the driver.
+    /// </param>
+    public GpuBackend(Accelerator accelerator, string name, bool ownsAccelerator = true, long? memoryCapacityBytes = null)
     {
         Accelerator = accelerator;
         Name = name;
         _ownsAccelerator = ownsAccelerator;
-        _pool = new GpuBufferPool(accelerator);
+        _pool = new GpuBufferPool(accelerator, name, memoryCapacityBytes);
         GroupSize = Math.Min(256, accelerator.MaxNumThreadsPerGroup);
         // Kernels loop over their items (grid-stride), so a grid only needs enough groups to fill the device. The CPU
         // accelerator simulates every group's threads in software: fewer, longer-lived groups are much faster there.
@@ -62,6 +66,7 @@ public sealed partial class GpuBackend : IBackend
         _pool.Trim();
     }
 
+    /// <exception cref="GpuOutOfMemoryException">The device has no room for it, even after the pool freed its idle blocks.</exception>
     public DeviceBuffer Allocate(int length)
     {
         ArgumentChecks.NonNegative("Allocate", (nameof(length), length));
