@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -73,24 +72,30 @@ public sealed partial class GpuBackend : IBackend
         return new GpuBuffer(this, _pool, _pool.Rent(length), length);
     }
 
-    public void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset)
+    // ILGPU's copies take the host memory as a raw pointer (Unsafe.AsPointer) without pinning it. A span over a managed
+    // array must therefore be pinned for the whole copy: otherwise a garbage collection on another thread can move the
+    // array mid-copy, and the copy reads or writes its old address (lost data, or a corrupted heap).
+
+    public unsafe void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset)
     {
         ArgumentChecks.Operand(this, "Upload", nameof(dst), dst, dstOffset, src.Length);
         if (src.IsEmpty) return;
         Interlocked.Increment(ref _uploads);
         Interlocked.Add(ref _uploadedBytes, (long)src.Length * sizeof(float));
         // Synchronous: the span may be stack or pooled host memory that the caller reuses as soon as we return.
-        View(dst).SubView(dstOffset, src.Length).CopyFromCPU(Stream, ref MemoryMarshal.GetReference(src), src.Length);
+        fixed (float* pinned = src)
+            View(dst).SubView(dstOffset, src.Length).CopyFromCPU(Stream, ref *pinned, src.Length);
         Stream.Synchronize();
     }
 
-    public void Download(DeviceBuffer src, int srcOffset, Span<float> dst)
+    public unsafe void Download(DeviceBuffer src, int srcOffset, Span<float> dst)
     {
         ArgumentChecks.Operand(this, "Download", nameof(src), src, srcOffset, dst.Length);
         if (dst.IsEmpty) return;
         Interlocked.Increment(ref _downloads);
         Interlocked.Add(ref _downloadedBytes, (long)dst.Length * sizeof(float));
-        View(src).SubView(srcOffset, dst.Length).CopyToCPU(Stream, ref MemoryMarshal.GetReference(dst), dst.Length);
+        fixed (float* pinned = dst)
+            View(src).SubView(srcOffset, dst.Length).CopyToCPU(Stream, ref *pinned, dst.Length);
         Synchronize();
     }
 
