@@ -19,7 +19,11 @@ public static class DropoutHash
     }
 
     /// <summary>Uniform in [0, 1) on the 2⁻²⁴ grid (exact in float32, so u ≥ p means the same on every device).</summary>
-    public static float Uniform(ulong seed, ulong counter) => (Bits(seed, counter) >> 40) * (1f / (1 << 24));
+    /// <remarks>
+    /// The 24 bits go through <c>int</c>: C# converts a <c>ulong</c> to <c>float</c> by way of <c>double</c>, which an
+    /// OpenCL device without <c>cl_khr_fp64</c> cannot compile (the GPU compile test checks this).
+    /// </remarks>
+    public static float Uniform(ulong seed, ulong counter) => (int)(Bits(seed, counter) >> 40) * (1f / (1 << 24));
 
     /// <summary>The mask value: <paramref name="scale"/> (= 1/(1 − p)) when the element is kept, else 0.</summary>
     public static float Mask(float p, float scale, ulong seed, ulong counter) => Uniform(seed, counter) >= p ? scale : 0f;

@@ -53,6 +53,26 @@ internal sealed class PoolWindows
         return w;
     }
 
+    /// <summary>
+    /// True when <paramref name="index"/>, a flat position in a plane <paramref name="width"/> wide, lies in the window of
+    /// output (<paramref name="i"/>, <paramref name="j"/>): the only indices max pooling's forward pass produces.
+    /// </summary>
+    public static bool Contains(PoolWindows rows, PoolWindows cols, int i, int j, int width, float index)
+    {
+        // Written so that NaN fails, and so that the int conversion only sees values already known to be in range.
+        if (!(index >= 0f && index < (float)rows.End[i] * width) || index != MathF.Floor(index)) return false;
+        int at = (int)index, r = at / width, c = at - r * width;
+        return r >= rows.Start[i] && r < rows.End[i] && c >= cols.Start[j] && c < cols.End[j];
+    }
+
+    /// <summary>The error for an index <see cref="Contains"/> refused, naming the output and its window.</summary>
+    public static ArgumentOutOfRangeException BadMaxIndex(in Pool2dGeometry g, PoolWindows rows, PoolWindows cols, int plane, int i, int j,
+                                                          float index) =>
+        new("indices", index,
+            $"MaxPool2dBackward: index {index} of output ({i}, {j}) in plane {plane} is not a position in that output's window " +
+            $"(rows [{rows.Start[i]}, {rows.End[i]}), columns [{cols.Start[j]}, {cols.End[j]}) of a {g.H}×{g.W} plane, index = row·{g.W} + column); " +
+            "the forward pass could not have produced it.");
+
     public static (PoolWindows Rows, PoolWindows Cols) Of(in Pool2dGeometry g) =>
         (Strided(g.H, g.KH, g.StrideH, g.PadH, g.OutH, g.CountIncludePad),
          Strided(g.W, g.KW, g.StrideW, g.PadW, g.OutW, g.CountIncludePad));

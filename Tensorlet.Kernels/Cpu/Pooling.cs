@@ -85,10 +85,17 @@ internal static class Pooling
         });
     }
 
+    /// <remarks>
+    /// Every index must be one the forward pass could have produced: a position inside its own output's window.
+    /// Anything else (out of the window or the plane, fractional, NaN) throws, naming the output, rather than moving a
+    /// gradient somewhere the forward never looked.
+    /// </remarks>
     public static void MaxBackward(in Pool2dGeometry g, float[] gradY, int gradYOffset, float[] indices, int indicesOffset,
                                    float[] gradX, int gradXOffset)
     {
-        int inPlane = g.H * g.W, outPlane = g.OutH * g.OutW, height = g.H, width = g.W;
+        int inPlane = g.H * g.W, outPlane = g.OutH * g.OutW, ow = g.OutW;
+        var (rows, cols) = PoolWindows.Of(g);
+        var geometry = g;
         ForPlanes(g.N * g.C, inPlane + outPlane, 0, (pl, _) =>
         {
             var dst = gradX.AsSpan(gradXOffset + pl * inPlane, inPlane);
@@ -98,9 +105,9 @@ internal static class Pooling
             for (int o = 0; o < outPlane; o++)
             {
                 float at = idx[o];
-                // An index from anywhere but the forward pass could point outside the plane; say so rather than corrupt a neighbour.
-                if (!(at >= 0 && at < inPlane) || at != MathF.Floor(at))
-                    throw new ArgumentOutOfRangeException("indices", at, $"MaxPool2dBackward: index {at} at output {o} of plane {pl} is not a position in a {height}×{width} plane.");
+                int i = o / ow, j = o - i * ow;
+                if (!PoolWindows.Contains(rows, cols, i, j, geometry.W, at))
+                    throw PoolWindows.BadMaxIndex(geometry, rows, cols, pl, i, j, at);
                 dst[(int)at] += gy[o];
             }
         });

@@ -22,6 +22,13 @@ internal sealed class BatchNormKernels
     private readonly Action<AcceleratorStream, KernelConfig, BatchNormOperands> _forward;
     private readonly Action<AcceleratorStream, KernelConfig, BatchNormOperands> _backward;
 
+    /// <summary>Every kernel this class loads, with its real parameter types (see <see cref="GpuKernelCatalog"/>).</summary>
+    internal static Delegate[] EntryPoints =>
+    [
+        (Action<BatchNormOperands>)ForwardKernel,
+        (Action<BatchNormOperands>)BackwardKernel,
+    ];
+
     public BatchNormKernels(Accelerator accelerator)
     {
         _forward = accelerator.LoadKernel<BatchNormOperands>(ForwardKernel);

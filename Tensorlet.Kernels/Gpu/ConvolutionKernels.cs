@@ -16,6 +16,14 @@ internal sealed class ConvolutionKernels
     private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ConvShape> _col2im;
     private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, BiasShape> _addBias;
 
+    /// <summary>Every kernel this class loads, with its real parameter types (see <see cref="GpuKernelCatalog"/>).</summary>
+    internal static Delegate[] EntryPoints =>
+    [
+        (Action<ArrayView<float>, ArrayView<float>, ConvShape>)Im2ColKernel,
+        (Action<ArrayView<float>, ArrayView<float>, ConvShape>)Col2ImKernel,
+        (Action<ArrayView<float>, ArrayView<float>, BiasShape>)AddBiasKernel,
+    ];
+
     public ConvolutionKernels(Accelerator accelerator)
     {
         _im2col = accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ConvShape>(Im2ColKernel);

@@ -12,6 +12,12 @@ internal sealed class DropoutKernels
 {
     private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, MaskArgs> _mask;
 
+    /// <summary>Every kernel this class loads, with its real parameter types (see <see cref="GpuKernelCatalog"/>).</summary>
+    internal static Delegate[] EntryPoints =>
+    [
+        (Action<ArrayView<float>, MaskArgs>)MaskKernel,
+    ];
+
     public DropoutKernels(Accelerator accelerator) => _mask = accelerator.LoadKernel<ArrayView<float>, MaskArgs>(MaskKernel);
 
     internal struct MaskArgs

@@ -14,6 +14,15 @@ internal sealed class ElementwiseKernels
     private readonly Action<AcceleratorStream, KernelConfig, BinaryOperands, int, UnaryArgs> _binary;
     private readonly Action<AcceleratorStream, KernelConfig, BinaryOperands, ArrayView<float>, StridedLayout, int> _where;
 
+    /// <summary>Every kernel this class loads, with its real parameter types (see <see cref="GpuKernelCatalog"/>).</summary>
+    internal static Delegate[] EntryPoints =>
+    [
+        (Action<ArrayView<float>, StridedLayout, int, float>)FillKernel,
+        (Action<ArrayView<float>, StridedLayout, ArrayView<float>, StridedLayout, int, UnaryArgs>)UnaryKernel,
+        (Action<BinaryOperands, int, UnaryArgs>)BinaryKernel,
+        (Action<BinaryOperands, ArrayView<float>, StridedLayout, int>)WhereKernel,
+    ];
+
     public ElementwiseKernels(Accelerator accelerator)
     {
         _fill = accelerator.LoadKernel<ArrayView<float>, StridedLayout, int, float>(FillKernel);

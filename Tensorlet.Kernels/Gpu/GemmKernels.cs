@@ -24,6 +24,12 @@ internal sealed class GemmKernels
 
     private readonly Action<AcceleratorStream, KernelConfig, GemmArgs> _gemm;
 
+    /// <summary>Every kernel this class loads, with its real parameter types (see <see cref="GpuKernelCatalog"/>).</summary>
+    internal static Delegate[] EntryPoints =>
+    [
+        (Action<GemmArgs>)GemmKernel,
+    ];
+
     public GemmKernels(Accelerator accelerator)
     {
         // Square groups of a power of two per side, 16×16 at most: 256 threads is enough to hide latency on a GPU and keeps

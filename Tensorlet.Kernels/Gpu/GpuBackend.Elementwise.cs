@@ -88,19 +88,22 @@ public sealed partial class GpuBackend
         SoftmaxRows.Backward(this, log, y, yOffset, grad, gradOffset, rows, cols, dst, dstOffset);
     }
 
-    /// <summary>The device flag indexing kernels set on a bad index (cleared when allocated and after each report).</summary>
+    /// <summary>
+    /// The device flag that indexing and max-pool backward kernels set on a bad index (cleared when allocated and after
+    /// each report); <see cref="Synchronize"/> turns it into an exception.
+    /// </summary>
     internal ArrayView<int> IndexErrorFlag()
     {
         if (_indexError == null)
         {
-            _indexError = Accelerator.Allocate1D<int>(3);
+            _indexError = Accelerator.Allocate1D<int>(4);
             _indexError.MemSetToZero(Stream);
         }
         _indexCheckPending = true;
         return _indexError.View;
     }
 
-    // Called after the stream is synchronised; reads the 12-byte flag only when an indexing kernel ran since the last check.
+    // Called after the stream is synchronised; reads the 16-byte flag only when a checking kernel ran since the last check.
     private void CheckIndexErrors()
     {
         if (!_indexCheckPending || _indexError == null) return;
@@ -109,10 +112,15 @@ public sealed partial class GpuBackend
         if (flag[0] == 0) return;
         _indexError.MemSetToZero(Stream);
         Stream.Synchronize();
-        string op = flag[0] == IndexingKernels.GatherCode ? "Gather" : "ScatterAdd";
         float value = BitConverter.Int32BitsToSingle(flag[1]);
+        const string Detected = "detected on the device at the next synchronisation, so the elements with bad indices were skipped.";
+        if (flag[0] == IndexingKernels.MaxPoolBackwardCode)
+            throw new ArgumentOutOfRangeException("indices", value,
+                $"MaxPool2dBackward: index {value} of output {flag[2] % flag[3]} in plane {flag[2] / flag[3]} (outputs counted " +
+                "row-major within the plane) is not a position in that output's window; the forward pass could not have produced it; " +
+                Detected);
+        string op = flag[0] == IndexingKernels.GatherCode ? "Gather" : "ScatterAdd";
         throw new ArgumentOutOfRangeException("index",
-            $"{op}: index {value} is out of range for an axis of size {flag[2]} (indices must be integers in [0, {flag[2]})); " +
-            "detected on the device at the next synchronisation, so the elements with bad indices were skipped.");
+            $"{op}: index {value} is out of range for an axis of size {flag[2]} (indices must be integers in [0, {flag[2]})); " + Detected);
     }
 }

@@ -15,8 +15,9 @@ public sealed partial class GpuBackend
     }
 
     /// <remarks>
-    /// Each input gathers from the outputs whose windows contain it, so an index that the forward pass could not have
-    /// produced (one outside its own window) contributes nothing, where the CPU backend would throw.
+    /// An index the forward pass could not have produced (outside its own output's window, fractional or NaN) is
+    /// skipped by the kernel and reported as an <see cref="ArgumentOutOfRangeException"/> at the next
+    /// <see cref="Synchronize"/> (or <see cref="Download"/>), as a bad Gather index is; the CPU backend throws at once.
     /// </remarks>
     public void MaxPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset, DeviceBuffer indices, int indicesOffset,
                                   DeviceBuffer gradX, int gradXOffset)

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -20,12 +19,16 @@ public sealed partial class GpuBackend : IBackend
     /// <param name="accelerator">The accelerator to run on.</param>
     /// <param name="name">A short name ("cuda:0", "opencl:0", "ilgpu-cpu").</param>
     /// <param name="ownsAccelerator">Dispose the accelerator with this backend.</param>
-    public GpuBackend(Accelerator accelerator, string name, bool ownsAccelerator = true)
+    /// <param name="memoryCapacityBytes">
+    /// The most device memory this backend may hold (by default the device's, see <see cref="GpuBufferPool.DefaultCapacity"/>);
+    /// an allocation past it throws <see cref="GpuOutOfMemoryException"/> without asking the driver.
+    /// </param>
+    public GpuBackend(Accelerator accelerator, string name, bool ownsAccelerator = true, long? memoryCapacityBytes = null)
     {
         Accelerator = accelerator;
         Name = name;
         _ownsAccelerator = ownsAccelerator;
-        _pool = new GpuBufferPool(accelerator);
+        _pool = new GpuBufferPool(accelerator, name, memoryCapacityBytes);
         GroupSize = Math.Min(256, accelerator.MaxNumThreadsPerGroup);
         // Kernels loop over their items (grid-stride), so a grid only needs enough groups to fill the device. The CPU
         // accelerator simulates every group's threads in software: fewer, longer-lived groups are much faster there.
@@ -62,30 +65,37 @@ public sealed partial class GpuBackend : IBackend
         _pool.Trim();
     }
 
+    /// <exception cref="GpuOutOfMemoryException">The device has no room for it, even after the pool freed its idle blocks.</exception>
     public DeviceBuffer Allocate(int length)
     {
         ArgumentChecks.NonNegative("Allocate", (nameof(length), length));
         return new GpuBuffer(this, _pool, _pool.Rent(length), length);
     }
 
-    public void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset)
+    // ILGPU's copies take the host memory as a raw pointer (Unsafe.AsPointer) without pinning it. A span over a managed
+    // array must therefore be pinned for the whole copy: otherwise a garbage collection on another thread can move the
+    // array mid-copy, and the copy reads or writes its old address (lost data, or a corrupted heap).
+
+    public unsafe void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset)
     {
         ArgumentChecks.Operand(this, "Upload", nameof(dst), dst, dstOffset, src.Length);
         if (src.IsEmpty) return;
         Interlocked.Increment(ref _uploads);
         Interlocked.Add(ref _uploadedBytes, (long)src.Length * sizeof(float));
         // Synchronous: the span may be stack or pooled host memory that the caller reuses as soon as we return.
-        View(dst).SubView(dstOffset, src.Length).CopyFromCPU(Stream, ref MemoryMarshal.GetReference(src), src.Length);
+        fixed (float* pinned = src)
+            View(dst).SubView(dstOffset, src.Length).CopyFromCPU(Stream, ref *pinned, src.Length);
         Stream.Synchronize();
     }
 
-    public void Download(DeviceBuffer src, int srcOffset, Span<float> dst)
+    public unsafe void Download(DeviceBuffer src, int srcOffset, Span<float> dst)
     {
         ArgumentChecks.Operand(this, "Download", nameof(src), src, srcOffset, dst.Length);
         if (dst.IsEmpty) return;
         Interlocked.Increment(ref _downloads);
         Interlocked.Add(ref _downloadedBytes, (long)dst.Length * sizeof(float));
-        View(src).SubView(srcOffset, dst.Length).CopyToCPU(Stream, ref MemoryMarshal.GetReference(dst), dst.Length);
+        fixed (float* pinned = dst)
+            View(src).SubView(srcOffset, dst.Length).CopyToCPU(Stream, ref *pinned, dst.Length);
         Synchronize();
     }
 

@@ -16,7 +16,13 @@ public static class GpuDevices
 {
     private static readonly Lazy<Context> SharedContext = new(() => Starting(() =>
         // OpenCL(d => true) lists every OpenCL device, capable or not, so refusals can say why.
-        Context.Create(builder => builder.CPU().Cuda().OpenCL(_ => true).EnableAlgorithms().Optimize(OptimizationLevel.O1))));
+        Context.Create(builder => CompilerSettings(builder.CPU().Cuda().OpenCL(_ => true)))));
+
+    /// <summary>
+    /// How every kernel is compiled: ILGPU.Algorithms' intrinsics (XMath) enabled, optimisation level O1. The GPU
+    /// compile test builds its device-less context with the same settings, so it compiles what a device would load.
+    /// </summary>
+    internal static Context.Builder CompilerSettings(Context.Builder builder) => builder.EnableAlgorithms().Optimize(OptimizationLevel.O1);
 
     /// <summary>The process-wide ILGPU context.</summary>
     public static Context Context => SharedContext.Value;

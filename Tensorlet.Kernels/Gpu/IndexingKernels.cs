@@ -11,10 +11,17 @@ namespace Tensorlet.Kernels.Gpu;
 /// </summary>
 internal sealed class IndexingKernels
 {
-    internal const int GatherCode = 1, ScatterAddCode = 2;
+    internal const int GatherCode = 1, ScatterAddCode = 2, MaxPoolBackwardCode = 3;
 
     private readonly Action<AcceleratorStream, KernelConfig, IndexOperands, ArrayView<int>> _gather;
     private readonly Action<AcceleratorStream, KernelConfig, IndexOperands, ArrayView<int>> _scatterAdd;
+
+    /// <summary>Every kernel this class loads, with its real parameter types (see <see cref="GpuKernelCatalog"/>).</summary>
+    internal static Delegate[] EntryPoints =>
+    [
+        (Action<IndexOperands, ArrayView<int>>)GatherKernel,
+        (Action<IndexOperands, ArrayView<int>>)ScatterAddKernel,
+    ];
 
     public IndexingKernels(Accelerator accelerator)
     {
@@ -83,11 +90,15 @@ internal sealed class IndexingKernels
 
     private static bool Valid(float v, int axis) => v >= 0f && v < axis && v == (int)v;
 
-    // The first failure wins: slot 0 takes the op code once, then the value and the axis are stored beside it.
-    private static void Report(ArrayView<int> error, int code, float value, int axis)
+    /// <summary>
+    /// Records a bad index in the backend's flag (<see cref="GpuBackend.IndexErrorFlag"/>): the first failure wins, slot 0
+    /// takes the op code once, then the value and two op-specific numbers are stored beside it.
+    /// </summary>
+    internal static void Report(ArrayView<int> error, int code, float value, int a, int b = 0)
     {
         if (Atomic.CompareExchange(ref error[0], 0, code) != 0) return;
         error[1] = (int)Interop.FloatAsInt(value);
-        error[2] = axis;
+        error[2] = a;
+        error[3] = b;
     }
 }

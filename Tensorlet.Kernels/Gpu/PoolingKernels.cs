@@ -13,14 +13,23 @@ namespace Tensorlet.Kernels.Gpu;
 internal sealed class PoolingKernels
 {
     private readonly Action<AcceleratorStream, KernelConfig, PoolOperands> _maxForward;
-    private readonly Action<AcceleratorStream, KernelConfig, PoolOperands> _maxBackward;
+    private readonly Action<AcceleratorStream, KernelConfig, PoolOperands, ArrayView<int>> _maxBackward;
     private readonly Action<AcceleratorStream, KernelConfig, PoolOperands> _avgForward;
     private readonly Action<AcceleratorStream, KernelConfig, PoolOperands> _avgBackward;
+
+    /// <summary>Every kernel this class loads, with its real parameter types (see <see cref="GpuKernelCatalog"/>).</summary>
+    internal static Delegate[] EntryPoints =>
+    [
+        (Action<PoolOperands>)MaxForwardKernel,
+        (Action<PoolOperands, ArrayView<int>>)MaxBackwardKernel,
+        (Action<PoolOperands>)AvgForwardKernel,
+        (Action<PoolOperands>)AvgBackwardKernel,
+    ];
 
     public PoolingKernels(Accelerator accelerator)
     {
         _maxForward = accelerator.LoadKernel<PoolOperands>(MaxForwardKernel);
-        _maxBackward = accelerator.LoadKernel<PoolOperands>(MaxBackwardKernel);
+        _maxBackward = accelerator.LoadKernel<PoolOperands, ArrayView<int>>(MaxBackwardKernel);
         _avgForward = accelerator.LoadKernel<PoolOperands>(AvgForwardKernel);
         _avgBackward = accelerator.LoadKernel<PoolOperands>(AvgBackwardKernel);
     }
@@ -101,7 +110,7 @@ internal sealed class PoolingKernels
         var p = Operands(g, gradY, gradYOffset, gradX, gradXOffset);
         p.Indices = GpuBackend.View(indices);
         p.IndicesOffset = indicesOffset;
-        _maxBackward(backend.Stream, backend.Launch(Inputs(p)), p);
+        _maxBackward(backend.Stream, backend.Launch(Math.Max(Inputs(p), Outputs(p))), p, backend.IndexErrorFlag());
     }
 
     public void AvgForward(GpuBackend backend, in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset)
@@ -177,14 +186,17 @@ internal sealed class PoolingKernels
         }
     }
 
-    // Input (r, c) receives gradY[o] from each output o whose window contains it and whose index names it. Indices
-    // pointing outside their own window (never produced by the forward pass) are therefore not seen.
-    private static void MaxBackwardKernel(PoolOperands p)
+    // Input (r, c) receives gradY[o] from each output o whose window contains it and whose index names it. An index
+    // outside its own window (never produced by the forward pass) would therefore be dropped silently, so item t also
+    // checks output t's index and reports a bad one through the backend's error flag.
+    private static void MaxBackwardKernel(PoolOperands p, ArrayView<int> error)
     {
         int oh = p.Rows.Out, ow = p.Cols.Out, h = p.Rows.Size, w = p.Cols.Size;
-        int count = p.Planes * h * w;
-        for (int t = Grid.GlobalIndex.X; t < count; t += Grid.DimX * Group.DimX)
+        int count = p.Planes * h * w, outputs = p.Planes * oh * ow;
+        for (int t = Grid.GlobalIndex.X; t < count || t < outputs; t += Grid.DimX * Group.DimX)
         {
+            if (t < outputs) CheckIndex(p, error, t);
+            if (t >= count) continue;
             int plane = t / (h * w), at = t - plane * h * w, r = at / w, c = at - r * w;
             int first = p.SrcOffset + plane * oh * ow, firstIndex = p.IndicesOffset + plane * oh * ow;
             float self = at, sum = 0f;
@@ -194,6 +206,21 @@ internal sealed class PoolingKernels
                     if (p.Indices[firstIndex + i * ow + j] == self) sum += p.Src[first + i * ow + j];
             p.Dst[p.DstOffset + t] = sum;
         }
+    }
+
+    private static void CheckIndex(PoolOperands p, ArrayView<int> error, int t)
+    {
+        int oh = p.Rows.Out, ow = p.Cols.Out, w = p.Cols.Size;
+        int o = t % (oh * ow), i = o / ow, j = o - i * ow;
+        float v = p.Indices[p.IndicesOffset + t];
+        // Comparisons written so that NaN fails; the int conversion only sees values already known to be in the plane.
+        bool ok = v >= 0f && v < (float)p.Rows.Size * w && v == (int)v;
+        if (ok)
+        {
+            int r = (int)v / w, c = (int)v - r * w;
+            ok = r >= p.Rows.Start(i) && r < p.Rows.End(i) && c >= p.Cols.Start(j) && c < p.Cols.End(j);
+        }
+        if (!ok) IndexingKernels.Report(error, IndexingKernels.MaxPoolBackwardCode, v, t, oh * ow);
     }
 
     // Sums each row of the window, then the row sums, then scales by the row and column factors: the CPU's order.

@@ -14,6 +14,12 @@ internal sealed class ReductionKernels
     private const int ChunkLength = 256;
     private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ReduceShape> _reduce;
 
+    /// <summary>Every kernel this class loads, with its real parameter types (see <see cref="GpuKernelCatalog"/>).</summary>
+    internal static Delegate[] EntryPoints =>
+    [
+        (Action<ArrayView<float>, ArrayView<float>, ReduceShape>)ReduceKernel,
+    ];
+
     public ReductionKernels(Accelerator accelerator) =>
         _reduce = accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ReduceShape>(ReduceKernel);
 

@@ -14,6 +14,13 @@ internal sealed class SoftmaxKernels
     private readonly Action<AcceleratorStream, KernelConfig, RowOperands> _forward;
     private readonly Action<AcceleratorStream, KernelConfig, RowOperands> _backward;
 
+    /// <summary>Every kernel this class loads, with its real parameter types (see <see cref="GpuKernelCatalog"/>).</summary>
+    internal static Delegate[] EntryPoints =>
+    [
+        (Action<RowOperands>)ForwardKernel,
+        (Action<RowOperands>)BackwardKernel,
+    ];
+
     public SoftmaxKernels(Accelerator accelerator)
     {
         _forward = accelerator.LoadKernel<RowOperands>(ForwardKernel);

@@ -44,7 +44,19 @@ public static class Pooling
     {
         int outPlane = g.OutH * g.OutW, inPlane = g.H * g.W;
         var gradX = new double[g.N * g.C * inPlane];
-        for (int o = 0; o < gradY.Length; o++) gradX[o / outPlane * inPlane + (int)indices[o]] += gradY[o];
+        for (int o = 0; o < gradY.Length; o++)
+        {
+            // The forward pass only produces integer positions inside the output's own window; refuse anything else.
+            int i = o % outPlane / g.OutW, j = o % g.OutW;
+            var (h0, h1, _, _) = Window(i, g.H, g.KH, g.StrideH, g.PadH);
+            var (w0, w1, _, _) = Window(j, g.W, g.KW, g.StrideW, g.PadW);
+            double at = indices[o], r = Math.Floor(at / g.W), c = at - r * g.W;
+            if (!(at == Math.Floor(at) && r >= h0 && r < h1 && c >= w0 && c < w1))
+                throw new ArgumentOutOfRangeException(nameof(indices), indices[o],
+                    $"MaxPool2dBackward: index {indices[o]} of output ({i}, {j}) in plane {o / outPlane} lies outside its window " +
+                    $"(rows [{h0}, {h1}), columns [{w0}, {w1}) of a {g.H}×{g.W} plane).");
+            gradX[o / outPlane * inPlane + (int)at] += gradY[o];
+        }
         return ToFloat(gradX);
     }
 
