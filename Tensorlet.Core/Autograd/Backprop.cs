@@ -33,7 +33,8 @@ public sealed partial class Tensor
                 if (g == null) continue;
                 t.PendingGrad = null;
                 if (t._retainGrad) t.Grad = g;
-                t.GradFn!.Apply(g);
+                if (AnomalyMode.IsEnabled) AnomalyMode.Apply(t.GradFn!, g);
+                else t.GradFn!.Apply(g);
             }
         }
         if (!retainGraph)
