@@ -85,8 +85,22 @@ public static class Checkpoint
     public static TrainingState Inspect(string path)
     {
         using var file = ReadVerified(path);
-        return ReadTrainingState(path, file.Metadata);
+        var meta = file.Metadata;
+        if (meta.ContainsKey("optimizer.type")) ReadOptimizerNumbers(path, meta);
+        if (meta.ContainsKey("schedule.type")) ReadScheduleNumbers(path, meta);
+        return ReadTrainingState(path, meta);
     }
+
+    private static (long StepCount, long[] ParameterSteps, float Lr) ReadOptimizerNumbers(string path, IReadOnlyDictionary<string, string> meta)
+    {
+        long stepCount = Long(path, meta, "optimizer.step_count", 0, long.MaxValue);
+        string steps = Entry(path, meta, "optimizer.parameter_steps");
+        long[] parameterSteps = steps.Length == 0 ? [] : steps.Split(',').Select(s => Long(path, "optimizer.parameter_steps", s, 0, long.MaxValue)).ToArray();
+        return (stepCount, parameterSteps, Rate(path, meta, "optimizer.lr"));
+    }
+
+    private static (int LastEpoch, float BaseLr) ReadScheduleNumbers(string path, IReadOnlyDictionary<string, string> meta) =>
+        ((int)Long(path, meta, "schedule.last_epoch", 0, int.MaxValue), Rate(path, meta, "schedule.base_lr"));
 
     /// <summary>The file's tensors and metadata once its format and checksum are confirmed.</summary>
     private static SafeTensorsFile ReadVerified(string path)
@@ -144,10 +158,7 @@ public static class Checkpoint
         if (optimizer != null)
         {
             CheckType(path, meta, "optimizer", optimizer.GetType().Name);
-            stepCount = Long(path, meta, "optimizer.step_count", 0, long.MaxValue);
-            string steps = Entry(path, meta, "optimizer.parameter_steps");
-            parameterSteps = steps.Length == 0 ? [] : steps.Split(',').Select(s => Long(path, "optimizer.parameter_steps", s, 0, long.MaxValue)).ToArray();
-            lr = Rate(path, meta, "optimizer.lr");
+            (stepCount, parameterSteps, lr) = ReadOptimizerNumbers(path, meta);
             var problems = optimizer.StateProblems(optimizerState, stepCount, parameterSteps);
             if (problems.Count > 0)
                 throw Fail(path, $"optimizer state does not fit this {optimizer.GetType().Name}:\n  " + string.Join("\n  ", problems));
@@ -157,8 +168,7 @@ public static class Checkpoint
         if (schedule != null)
         {
             CheckType(path, meta, "schedule", schedule.GetType().Name);
-            lastEpoch = (int)Long(path, meta, "schedule.last_epoch", 0, int.MaxValue);
-            baseLr = Rate(path, meta, "schedule.base_lr");
+            (lastEpoch, baseLr) = ReadScheduleNumbers(path, meta);
         }
 
         // Everything fits: from here on nothing throws for a reason the file could cause.
