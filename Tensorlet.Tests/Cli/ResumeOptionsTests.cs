@@ -38,13 +38,6 @@ public class ResumeOptionsTests
         return path;
     }
 
-    private static void AssertRefused((int Code, string Output) r, params string[] expected)
-    {
-        Assert.That(r.Code, Is.EqualTo(1), r.Output);
-        Assert.That(r.Output, Does.Not.Contain("   at "), r.Output);
-        foreach (var e in expected) Assert.That(r.Output, Does.Contain(e), r.Output);
-    }
-
     [TestCase("--lr", "0.5", "0.05")]
     [TestCase("--seed", "7", "3")]
     [TestCase("--batch", "32", "500")]
@@ -55,7 +48,7 @@ public class ResumeOptionsTests
     {
         string dir = Path.Combine(_root, Guid.NewGuid().ToString("N"));
         var r = Train("--resume", Copy(), "--out", dir, option, mine);
-        AssertRefused(r, $"{option} {mine} (the checkpoint's run used {recorded})");
+        CliAssert.OneLineError(r, $"{option} {mine} (the checkpoint's run used {recorded})");
         Assert.That(Directory.Exists(dir), Is.False);
     }
 
@@ -88,7 +81,7 @@ public class ResumeOptionsTests
     {
         string path = Copy(meta => { meta[key] = value; meta["user.epochs"] = "3"; });
         string dir = Path.Combine(_root, Guid.NewGuid().ToString("N"));
-        AssertRefused(Train("--resume", path, "--out", dir), path, $"'{key}'");
+        CliAssert.OneLineError(Train("--resume", path, "--out", dir), path, $"'{key}'");
         Assert.That(Directory.Exists(dir), Is.False);
     }
 
@@ -102,10 +95,10 @@ public class ResumeOptionsTests
         Assert.That(at, Is.GreaterThan(0));
         bytes[at + "\"user.channels\":\"".Length] = (byte)'x';
         File.WriteAllBytes(flipped, bytes);
-        AssertRefused(CliProcess.Run(Limit, "eval", "--checkpoint", flipped, "--data", "sample"), flipped, "checksum");
+        CliAssert.OneLineError(CliProcess.Run(Limit, "eval", "--checkpoint", flipped, "--data", "sample"), flipped, "checksum");
 
         // A re-signed absurd value: refused by range, naming the entry.
         string huge = Copy(meta => meta["user.channels"] = "99999999999");
-        AssertRefused(CliProcess.Run(Limit, "eval", "--checkpoint", huge, "--data", "sample"), huge, "'user.channels'");
+        CliAssert.OneLineError(CliProcess.Run(Limit, "eval", "--checkpoint", huge, "--data", "sample"), huge, "'user.channels'");
     }
 }

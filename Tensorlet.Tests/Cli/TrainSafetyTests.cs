@@ -20,19 +20,12 @@ public class TrainSafetyTests
     private static (int Code, string Output) Train(params string[] args) =>
         CliProcess.Run(Limit, ["train", "--data", "sample", "--model", "mlp", "--threads", "2", "--batch", "500", .. args]);
 
-    private static void AssertOneLineError((int Code, string Output) r, params string[] expected)
-    {
-        Assert.That(r.Code, Is.EqualTo(1), r.Output);
-        Assert.That(r.Output, Does.Contain("error:").And.Not.Contain("   at "), r.Output);
-        foreach (var e in expected) Assert.That(r.Output, Does.Contain(e), r.Output);
-    }
-
     [Test]
     public void ADivergedRunStopsAtTheStepThatWentNaNAndWritesNoCheckpoint()
     {
         string dir = Path.Combine(_root, "run");
         var r = Train("--lr", "1e30", "--epochs", "2", "--out", dir);
-        AssertOneLineError(r, "diverged at epoch 1, step 2", "loss is NaN", "last finite loss was", "No checkpoint was written");
+        CliAssert.OneLineError(r, "diverged at epoch 1, step 2", "loss is NaN", "last finite loss was", "No checkpoint was written");
         Assert.That(File.Exists(Path.Combine(dir, "checkpoint.safetensors")), Is.False);
         Assert.That(r.Output, Does.Not.Contain("test accuracy"));
     }
@@ -48,7 +41,7 @@ public class TrainSafetyTests
         var good = File.ReadAllBytes(checkpoint);
 
         var r = Train("--epochs", "2", "--out", dir, "--resume", checkpoint);
-        AssertOneLineError(r, "diverged at epoch 2, step", "last finite loss was", "is kept");
+        CliAssert.OneLineError(r, "diverged at epoch 2, step", "last finite loss was", "is kept");
         Assert.That(File.ReadAllBytes(checkpoint), Is.EqualTo(good), "the last good checkpoint is not overwritten");
     }
 
@@ -63,7 +56,7 @@ public class TrainSafetyTests
     public void AnOutOfRangeOptionIsRefusedBeforeAnythingIsCreated(string option, string value, string message)
     {
         string dir = Path.Combine(_root, "run");
-        AssertOneLineError(Train(option, value, "--epochs", "1", "--out", dir), message);
+        CliAssert.OneLineError(Train(option, value, "--epochs", "1", "--out", dir), message);
         Assert.That(Directory.Exists(dir), Is.False);
     }
 
@@ -74,7 +67,7 @@ public class TrainSafetyTests
         File.WriteAllText(file, "not a folder");
         string dir = Path.Combine(file, "run");
         var r = Train("--epochs", "1", "--out", dir);
-        AssertOneLineError(r, $"--out {dir}: the folder cannot be written");
+        CliAssert.OneLineError(r, $"--out {dir}: the folder cannot be written");
         Assert.That(r.Output, Does.Not.Contain("epoch 1:"), "refused before the first epoch");
     }
 
@@ -86,7 +79,7 @@ public class TrainSafetyTests
         using (new FileStream(Path.Combine(dir, ".tensorlet.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
         {
             var r = Train("--epochs", "1", "--out", dir);
-            AssertOneLineError(r, "another tensorlet run is using this folder");
+            CliAssert.OneLineError(r, "another tensorlet run is using this folder");
             Assert.That(File.Exists(Path.Combine(dir, "log.csv")), Is.False);
         }
         Expect(Train("--epochs", "1", "--out", dir));
@@ -97,7 +90,7 @@ public class TrainSafetyTests
     {
         string dir = Path.Combine(_root, "run");
         string missing = Path.Combine(_root, "nothing.safetensors");
-        AssertOneLineError(Train("--epochs", "1", "--out", dir, "--resume", missing), $"--resume {missing}", "does not exist");
+        CliAssert.OneLineError(Train("--epochs", "1", "--out", dir, "--resume", missing), $"--resume {missing}", "does not exist");
         Assert.That(Directory.Exists(dir), Is.False);
     }
 
