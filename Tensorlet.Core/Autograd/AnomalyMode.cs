@@ -69,7 +69,8 @@ public static class AnomalyMode
         for (int i = 0; i < node.Inputs.Length; i++)
         {
             var input = node.Inputs[i];
-            var produced = input.IsLeaf ? input.Grad : input.PendingGrad;
+            // A leaf that collects its gradient before passing it on (e.g. through hooks) holds it as pending too.
+            var produced = input.PendingGrad ?? (input.IsLeaf ? input.Grad : null);
             if (produced == null || !HasNonFinite(produced, out float bad)) continue;
             string origin = Origins.TryGetValue(node, out var trace)
                 ? trace
