@@ -18,9 +18,10 @@ try
 {
     return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or InvalidOperationException)
+catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or InvalidOperationException
+                               or UnauthorizedAccessException or NotFiniteNumberException)
 {
-    // User errors (bad option, missing or corrupt file) get one clear line, not a stack trace.
+    // User errors (bad option, missing, unreadable or corrupt file, a diverged run) get one clear line, not a stack trace.
     AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
     return 1;
 }

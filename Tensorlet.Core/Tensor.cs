@@ -49,7 +49,7 @@ public sealed partial class Tensor : IDisposable
     internal ReadOnlySpan<int> StridesSpan => _strides;
 
     /// <summary>Index of element [0, ..., 0] in the underlying buffer.</summary>
-    public int Offset { get; }
+    public int Offset { get; private set; }
 
     public int Rank => _shape.Length;
 
@@ -142,12 +142,14 @@ public sealed partial class Tensor : IDisposable
     /// </summary>
     internal static Tensor Record(Tensor output, string name, Tensor[] inputs, Action<Tensor> backward)
     {
+        if (AnomalyMode.IsEnabled) AnomalyMode.CheckForward(output, name, inputs);
         if (!GradMode.IsEnabled) return output;
         bool any = false;
         foreach (var t in inputs) any |= t.RequiresGrad;
         if (!any) return output;
         output._requiresGrad = true;
         output.GradFn = new Node(name, inputs, backward, (int[])output._shape.Clone());
+        if (AnomalyMode.IsEnabled) AnomalyMode.Remember(output.GradFn);
         return output;
     }
 

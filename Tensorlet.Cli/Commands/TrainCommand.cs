@@ -18,7 +18,7 @@ internal static class TrainCommand
         var weightDecay = new Option<float>("--weight-decay") { Description = "Weight decay", DefaultValueFactory = _ => 0f };
         var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: cosine, step or none", DefaultValueFactory = _ => "cosine" };
         var output = new Option<string?>("--out") { Description = "Directory for the checkpoint, CSV log and plot (default: runs/MODEL-TIME)" };
-        var resume = new Option<string?>("--resume") { Description = "Checkpoint to continue from (same options as the run that wrote it)" };
+        var resume = new Option<string?>("--resume") { Description = "Checkpoint to continue from, with the options of the run that wrote it (options left out are taken from it; different ones are refused)" };
         var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var seed = new Option<ulong>("--seed") { Description = "Seed for initialisation, shuffling and dropout", DefaultValueFactory = _ => 0UL };
         var device = DeviceOption.Create();
@@ -29,7 +29,11 @@ internal static class TrainCommand
         command.SetAction(r => new Trainer(new TrainOptions(
             r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(optimizer)!,
             r.GetValue(momentum), r.GetValue(weightDecay), r.GetValue(schedule)!, r.GetValue(output), r.GetValue(resume),
-            r.GetValue(threads), r.GetValue(seed), r.GetValue(device)!)).Run());
+            r.GetValue(threads), r.GetValue(seed), r.GetValue(device)!)
+        {
+            // A resumed run takes what was not typed from its checkpoint, and refuses what was typed differently.
+            Given = command.Options.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToHashSet(),
+        }).Run());
         return command;
     }
 }

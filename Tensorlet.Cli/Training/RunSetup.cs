@@ -1,3 +1,4 @@
+using System.Globalization;
 using Tensorlet.Data;
 using Tensorlet.IO;
 using Tensorlet.NN;
@@ -30,20 +31,33 @@ internal static class RunSetup
     public static void Describe(TrainingState state, string model, ImageDataset data)
     {
         state.Metadata["model"] = model;
-        state.Metadata["channels"] = data.Channels.ToString();
-        state.Metadata["height"] = data.Height.ToString();
-        state.Metadata["width"] = data.Width.ToString();
-        state.Metadata["classes"] = data.ClassCount.ToString();
+        state.Metadata["channels"] = data.Channels.ToString(CultureInfo.InvariantCulture);
+        state.Metadata["height"] = data.Height.ToString(CultureInfo.InvariantCulture);
+        state.Metadata["width"] = data.Width.ToString(CultureInfo.InvariantCulture);
+        state.Metadata["classes"] = data.ClassCount.ToString(CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Rebuilds the model a checkpoint was saved from, using the description in its metadata.</summary>
+    /// <summary>
+    /// Rebuilds the model a checkpoint was saved from, using the description in its metadata — read only once the file
+    /// is verified, so a damaged file is reported as damaged rather than as a bad number.
+    /// </summary>
     public static Module ModelFromCheckpoint(string path)
     {
-        var meta = SafeTensors.ReadHeader(path).Metadata;
-        string Get(string key) => meta.TryGetValue("user." + key, out var v)
+        var meta = Checkpoint.Inspect(path).Metadata;
+        string Get(string key) => meta.TryGetValue(key, out var v)
             ? v
-            : throw new InvalidDataException($"{path}: the checkpoint does not say which model it holds (no '{key}' entry); was it written by tensorlet train?");
-        return ModelFactory.Create(Get("model"), int.Parse(Get("channels")), int.Parse(Get("height")), int.Parse(Get("width")),
-                                   int.Parse(Get("classes")), new Generator(0));
+            : throw new InvalidDataException($"{path}: the checkpoint does not say which model it holds (no 'user.{key}' entry); was it written by tensorlet train?");
+        int Size(string key, int max) =>
+            int.TryParse(Get(key), NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= 1 && v <= max
+                ? v
+                : throw new InvalidDataException($"{path}: metadata entry 'user.{key}' holds '{Get(key)}', expected an integer in [1, {max}].");
+        string model = Get("model");
+        if (!ModelFactory.Names.Contains(model, StringComparer.OrdinalIgnoreCase))
+            throw new InvalidDataException($"{path}: metadata entry 'user.model' names '{model}', which is not a known model ({string.Join(", ", ModelFactory.Names)}).");
+        return ModelFactory.Create(model, Size("channels", MaxChannels), Size("height", MaxSide), Size("width", MaxSide),
+                                   Size("classes", MaxClasses), new Generator(0));
     }
+
+    // Far above any dataset the CLI reads, low enough that a crafted value cannot ask for an absurd model.
+    private const int MaxChannels = 64, MaxSide = 4096, MaxClasses = 100_000;
 }

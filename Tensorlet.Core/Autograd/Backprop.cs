@@ -35,7 +35,8 @@ public sealed partial class Tensor
                 t.PendingGrad = null;
                 g = t.RunHooks(g);
                 if (t._retainGrad) t.Grad = g;
-                t.GradFn!.Apply(g);
+                if (AnomalyMode.IsEnabled) AnomalyMode.Apply(t.GradFn!, g);
+                else t.GradFn!.Apply(g);
             }
             foreach (var leaf in hookedLeaves) leaf.FlushHookedLeaf();
         }

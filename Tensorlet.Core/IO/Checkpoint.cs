@@ -14,7 +14,8 @@ namespace Tensorlet.IO;
 /// metadata entry. Saving replaces the file atomically (temp file, flush to disk, rename). Loading reads and checks
 /// everything — format, checksum, every name and shape against the model, optimizer and schedule — before it changes
 /// anything, so a corrupt or mismatched checkpoint throws <see cref="InvalidDataException"/> naming the file and
-/// never leaves a half-loaded model.
+/// never leaves a half-loaded model: weights, optimizer state and schedule are all checked (names, shapes, and the
+/// ranges of every number) before the first of them is assigned.
 /// </summary>
 public static class Checkpoint
 {
@@ -53,12 +54,79 @@ public static class Checkpoint
         foreach (var (name, streams) in state.Loaders) meta["loader." + name] = string.Join(";", streams.Select(Words));
         foreach (var (key, value) in state.Metadata) meta["user." + key] = value;
 
-        using (var digest = new Digest())
-        {
-            foreach (var (name, t) in tensors) digest.AddTensor(name, t.ShapeSpan, SafeTensors.LittleEndianBytes(t));
-            meta[ChecksumKey] = digest.Finish(meta);
-        }
+        Sign(tensors, meta);
         SafeTensors.Save(path, tensors, meta);
+    }
+
+    private static void Sign(IReadOnlyDictionary<string, Tensor> tensors, Dictionary<string, string> meta)
+    {
+        using var digest = new Digest();
+        foreach (var (name, t) in tensors) digest.AddTensor(name, t.ShapeSpan, SafeTensors.LittleEndianBytes(t));
+        meta[ChecksumKey] = digest.Finish(meta);
+    }
+
+    /// <summary>
+    /// Test hook: rewrites the metadata of the checkpoint at <paramref name="path"/> with <paramref name="edit"/> and
+    /// signs it again, to craft files that pass the checksum but hold values a loader must refuse.
+    /// </summary>
+    internal static void EditMetadataForTests(string path, Action<Dictionary<string, string>> edit)
+    {
+        using var file = SafeTensors.Read(path);
+        var meta = new Dictionary<string, string>(file.Metadata);
+        edit(meta);
+        Sign(file.Tensors, meta);
+        SafeTensors.Save(path, file.Tensors, meta);
+    }
+
+    /// <summary>
+    /// Reads and verifies the checkpoint at <paramref name="path"/> (format, checksum, the ranges of its entries) and
+    /// returns its training state without restoring anything — to look at a run before building its model.
+    /// </summary>
+    public static TrainingState Inspect(string path)
+    {
+        using var file = ReadVerified(path);
+        var meta = file.Metadata;
+        if (meta.ContainsKey("optimizer.type")) ReadOptimizerNumbers(path, meta);
+        if (meta.ContainsKey("schedule.type")) ReadScheduleNumbers(path, meta);
+        return ReadTrainingState(path, meta);
+    }
+
+    private static (long StepCount, long[] ParameterSteps, float Lr) ReadOptimizerNumbers(string path, IReadOnlyDictionary<string, string> meta)
+    {
+        long stepCount = Long(path, meta, "optimizer.step_count", 0, long.MaxValue);
+        string steps = Entry(path, meta, "optimizer.parameter_steps");
+        long[] parameterSteps = steps.Length == 0 ? [] : steps.Split(',').Select(s => Long(path, "optimizer.parameter_steps", s, 0, long.MaxValue)).ToArray();
+        return (stepCount, parameterSteps, Rate(path, meta, "optimizer.lr"));
+    }
+
+    private static (int LastEpoch, float BaseLr) ReadScheduleNumbers(string path, IReadOnlyDictionary<string, string> meta) =>
+        ((int)Long(path, meta, "schedule.last_epoch", 0, int.MaxValue), Rate(path, meta, "schedule.base_lr"));
+
+    /// <summary>The file's tensors and metadata once its format and checksum are confirmed.</summary>
+    private static SafeTensorsFile ReadVerified(string path)
+    {
+        using var digest = new Digest();
+        var file = SafeTensors.Read(path, device: null, (info, bytes) =>
+        {
+            if (info.DType != "F32") throw Fail(path, $"tensor '{info.Name}' is {info.DType}; checkpoints hold F32 only");
+            digest.AddTensor(info.Name, info.Shape, bytes);
+        });
+        try
+        {
+            var meta = file.Metadata;
+            if (!meta.TryGetValue("format", out var format) || format != Format)
+                throw Fail(path, $"not a Tensorlet checkpoint (format '{format ?? "missing"}', expected '{Format}')");
+            if (!meta.TryGetValue(ChecksumKey, out var checksum))
+                throw Fail(path, "the checksum entry 'sha256' is missing");
+            if (!string.Equals(digest.Finish(meta), checksum, StringComparison.OrdinalIgnoreCase))
+                throw Fail(path, "the SHA-256 checksum does not match the contents: the file is corrupted");
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -68,19 +136,8 @@ public static class Checkpoint
     /// </summary>
     public static TrainingState Load(string path, Module model, Optimizer? optimizer = null, LRSchedule? schedule = null)
     {
-        using var digest = new Digest();
-        using var file = SafeTensors.Read(path, device: null, (info, bytes) =>
-        {
-            if (info.DType != "F32") throw Fail(path, $"tensor '{info.Name}' is {info.DType}; checkpoints hold F32 only");
-            digest.AddTensor(info.Name, info.Shape, bytes);
-        });
+        using var file = ReadVerified(path);
         var meta = file.Metadata;
-        if (!meta.TryGetValue("format", out var format) || format != Format)
-            throw Fail(path, $"not a Tensorlet checkpoint (format '{format ?? "missing"}', expected '{Format}')");
-        if (!meta.TryGetValue(ChecksumKey, out var checksum))
-            throw Fail(path, "the checksum entry 'sha256' is missing");
-        if (!string.Equals(digest.Finish(meta), checksum, StringComparison.OrdinalIgnoreCase))
-            throw Fail(path, "the SHA-256 checksum does not match the contents: the file is corrupted");
 
         var modelState = new Dictionary<string, Tensor>();
         var optimizerState = new Dictionary<string, Tensor>();
@@ -101,10 +158,7 @@ public static class Checkpoint
         if (optimizer != null)
         {
             CheckType(path, meta, "optimizer", optimizer.GetType().Name);
-            stepCount = Long(path, meta, "optimizer.step_count");
-            string steps = Entry(path, meta, "optimizer.parameter_steps");
-            parameterSteps = steps.Length == 0 ? [] : steps.Split(',').Select(s => Long(path, "optimizer.parameter_steps", s)).ToArray();
-            lr = Float(path, meta, "optimizer.lr");
+            (stepCount, parameterSteps, lr) = ReadOptimizerNumbers(path, meta);
             var problems = optimizer.StateProblems(optimizerState, stepCount, parameterSteps);
             if (problems.Count > 0)
                 throw Fail(path, $"optimizer state does not fit this {optimizer.GetType().Name}:\n  " + string.Join("\n  ", problems));
@@ -114,10 +168,10 @@ public static class Checkpoint
         if (schedule != null)
         {
             CheckType(path, meta, "schedule", schedule.GetType().Name);
-            lastEpoch = checked((int)Long(path, meta, "schedule.last_epoch"));
-            baseLr = Float(path, meta, "schedule.base_lr");
+            (lastEpoch, baseLr) = ReadScheduleNumbers(path, meta);
         }
 
+        // Everything fits: from here on nothing throws for a reason the file could cause.
         model.LoadStateDict(modelState);
         if (optimizer != null)
         {
@@ -130,7 +184,11 @@ public static class Checkpoint
 
     private static TrainingState ReadTrainingState(string path, IReadOnlyDictionary<string, string> meta)
     {
-        var state = new TrainingState { Epoch = Long(path, meta, "epoch"), Step = Long(path, meta, "step") };
+        var state = new TrainingState
+        {
+            Epoch = Long(path, meta, "epoch", 0, int.MaxValue),
+            Step = Long(path, meta, "step", 0, long.MaxValue),
+        };
         foreach (var (key, value) in meta)
         {
             if (key.StartsWith("rng.", StringComparison.Ordinal)) state.Generators[key[4..]] = ParseWords(path, key, value);
@@ -151,17 +209,25 @@ public static class Checkpoint
     private static string Entry(string path, IReadOnlyDictionary<string, string> meta, string key) =>
         meta.TryGetValue(key, out var v) ? v : throw Fail(path, $"metadata entry '{key}' is missing");
 
-    private static long Long(string path, IReadOnlyDictionary<string, string> meta, string key) => Long(path, key, Entry(path, meta, key));
+    private static long Long(string path, IReadOnlyDictionary<string, string> meta, string key, long min, long max) =>
+        Long(path, key, Entry(path, meta, key), min, max);
 
-    private static long Long(string path, string key, string text) =>
-        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)
-            ? v : throw Fail(path, $"metadata entry '{key}' holds '{text}', expected an integer");
+    private static long Long(string path, string key, string text, long min, long max)
+    {
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v))
+            throw Fail(path, $"metadata entry '{key}' holds '{text}', expected an integer");
+        if (v < min || v > max) throw Fail(path, $"metadata entry '{key}' holds {v}, outside [{min}, {max}]");
+        return v;
+    }
 
-    private static float Float(string path, IReadOnlyDictionary<string, string> meta, string key)
+    /// <summary>A learning rate: a finite, non-negative number.</summary>
+    private static float Rate(string path, IReadOnlyDictionary<string, string> meta, string key)
     {
         string text = Entry(path, meta, key);
-        return float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float v)
-            ? v : throw Fail(path, $"metadata entry '{key}' holds '{text}', expected a number");
+        if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float v))
+            throw Fail(path, $"metadata entry '{key}' holds '{text}', expected a number");
+        if (!(v >= 0) || float.IsInfinity(v)) throw Fail(path, $"metadata entry '{key}' holds {text}, expected a finite non-negative rate");
+        return v;
     }
 
     private static ulong[] ParseWords(string path, string key, string text) => text.Length == 0 ? [] :

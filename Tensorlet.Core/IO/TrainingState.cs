@@ -14,10 +14,13 @@ namespace Tensorlet.IO;
 /// </code></example>
 public sealed class TrainingState
 {
-    /// <summary>The epoch the run is in (your convention: completed epochs, or the current one).</summary>
+    /// <summary>
+    /// The epoch the run is in (your convention: completed epochs, or the current one); <see cref="Checkpoint.Load"/>
+    /// refuses a value outside [0, 2³¹ − 1], so it converts to an <c>int</c> loop counter safely.
+    /// </summary>
     public long Epoch { get; set; }
 
-    /// <summary>The optimizer steps taken so far.</summary>
+    /// <summary>The optimizer steps taken so far (never negative in a loaded checkpoint).</summary>
     public long Step { get; set; }
 
     /// <summary><see cref="Generator.GetState"/> results by name.</summary>

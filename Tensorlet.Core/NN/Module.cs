@@ -98,7 +98,7 @@ public abstract partial class Module : IDisposable
             throw new ArgumentException($"{GetType().Name} already has an entry named '{name}'.");
     }
 
-    /// <summary>Replaces the tensor of a registered parameter or buffer (used by <see cref="To"/> and loading).</summary>
+    /// <summary>Replaces the tensor of a registered parameter or buffer (for a subclass that swaps one; <see cref="To"/> moves data in place instead).</summary>
     protected void ReplaceTensor(string name, Tensor tensor)
     {
         int i = _parameters.FindIndex(p => p.Name == name);
@@ -222,16 +222,14 @@ public abstract partial class Module : IDisposable
         catch (InvalidDataException ex) { throw new InvalidDataException($"{path}: {ex.Message}", ex); }
     }
 
-    /// <summary>Moves every parameter and buffer to <paramref name="device"/> (gradients are dropped).</summary>
+    /// <summary>
+    /// Moves every parameter and buffer (and gradient) to <paramref name="device"/> in place, like PyTorch: the same
+    /// tensor objects now hold their data there, so an optimizer made before the move keeps updating the model.
+    /// </summary>
     public virtual Module To(Device device)
     {
-        foreach (var (_, m) in NamedModules())
-        {
-            foreach (var (name, p) in m._parameters.ToArray())
-                if (!p.Device.Equals(device)) { Tensor moved; using (TensorScope.Suspend()) moved = p.Detach().To(device); m.ReplaceTensor(name, moved); p.Dispose(); }
-            foreach (var (name, b) in m._buffers.ToArray())
-                if (!b.Device.Equals(device)) { Tensor moved; using (TensorScope.Suspend()) moved = b.To(device); m.ReplaceTensor(name, moved); b.Dispose(); }
-        }
+        foreach (var p in Parameters()) p.MoveDataTo(device);
+        foreach (var (_, b) in NamedBuffers()) b.MoveDataTo(device);
         return this;
     }
 

@@ -13,8 +13,8 @@ public class Adam : Optimizer
     {
         if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, $"{GetType().Name}: beta1 must be in [0, 1).");
         if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, $"{GetType().Name}: beta2 must be in [0, 1).");
-        if (!(eps >= 0)) throw new ArgumentOutOfRangeException(nameof(eps), eps, $"{GetType().Name}: eps must be non-negative.");
-        if (!(weightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, $"{GetType().Name}: weight decay must be non-negative.");
+        CheckHyperParameter(nameof(eps), eps);
+        CheckHyperParameter(nameof(weightDecay), weightDecay);
         Beta1 = beta1;
         Beta2 = beta2;
         Eps = eps;

@@ -16,11 +16,21 @@ public abstract class Optimizer : IDisposable
     {
         Parameters = parameters.ToArray();
         if (Parameters.Count == 0) throw new ArgumentException("Optimizer: got an empty parameter list.");
-        if (!(lr >= 0)) throw new ArgumentOutOfRangeException(nameof(lr), lr, "Learning rate must be non-negative.");
+        CheckHyperParameter(nameof(lr), lr);
         foreach (var p in Parameters)
             if (!p.RequiresGrad) throw new ArgumentException("Optimizer: every parameter must have RequiresGrad = true.");
         LearningRate = lr;
         _parameterSteps = new long[Parameters.Count];
+    }
+
+    /// <summary>
+    /// Throws an <see cref="ArgumentOutOfRangeException"/> naming <paramref name="name"/> unless <paramref name="value"/>
+    /// is finite and non-negative (NaN would otherwise slip through every comparison and poison the weights).
+    /// </summary>
+    protected void CheckHyperParameter(string name, float value)
+    {
+        if (!(value >= 0) || float.IsInfinity(value))
+            throw new ArgumentOutOfRangeException(name, value, $"{GetType().Name}: {name} must be finite and non-negative, got {value}.");
     }
 
     /// <summary>The tensors this optimizer updates.</summary>
@@ -60,6 +70,8 @@ public abstract class Optimizer : IDisposable
             for (int i = 0; i < Parameters.Count; i++)
             {
                 if (Parameters[i].Grad is not { } g) continue;
+                // The model may have moved since the state was made (Module.To moves parameters in place).
+                for (int s = 0; s < StateSlots.Count; s++) _state[i, s]?.MoveDataTo(Parameters[i].Device);
                 _parameterSteps[i]++;
                 Update(i, Parameters[i], g);
             }

@@ -10,8 +10,9 @@ public sealed class SGD : Optimizer
     public SGD(IEnumerable<Tensor> parameters, float lr, float momentum = 0f, float dampening = 0f,
                float weightDecay = 0f, bool nesterov = false) : base(parameters, lr)
     {
-        if (momentum < 0) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "SGD: momentum must be non-negative.");
-        if (weightDecay < 0) throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "SGD: weight decay must be non-negative.");
+        CheckHyperParameter(nameof(momentum), momentum);
+        CheckHyperParameter(nameof(dampening), dampening);
+        CheckHyperParameter(nameof(weightDecay), weightDecay);
         if (nesterov && (momentum <= 0 || dampening != 0))
             throw new ArgumentException("SGD: Nesterov momentum requires momentum > 0 and zero dampening.");
         Momentum = momentum;
