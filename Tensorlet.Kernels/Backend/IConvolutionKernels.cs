@@ -30,4 +30,16 @@ public interface IConvolutionKernels
     /// </summary>
     void Conv2dBackwardWeight(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gyOffset,
                               DeviceBuffer gradW, int gwOffset, DeviceBuffer? gradBias, int gbOffset);
+
+    /// <summary>
+    /// im2col, PyTorch's <c>unfold</c>: cols[n, (c·KH + i)·KW + j, oh·OW + ow] = x[n, c, oh·sH − pH + i·dH, ow·sW − pW + j·dW]
+    /// (0 in the padding), so cols is [N, C·KH·KW, OH·OW]. The geometry's K and Groups are not used.
+    /// </summary>
+    void Unfold(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer cols, int colsOffset);
+
+    /// <summary>
+    /// col2im, PyTorch's <c>fold</c> and the adjoint of <see cref="Unfold"/>: x[n, c, h, w] = Σ cols[n, (c·KH + i)·KW + j,
+    /// oh·OW + ow] over the entries Unfold would read from (h, w); entries in the padding are dropped. Overwrites x.
+    /// </summary>
+    void Fold(in Conv2dGeometry g, DeviceBuffer cols, int colsOffset, DeviceBuffer x, int xOffset);
 }

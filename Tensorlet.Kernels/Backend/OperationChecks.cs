@@ -100,6 +100,14 @@ public static class OperationChecks
         if (gradBias != null) ArgumentChecks.Operand(backend, op, nameof(gradBias), gradBias, gbOffset, g.K);
     }
 
+    /// <summary>Unfold and Fold: x is [N, C, H, W], cols [N, C·KH·KW, OH·OW].</summary>
+    public static void Unfold(IBackend backend, string op, in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer cols, int colsOffset)
+    {
+        g.Validate();
+        ArgumentChecks.Operand(backend, op, nameof(x), x, xOffset, InputCount(g));
+        ArgumentChecks.Operand(backend, op, nameof(cols), cols, colsOffset, (long)g.N * g.C * g.KH * g.KW * g.OutH * g.OutW);
+    }
+
     private static long InputCount(in Conv2dGeometry g) => (long)g.N * g.C * g.H * g.W;
     private static long OutputCount(in Conv2dGeometry g) => (long)g.N * g.K * g.OutH * g.OutW;
     private static long WeightCount(in Conv2dGeometry g) => (long)g.K * g.GroupC * g.KH * g.KW;

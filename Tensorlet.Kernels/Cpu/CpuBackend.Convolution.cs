@@ -31,4 +31,26 @@ public sealed partial class CpuBackend
         fixed (float* sx = Array(x), sgy = Array(gradY), sgw = Array(gradW), sgb = ArrayOrNull(gradBias))
             ConvBackwardWeight.Run(g, sx + xOffset, sgy + gyOffset, sgw + gwOffset, sgb == null ? null : sgb + gbOffset);
     }
+
+    // Unfold and Fold run the convolution's own lowering kernels image by image (their layout is PyTorch's); they are
+    // teaching and inspection ops, so one thread is enough.
+    public unsafe void Unfold(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer cols, int colsOffset)
+    {
+        OperationChecks.Unfold(this, "Unfold", g, x, xOffset, cols, colsOffset);
+        long image = (long)g.C * g.H * g.W, lowered = (long)g.C * g.KH * g.KW * g.OutH * g.OutW;
+        var padded = new float[Im2Col.PaddedPlane(g)];
+        fixed (float* sx = Array(x), sc = Array(cols), sp = padded)
+            for (int n = 0; n < g.N; n++)
+                Im2Col.Lower(g, sx + xOffset + n * image, g.C, sc + colsOffset + n * lowered, (nint)g.OutH * g.OutW, sp);
+    }
+
+    public unsafe void Fold(in Conv2dGeometry g, DeviceBuffer cols, int colsOffset, DeviceBuffer x, int xOffset)
+    {
+        OperationChecks.Unfold(this, "Fold", g, x, xOffset, cols, colsOffset);
+        long image = (long)g.C * g.H * g.W, lowered = (long)g.C * g.KH * g.KW * g.OutH * g.OutW;
+        var plane = new float[Col2Im.PlaneFloats(g)];
+        fixed (float* sx = Array(x), sc = Array(cols), sp = plane)
+            for (int n = 0; n < g.N; n++)
+                Col2Im.Fold(g, sc + colsOffset + n * lowered, (nint)g.OutH * g.OutW, g.C, sx + xOffset + n * image, sp);
+    }
 }

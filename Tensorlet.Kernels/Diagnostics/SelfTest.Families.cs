@@ -76,6 +76,9 @@ public sealed partial class SelfTest
                   (b, m) => b.Conv2dBackwardInput(g, m[0], 0, m[1], 0, m[2], 0));
             Check($"Conv2d backward weight {name}", [Random(x), Random(y), new float[w], new float[g.K]], [2, 3],
                   (b, m) => b.Conv2dBackwardWeight(g, m[0], 0, m[1], 0, m[2], 0, m[3], 0));
+            int cols = g.N * g.C * g.KH * g.KW * g.OutH * g.OutW;
+            Check($"Unfold {name}", [Random(x), new float[cols]], [1], (b, m) => b.Unfold(g, m[0], 0, m[1], 0), tolerance: 0);
+            Check($"Fold {name}", [Random(cols), new float[x]], [1], (b, m) => b.Fold(g, m[0], 0, m[1], 0));
         }
     }
 

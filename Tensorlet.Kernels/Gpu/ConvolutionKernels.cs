@@ -46,17 +46,17 @@ internal sealed class ConvolutionKernels
     public static long ColumnFloats(in Conv2dGeometry g) => (long)g.C * g.KH * g.KW * g.OutH * g.OutW;
 
     /// <summary>Lowers <paramref name="images"/> images starting at x[<paramref name="xOffset"/>] into col (from 0).</summary>
-    public void Im2Col(GpuBackend backend, in Conv2dGeometry g, int images, DeviceBuffer x, int xOffset, DeviceBuffer col)
+    public void Im2Col(GpuBackend backend, in Conv2dGeometry g, int images, DeviceBuffer x, int xOffset, DeviceBuffer col, int colOffset = 0)
     {
         long count = images * ColumnFloats(g);
-        _im2col(backend.Stream, backend.Launch(count), GpuBackend.View(x), GpuBackend.View(col), ConvShape.Of(g, images, xOffset, 0));
+        _im2col(backend.Stream, backend.Launch(count), GpuBackend.View(x), GpuBackend.View(col), ConvShape.Of(g, images, xOffset, colOffset));
     }
 
     /// <summary>gX = col2im(col) for <paramref name="images"/> images, overwriting gX from <paramref name="gxOffset"/>.</summary>
-    public void Col2Im(GpuBackend backend, in Conv2dGeometry g, int images, DeviceBuffer col, DeviceBuffer gradX, int gxOffset)
+    public void Col2Im(GpuBackend backend, in Conv2dGeometry g, int images, DeviceBuffer col, DeviceBuffer gradX, int gxOffset, int colOffset = 0)
     {
         long count = (long)images * g.C * g.H * g.W;
-        _col2im(backend.Stream, backend.Launch(count), GpuBackend.View(col), GpuBackend.View(gradX), ConvShape.Of(g, images, 0, gxOffset));
+        _col2im(backend.Stream, backend.Launch(count), GpuBackend.View(col), GpuBackend.View(gradX), ConvShape.Of(g, images, colOffset, gxOffset));
     }
 
     /// <summary>y[n, k, s] += bias[k] over the contiguous [n, channels, spatial] array at y[<paramref name="yOffset"/>].</summary>

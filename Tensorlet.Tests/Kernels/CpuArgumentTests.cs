@@ -30,6 +30,8 @@ public class CpuArgumentTests
         public void Conv2d(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer weight, int wOffset, DeviceBuffer? bias, int bOffset, DeviceBuffer y, int yOffset) => throw new NotSupportedException();
         public void Conv2dBackwardInput(in Conv2dGeometry g, DeviceBuffer gradY, int gyOffset, DeviceBuffer weight, int wOffset, DeviceBuffer gradX, int gxOffset) => throw new NotSupportedException();
         public void Conv2dBackwardWeight(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gyOffset, DeviceBuffer gradW, int gwOffset, DeviceBuffer? gradBias, int gbOffset) => throw new NotSupportedException();
+        public void Unfold(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer cols, int colsOffset) => throw new NotSupportedException();
+        public void Fold(in Conv2dGeometry g, DeviceBuffer cols, int colsOffset, DeviceBuffer x, int xOffset) => throw new NotSupportedException();
         public void MaxPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset, DeviceBuffer indices, int indicesOffset) => throw new NotSupportedException();
         public void MaxPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset, DeviceBuffer indices, int indicesOffset, DeviceBuffer gradX, int gradXOffset) => throw new NotSupportedException();
         public void AvgPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset) => throw new NotSupportedException();
