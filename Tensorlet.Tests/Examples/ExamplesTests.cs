@@ -17,7 +17,7 @@ public class ExamplesTests
     [Test]
     public void EveryExampleHasATest()
     {
-        var tested = new[] { "01", "03", "06", "08" };
+        var tested = new[] { "01", "03", "04", "05", "06", "08" };
         Assert.That(ExampleRunner.Names().Select(n => n[..2]), Is.EquivalentTo(tested));
     }
 
@@ -41,6 +41,27 @@ public class ExamplesTests
         Assert.That(diffs, Has.All.LessThan(1e-5));
         Assert.That(run.Number(@"vs finite differences: max abs error (\S+) "), Is.LessThan(1e-2));
         Assert.That(run.Output, Does.Contain("autograd backward, GradCheck: passed"));
+    }
+
+    [Test]
+    public void ConvolutionIm2col()
+    {
+        var run = Ok("04");
+        Assert.That(run.Output, Does.Contain("2. im2col matrix, F.Unfold(x) [1, 18, 9]"));
+        Assert.That(run.Output, Does.Contain("weight matrix × im2col matrix [2, 9]"));
+        Assert.That(run.Number(@"^max \|loop − im2col\| = (\S+)$"), Is.LessThanOrEqualTo(1e-6));
+        Assert.That(run.Number(@"^max \|loop − Conv2d\| = (\S+)$"), Is.LessThanOrEqualTo(1e-6));
+    }
+
+    [Test]
+    public void ConvBackprop()
+    {
+        var run = Ok("05");
+        Assert.That(run.Output, Does.Contain("dx = col2im(dcols) = F.Fold(dcols):"));
+        Assert.That(run.Number(@"^max \|dW \(GEMM\) − autograd\| = (\S+)$"), Is.LessThanOrEqualTo(1e-6));
+        Assert.That(run.Number(@"^max \|dx \(col2im\) − autograd\| = (\S+)$"), Is.LessThanOrEqualTo(1e-6));
+        Assert.That(run.Output, Does.Contain("GradCheck F.Conv2d: passed"));
+        Assert.That(run.Output, Does.Contain("GradCheck w · Unfold(x): passed"));
     }
 
     [Test]
