@@ -147,7 +147,7 @@ public sealed partial class Tensor : IDisposable
         foreach (var t in inputs) any |= t.RequiresGrad;
         if (!any) return output;
         output._requiresGrad = true;
-        output.GradFn = new Node(name, inputs, backward);
+        output.GradFn = new Node(name, inputs, backward, (int[])output._shape.Clone());
         return output;
     }
 

@@ -23,6 +23,7 @@ public sealed partial class Tensor
                 $"Backward: gradient shape {Tensorlet.Shape.Format(gradient._shape)} differs from tensor shape {Tensorlet.Shape.Format(_shape)}.");
 
         var order = TopologicalOrder(this);
+        var hookedLeaves = HookedLeaves(this, order);
         using (GradMode.NoGrad())
         {
             AccumulateGrad(gradient ?? OnesLike(this));
@@ -32,9 +33,11 @@ public sealed partial class Tensor
                 var g = t.PendingGrad;
                 if (g == null) continue;
                 t.PendingGrad = null;
+                g = t.RunHooks(g);
                 if (t._retainGrad) t.Grad = g;
                 t.GradFn!.Apply(g);
             }
+            foreach (var leaf in hookedLeaves) leaf.FlushHookedLeaf();
         }
         if (!retainGraph)
             foreach (var t in order) t.GradFn!.Release();
@@ -79,27 +82,21 @@ public sealed partial class Tensor
             throw new InvalidOperationException(
                 $"Internal autograd error in {GradFn?.Name ?? "a leaf"}: gradient shape {Tensorlet.Shape.Format(g._shape)} " +
                 $"does not match tensor shape {Tensorlet.Shape.Format(_shape)}.");
-        if (GradFn == null)
-        {
-            if (Grad == null)
-            {
-                using (TensorScope.Suspend()) Grad = g.Clone();
-            }
-            else Grad.AddInPlace(g);
-        }
+        if (GradFn == null && !HasHooks) AddToLeafGrad(g);
         else
         {
             // The pending gradient may be a view another input also received, so never add into it in place.
+            // A hooked leaf collects here too: its hooks must see the whole gradient, not one use's share.
             PendingGrad = PendingGrad == null ? g : PendingGrad.Add(g);
         }
     }
-}
 
-public sealed partial class Tensor
-{
-    // Hooks for tests that build custom (even deliberately wrong) backward rules.
-    internal static Tensor RecordForTests(Tensor output, Tensor[] inputs, Action<Tensor> backward) =>
-        Record(output, "CustomBackward", inputs, backward);
-
-    internal void AccumulateGradForTests(Tensor g) => AccumulateGrad(g);
+    private void AddToLeafGrad(Tensor g)
+    {
+        if (Grad == null)
+        {
+            using (TensorScope.Suspend()) Grad = g.Clone();
+        }
+        else Grad.AddInPlace(g);
+    }
 }

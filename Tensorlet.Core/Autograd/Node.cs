@@ -8,11 +8,12 @@ public sealed class Node
 {
     private Action<Tensor>? _backward;
 
-    internal Node(string name, Tensor[] inputs, Action<Tensor> backward)
+    internal Node(string name, Tensor[] inputs, Action<Tensor> backward, int[] outputShape)
     {
         Name = name;
         Inputs = inputs;
         _backward = backward;
+        OutputShape = outputShape;
     }
 
     /// <summary>The op's name as shown in <c>grad_fn=&lt;...&gt;</c> ("AddBackward", "MatMulBackward", ...).</summary>
@@ -20,6 +21,12 @@ public sealed class Node
 
     /// <summary>The tensors this op consumed (empty once the graph is freed).</summary>
     public Tensor[] Inputs { get; private set; }
+
+    /// <summary>The shape of the tensor this op produced (the shape of the gradient it receives).</summary>
+    public IReadOnlyList<int> OutputShape { get; }
+
+    /// <summary>The nodes that produced this op's inputs, in input order; null for an input that is a leaf or a constant.</summary>
+    public IReadOnlyList<Node?> Next => Array.ConvertAll(Inputs, t => t.GradFn);
 
     /// <summary>True once <see cref="Tensor.Backward"/> has run through this node and dropped what it saved.</summary>
     public bool IsReleased => _backward == null;

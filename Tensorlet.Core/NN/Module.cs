@@ -5,7 +5,7 @@ namespace Tensorlet.NN;
 /// order), child modules (names nest as <c>layer1.0.conv1.weight</c>), train/eval mode, state dicts.
 /// Subclasses register what they own in their constructor and implement <see cref="Forward"/>.
 /// </summary>
-public abstract class Module : IDisposable
+public abstract partial class Module : IDisposable
 {
     private readonly List<(string Name, Tensor Tensor)> _parameters = new();
     private readonly List<(string Name, Tensor Tensor)> _buffers = new();
@@ -18,16 +18,22 @@ public abstract class Module : IDisposable
     public abstract Tensor Forward(Tensor input);
 
     /// <summary>
-    /// Runs <see cref="Forward"/> (like calling a PyTorch module). Containers call their children through this,
-    /// so tools such as <see cref="Summary"/> see every layer.
+    /// Runs <see cref="Forward"/> (like calling a PyTorch module), with the forward hooks around it. Containers call
+    /// their children through this, so tools such as <see cref="Summary"/> and the hooks see every layer.
     /// </summary>
     public Tensor Call(Tensor input)
     {
+        RunForwardPreHooks(input);
         var recorder = SummaryRecorder.Current;
-        if (recorder == null) return Forward(input);
-        int slot = recorder.Enter();
-        var output = Forward(input);
-        recorder.Exit(slot, this, input, output);
+        Tensor output;
+        if (recorder == null) output = Forward(input);
+        else
+        {
+            int slot = recorder.Enter();
+            output = Forward(input);
+            recorder.Exit(slot, this, input, output);
+        }
+        RunForwardHooks(input, output);
         return output;
     }
 

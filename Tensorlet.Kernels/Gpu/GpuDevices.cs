@@ -14,9 +14,9 @@ namespace Tensorlet.Kernels.Gpu;
 /// </summary>
 public static class GpuDevices
 {
-    private static readonly Lazy<Context> SharedContext = new(() =>
+    private static readonly Lazy<Context> SharedContext = new(() => Starting(() =>
         // OpenCL(d => true) lists every OpenCL device, capable or not, so refusals can say why.
-        Context.Create(builder => builder.CPU().Cuda().OpenCL(_ => true).EnableAlgorithms().Optimize(OptimizationLevel.O1)));
+        Context.Create(builder => builder.CPU().Cuda().OpenCL(_ => true).EnableAlgorithms().Optimize(OptimizationLevel.O1))));
 
     /// <summary>The process-wide ILGPU context.</summary>
     public static Context Context => SharedContext.Value;
@@ -32,7 +32,7 @@ public static class GpuDevices
         if (index < 0 || index >= devices.Count)
             throw new ArgumentOutOfRangeException(nameof(index), index,
                 $"Device cuda:{index}: there are {devices.Count} CUDA devices ({string.Join(", ", devices.Select((d, i) => $"cuda:{i} {d.Name}"))}).");
-        return new GpuBackend(devices[index].CreateAccelerator(Context), $"cuda:{index}");
+        return Starting(() => new GpuBackend(devices[index].CreateAccelerator(Context), $"cuda:{index}"));
     }
 
     /// <summary>A backend on OpenCL device <paramref name="index"/> among the devices ILGPU can use.</summary>
@@ -53,14 +53,38 @@ public static class GpuDevices
         if (index < 0 || index >= capable.Count)
             throw new ArgumentOutOfRangeException(nameof(index), index,
                 $"Device opencl:{index}: there are {capable.Count} usable OpenCL devices ({string.Join(", ", capable.Select((d, i) => $"opencl:{i} {d.Name}"))}).");
-        return new GpuBackend(capable[index].CreateAccelerator(Context), $"opencl:{index}");
+        return Starting(() => new GpuBackend(capable[index].CreateAccelerator(Context), $"opencl:{index}"));
     }
 
     /// <summary>
     /// A backend on ILGPU's CPU accelerator: the GPU kernels run, group by group, on host threads. Slow (it simulates
     /// each thread of a group), but it runs every kernel without a GPU, which is how CI tests them.
     /// </summary>
-    public static GpuBackend IlgpuCpu() => new(Context.GetCPUDevice(0).CreateAccelerator(Context), "ilgpu-cpu");
+    public static GpuBackend IlgpuCpu() => Starting(() => new GpuBackend(Context.GetCPUDevice(0).CreateAccelerator(Context), "ilgpu-cpu"));
+
+    /// <summary>
+    /// The exception to show for a failure to start ILGPU: one that says how to fix it when the cause is known, else
+    /// <paramref name="e"/> itself. Known: no dynamic code. ILGPU generates code at run time, and .NET 10 file-based
+    /// programs (<c>dotnet run file.cs</c>) default to PublishAot, which turns dynamic code off, so ILGPU fails with
+    /// "PlatformNotSupportedException: Dynamic code generation is not supported".
+    /// </summary>
+    public static Exception Explain(Exception e)
+    {
+        for (var inner = e; inner != null; inner = inner.InnerException)
+            if (inner is PlatformNotSupportedException && inner.Message.Contains("Dynamic code", StringComparison.OrdinalIgnoreCase))
+                return new InvalidOperationException(
+                    "ILGPU cannot start: this program runs with dynamic code turned off (PublishAot, the default for a .NET 10 " +
+                    "file-based program run with 'dotnet run file.cs'), and ILGPU compiles its kernels at run time. Add the line " +
+                    "'#:property PublishAot=false' at the top of the program (in a project: <PublishAot>false</PublishAot>). " +
+                    $"The original error: {inner.GetType().Name}: {inner.Message}", e);
+        return e;
+    }
+
+    private static T Starting<T>(Func<T> start)
+    {
+        try { return start(); }
+        catch (Exception e) when (Explain(e) != e) { throw Explain(e); }
+    }
 
     /// <summary>True when ILGPU can compile for this OpenCL device.</summary>
     public static bool Qualifies(CLDevice device) => device.Capabilities.GenericAddressSpace;

@@ -49,6 +49,9 @@ internal static class ParityOps
             };
         },
         ["crelu"] = (c, x) => Out(F.CReLU(x["x"], c.Int("dim"))),
+        ["unfold"] = (c, x) => Out(F.Unfold(x["x"], Pair(c, "kernel_size"), Pair(c, "dilation"), Pair(c, "padding"), Pair(c, "stride"))),
+        ["fold"] = (c, x) => Out(F.Fold(x["x"], Pair(c, "output_size"), Pair(c, "kernel_size"), Pair(c, "dilation"), Pair(c, "padding"),
+                                       Pair(c, "stride"))),
         ["residual_block"] = ResidualBlock,
     };
 
