@@ -17,7 +17,7 @@ public class ExamplesTests
     [Test]
     public void EveryExampleHasATest()
     {
-        var tested = new[] { "01", "03", "04", "05", "06", "08" };
+        var tested = new[] { "01", "02", "03", "04", "05", "06", "07", "08" };
         Assert.That(ExampleRunner.Names().Select(n => n[..2]), Is.EquivalentTo(tested));
     }
 
@@ -30,6 +30,17 @@ public class ExamplesTests
         Assert.That(run.Output, Does.Contain("[[-1.,  1., -1.,  3.],"));
         Assert.That(run.Output, Does.Contain("row.expand     shape [3, 4]     strides [0, 1]"));
         Assert.That(run.Number(@"^sum\[2, 3\] = (\S+) \(expected 24\)"), Is.EqualTo(24));
+    }
+
+    [Test]
+    public void AutogradByHand()
+    {
+        var run = Ok("02");
+        Assert.That(run.Output, Does.Contain("TanhBackward []\n  AddBackward []"));
+        Assert.That(run.Output, Does.Contain("        leaf x1 []"));
+        Assert.That(run.Number(@"^max \|by hand − Backward\(\)\| = (\S+)$"), Is.LessThan(1e-5));
+        Assert.That(run.Number(@"^x1 +(\S+) "), Is.EqualTo(-1.5).Within(1e-3), "dO/dx1 = w1·(1 − o²)");
+        Assert.That(run.Output, Does.Contain("by hand 2a + 1 = 7, by Backward() = 7"));
     }
 
     [Test]
@@ -71,6 +82,17 @@ public class ExamplesTests
         Assert.That(run.Number(@"^forward: max \|by hand − F\.BatchNorm\| = (\S+)$"), Is.LessThan(1e-5));
         Assert.That(run.Numbers(@"^backward: max \|d. by hand − autograd\| = (\S+)$"), Has.Length.EqualTo(3).And.All.LessThan(1e-5));
         Assert.That(run.Output, Does.Contain("GradCheck: passed"));
+    }
+
+    [Test]
+    public void CustomOp()
+    {
+        var run = Ok("07");
+        Assert.That(run.Output, Does.Contain("  SwishBackward [6]"));
+        Assert.That(run.Number(@"^max \|dx \(Swish\.Backward\) − dx \(built-in ops\)\| = (\S+)$"), Is.LessThan(1e-5));
+        Assert.That(run.Output, Does.Contain("GradCheck Swish: passed"));
+        // The op with the deliberate mistake must be caught.
+        Assert.That(run.Output, Does.Contain("GradCheck SwishForgotChainRule: FAILED"));
     }
 
     [Test]
