@@ -3,7 +3,7 @@
 #   <!-- output:NN --> ... <!-- /output -->
 # block, then runs tools/learn-pictures.cs, which writes each architecture block's autograd graph (DOT) and
 # Module.Summary table; the summaries go into <!-- summary:NAME --> blocks and Graphviz draws docs/learn/img/NAME.png.
-# Usage: tools/learn-docs.sh [NN ...]   (no arguments: every example and the pictures)
+# Usage: tools/learn-docs.sh [NN ... | pictures]   (no arguments: every example and the pictures)
 # Tensorlet.Tests/Examples/LearnDocsTests checks that the pasted outputs still match what the examples print.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -45,7 +45,7 @@ for src in examples/[0-9][0-9]-*.cs; do
   paste_block "$page" "output:$nn" "$build/$name.out"
 done
 
-if [ ${#wanted[@]} -eq 0 ]; then
+if [ ${#wanted[@]} -eq 0 ] || [[ " ${wanted[*]} " =~ " pictures " ]]; then
   command -v dot > /dev/null || { echo "Graphviz's dot is needed for the pictures: apt-get install -y graphviz" >&2; exit 1; }
   pictures="$build/pictures"
   rm -rf "$pictures"; mkdir -p "$pictures"

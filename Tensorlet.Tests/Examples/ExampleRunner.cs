@@ -45,12 +45,16 @@ internal static class ExampleRunner
     {
         var name = Names().SingleOrDefault(n => n.StartsWith(prefix + "-", StringComparison.Ordinal))
                    ?? throw new AssertionException($"no example examples/{prefix}-*.cs in {RepoRoot}");
-        return Runs.GetOrAdd(name, n => new Lazy<ExampleRun>(() => BuildAndRun(n))).Value;
+        return Program(Path.Combine("examples", name + ".cs"));
     }
 
-    private static ExampleRun BuildAndRun(string name)
+    /// <summary>Builds (once) and runs the file-based program at <paramref name="source"/>, relative to the repository root.</summary>
+    public static ExampleRun Program(string source, params string[] args) =>
+        Runs.GetOrAdd(source + "\0" + string.Join('\0', args), _ => new Lazy<ExampleRun>(() => BuildAndRun(source, args))).Value;
+
+    private static ExampleRun BuildAndRun(string source, string[] args)
     {
-        string source = Path.Combine("examples", name + ".cs");
+        string name = Path.GetFileNameWithoutExtension(source);
         string dll;
         // One build at a time: the examples share the artifacts folder, where the library projects build once.
         lock (BuildLock)
@@ -61,7 +65,7 @@ internal static class ExampleRunner
             Assert.That(m.Success, Is.True, $"dotnet build {source} did not say where it wrote the program:\n{output}");
             dll = m.Groups[1].Value.Trim();
         }
-        var (exit, printed) = Exec([dll], TimeSpan.FromMinutes(5));
+        var (exit, printed) = Exec([dll, .. args], TimeSpan.FromMinutes(5));
         return new ExampleRun(name, exit, printed);
     }
 
