@@ -74,7 +74,7 @@ public class LearnDocsTests
             foreach (Match m in Regex.Matches(text, @"\]\(((?!https?:)[^)#\s]+)(?:#[^)]*)?\)"))
             {
                 var path = Path.GetFullPath(Path.Combine(LearnDir, m.Groups[1].Value));
-                if (!File.Exists(path)) missing.Add($"{Path.GetFileName(page)}: {m.Groups[1].Value}");
+                if (!File.Exists(path) && !Directory.Exists(path)) missing.Add($"{Path.GetFileName(page)}: {m.Groups[1].Value}");
             }
             foreach (Match m in Regex.Matches(text, @"`dotnet run (examples/[^`\s]+\.cs)`"))
                 if (!File.Exists(Path.Combine(ExampleRunner.RepoRoot, m.Groups[1].Value))) missing.Add($"{Path.GetFileName(page)}: {m.Groups[1].Value}");
