@@ -49,7 +49,7 @@ public static partial class F
         Unbatched(x, "AvgPool2d", input =>
         {
             var g = PoolGeometry("AvgPool2d", input, kernelSize, stride, padding, ceilMode, countIncludePad);
-            return AveragePool(input, [g.N, g.C, g.OutH, g.OutW], "AvgPool2dBackward",
+            return LinearOp(input, [g.N, g.C, g.OutH, g.OutW], "AvgPool2dBackward",
                 (b, src, srcOffset, dst) => b.AvgPool2d(g, src, srcOffset, dst, 0),
                 (b, gy, gyOffset, gx) => b.AvgPool2dBackward(g, gy, gyOffset, gx, 0));
         });
@@ -65,15 +65,18 @@ public static partial class F
                 throw new ArgumentException($"AdaptiveAvgPool2d: output size {outputSize} must be positive.");
             int n = input.Size(0), c = input.Size(1), h = input.Size(2), w = input.Size(3), oh = outputSize.H, ow = outputSize.W;
             if (h == 0 || w == 0) throw new ArgumentException($"AdaptiveAvgPool2d: input {Shape.Format(input.ShapeSpan)} has an empty plane.");
-            return AveragePool(input, [n, c, oh, ow], "AdaptiveAvgPool2dBackward",
+            return LinearOp(input, [n, c, oh, ow], "AdaptiveAvgPool2dBackward",
                 (b, src, srcOffset, dst) => b.AdaptiveAvgPool2d(n, c, h, w, oh, ow, src, srcOffset, dst, 0),
                 (b, gy, gyOffset, gx) => b.AdaptiveAvgPool2dBackward(n, c, h, w, oh, ow, gy, gyOffset, gx, 0));
         });
 
-    private delegate void PoolKernel(IBackend backend, DeviceBuffer src, int srcOffset, DeviceBuffer dst);
+    private delegate void LinearKernel(IBackend backend, DeviceBuffer src, int srcOffset, DeviceBuffer dst);
 
-    /// <summary>The two average poolings differ only in their kernels: a linear map forward, its adjoint backward.</summary>
-    private static Tensor AveragePool(Tensor input, int[] outShape, string name, PoolKernel forward, PoolKernel backward)
+    /// <summary>
+    /// An op that is a fixed linear map, run by one kernel forward and its adjoint backward: the average poolings, and
+    /// Unfold and Fold (each the other's adjoint). Only the kernels differ.
+    /// </summary>
+    private static Tensor LinearOp(Tensor input, int[] outShape, string name, LinearKernel forward, LinearKernel backward)
     {
         var xc = Dense(input);
         var y = Tensor.Empty(outShape, input.Device);

@@ -20,16 +20,9 @@ public static partial class F
             throw new ArgumentException($"Unfold: expected input [N, C, H, W] or [C, H, W], got {Shape.Format(x.ShapeSpan)}.");
         var g = BlockGeometry("Unfold", $"input {Shape.Format(x.ShapeSpan)}", x.Size(0), x.Size(1), (x.Size(2), x.Size(3)),
                               kernelSize, dilation, padding, stride);
-        var xc = Dense(x);
-        var cols = Tensor.Empty([g.N, g.C * g.KH * g.KW, g.OutH * g.OutW], x.Device);
-        x.Backend.Unfold(g, xc.Buffer, xc.Offset, cols.Buffer, 0);
-        return Tensor.Record(cols, "UnfoldBackward", [x], gy =>
-        {
-            var gc = Dense(gy);
-            var gx = Tensor.Empty(x.Shape, x.Device);
-            x.Backend.Fold(g, gc.Buffer, gc.Offset, gx.Buffer, 0);
-            x.AccumulateGrad(gx);
-        });
+        return LinearOp(x, [g.N, g.C * g.KH * g.KW, g.OutH * g.OutW], "UnfoldBackward",
+            (b, src, srcOffset, dst) => b.Unfold(g, src, srcOffset, dst, 0),
+            (b, gy, gyOffset, gx) => b.Fold(g, gy, gyOffset, gx, 0));
     }
 
     /// <summary>Unfold with the same kernel size, dilation, padding and stride along both axes.</summary>
@@ -61,16 +54,9 @@ public static partial class F
             throw new ArgumentException(
                 $"Fold: {what} has L = {cols.Size(2)} blocks, but outputSize {outputSize} with kernel {kernelSize}, dilation {dilation}, " +
                 $"padding {padding} and stride {stride} gives {g.OutH} × {g.OutW} = {blocks} blocks.");
-        var cc = Dense(cols);
-        var x = Tensor.Empty([g.N, g.C, g.H, g.W], cols.Device);
-        cols.Backend.Fold(g, cc.Buffer, cc.Offset, x.Buffer, 0);
-        return Tensor.Record(x, "FoldBackward", [cols], gy =>
-        {
-            var gc = Dense(gy);
-            var gcols = Tensor.Empty(cols.Shape, cols.Device);
-            cols.Backend.Unfold(g, gc.Buffer, gc.Offset, gcols.Buffer, 0);
-            cols.AccumulateGrad(gcols);
-        });
+        return LinearOp(cols, [g.N, g.C, g.H, g.W], "FoldBackward",
+            (b, src, srcOffset, dst) => b.Fold(g, src, srcOffset, dst, 0),
+            (b, gy, gyOffset, gcols) => b.Unfold(g, gy, gyOffset, gcols, 0));
     }
 
     /// <summary>Fold with a square output and the same kernel size, dilation, padding and stride along both axes.</summary>

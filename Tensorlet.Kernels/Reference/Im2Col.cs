@@ -14,8 +14,31 @@ public static class Im2Col
     /// <summary>cols[n, (c·KH + i)·KW + j, oh·OW + ow] = x[n, c, oh·sH − pH + i·dH, ow·sW − pW + j·dW], 0 outside the image.</summary>
     public static float[] Unfold(in Conv2dGeometry g, float[] x)
     {
+        var cols = new float[g.N * g.C * g.KH * g.KW * g.OutH * g.OutW];
+        foreach (var (xi, ci) in Entries(g)) cols[ci] = xi < 0 ? 0f : x[xi];
+        return cols;
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="Unfold"/>, over the same pairs of positions: every entry of cols is added back onto the
+    /// pixel it was read from (entries that came from the padding are dropped), so a pixel read by several blocks
+    /// receives the sum. Summed in double.
+    /// </summary>
+    public static float[] Fold(in Conv2dGeometry g, float[] cols)
+    {
+        var x = new double[g.N * g.C * g.H * g.W];
+        foreach (var (xi, ci) in Entries(g))
+            if (xi >= 0) x[xi] += cols[ci];
+        return Array.ConvertAll(x, v => (float)v);
+    }
+
+    /// <summary>
+    /// Every entry of the lowered matrix with the input pixel it reads: (index into x, or −1 for the padding; index into
+    /// cols), for each image n, channel c, tap (i, j) and block (oh, ow).
+    /// </summary>
+    private static IEnumerable<(int X, int Col)> Entries(Conv2dGeometry g)
+    {
         int oh = g.OutH, ow = g.OutW, rows = g.C * g.KH * g.KW;
-        var cols = new float[g.N * rows * oh * ow];
         for (int n = 0; n < g.N; n++)
         for (int c = 0; c < g.C; c++)
         for (int i = 0; i < g.KH; i++)
@@ -27,32 +50,7 @@ public static class Im2Col
             int w = s * g.StrideW - g.PadW + j * g.DilationW;
             int row = (c * g.KH + i) * g.KW + j;
             bool inside = h >= 0 && h < g.H && w >= 0 && w < g.W;
-            cols[((n * rows + row) * oh + r) * ow + s] = inside ? x[((n * g.C + c) * g.H + h) * g.W + w] : 0f;
+            yield return (inside ? ((n * g.C + c) * g.H + h) * g.W + w : -1, ((n * rows + row) * oh + r) * ow + s);
         }
-        return cols;
-    }
-
-    /// <summary>
-    /// The adjoint of <see cref="Unfold"/>: every entry of cols is added back onto the pixel it was read from (entries
-    /// that came from the padding are dropped), so a pixel read by several blocks receives the sum. Summed in double.
-    /// </summary>
-    public static float[] Fold(in Conv2dGeometry g, float[] cols)
-    {
-        int oh = g.OutH, ow = g.OutW, rows = g.C * g.KH * g.KW;
-        var x = new double[g.N * g.C * g.H * g.W];
-        for (int n = 0; n < g.N; n++)
-        for (int c = 0; c < g.C; c++)
-        for (int i = 0; i < g.KH; i++)
-        for (int j = 0; j < g.KW; j++)
-        for (int r = 0; r < oh; r++)
-        for (int s = 0; s < ow; s++)
-        {
-            int h = r * g.StrideH - g.PadH + i * g.DilationH;
-            int w = s * g.StrideW - g.PadW + j * g.DilationW;
-            if (h < 0 || h >= g.H || w < 0 || w >= g.W) continue;
-            int row = (c * g.KH + i) * g.KW + j;
-            x[((n * g.C + c) * g.H + h) * g.W + w] += cols[((n * rows + row) * oh + r) * ow + s];
-        }
-        return Array.ConvertAll(x, v => (float)v);
     }
 }
