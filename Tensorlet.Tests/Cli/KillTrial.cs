@@ -51,6 +51,8 @@ internal sealed class KillTrial(string directory, string[] trainArgs)
         try { p.Kill(); }
         catch (InvalidOperationException) { } // it ended by itself between the check and the kill
         p.WaitForExit();
+        // 137 = 128 + SIGKILL; anything else means the run failed by itself, which is not what is being tried here.
+        Assert.That(p.ExitCode, Is.EqualTo(0).Or.EqualTo(137), $"{directory}: the training process failed on its own");
         EndedBeforeKill = p.ExitCode == 0;
         if (!EndedBeforeKill) Assert.That(clock.Elapsed, Is.LessThan(timeout), $"{directory}: the aimed moment never came");
         DiedInsideSave = aim == KillAim.Save && !EndedBeforeKill && OrphanCount() > 0;
