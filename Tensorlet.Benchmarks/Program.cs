@@ -2,8 +2,16 @@ using BenchmarkDotNet.Running;
 
 namespace Tensorlet.Benchmarks;
 
-/// <summary>Entry point: pick suites with BenchmarkDotNet's usual arguments (--filter, --job, --list).</summary>
+/// <summary>
+/// Entry point: pick suites with BenchmarkDotNet's usual arguments (--filter, --job, --list); <c>soak</c> runs the
+/// memory soak (<see cref="Soak.MemorySoak"/>) instead, which watches memory over a long run rather than timing.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "soak") return Soak.MemorySoak.Run(args[1..]);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }
