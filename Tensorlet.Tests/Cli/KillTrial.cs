@@ -58,7 +58,7 @@ internal sealed class KillTrial(string directory, string[] trainArgs)
         DiedInsideSave = aim == KillAim.Save && !EndedBeforeKill && OrphanCount() > 0;
     }
 
-    /// <summary>Temporary checkpoint files in the run folder (nothing on main cleans them up after a kill).</summary>
+    /// <summary>Temporary checkpoint files in the run folder: a kill inside a save leaves one until the next save.</summary>
     public int OrphanCount() => Directory.EnumerateFiles(directory, TempPattern).Count();
 
     /// <summary>

@@ -72,6 +72,8 @@ public class KillTrialTests
                 run.Complete(epoch, Epochs, Timeout);
                 if (epoch == null) runTimes.Add(clock.Elapsed.TotalSeconds);
                 orphansAfterResume += run.OrphanCount();
+                // The next save in the folder removes the temporary file a killed save left behind (AtomicFile).
+                Assert.That(run.OrphanCount(), Is.EqualTo(0), $"{where}: a temporary checkpoint file outlived the finished run");
                 KillTrial.AssertSameBits(run.Checkpoint, reference);
                 Count("finished with the uninterrupted run's bits");
                 Directory.Delete(dir, recursive: true);
