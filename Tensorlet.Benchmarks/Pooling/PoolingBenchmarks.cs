@@ -15,7 +15,7 @@ public class PoolingBenchmarks : IWorkload
 {
     private const int N = 64;
     private IBackend? _backend;
-    private float[] _x = [], _gy = [], _indices = [], _gyPooled = [];
+    private float[] _x = [], _gy = [], _indices3 = [], _indices2 = [], _gyPooled = [];
     private DeviceBuffer[] _buffers = [];
     private Pool2dGeometry _max3, _max2, _avg2;
 
@@ -42,7 +42,8 @@ public class PoolingBenchmarks : IWorkload
     private DeviceBuffer GradX => _buffers[1];
     private DeviceBuffer Y => _buffers[2];
     private DeviceBuffer GradY => _buffers[3];
-    private DeviceBuffer Indices => _buffers[4];
+    private DeviceBuffer Indices3 => _buffers[4];
+    private DeviceBuffer Indices2 => _buffers[5];
 
     [GlobalSetup]
     public void Setup()
@@ -52,12 +53,14 @@ public class PoolingBenchmarks : IWorkload
         int input = N * _max3.C * _max3.H * _max3.W, output = N * _max3.C * _max3.OutH * _max3.OutW;
         (_x, _gy) = (Variants.Random(input, 1), Variants.Random(output, 2));
         _gyPooled = _gy[..(N * _max3.C)];
-        // The backward benchmarks scatter through the indices of a real 3×3 forward pass (2×2/2 has the same output size).
-        _indices = Kernels.Reference.Pooling.MaxPool2d(_max3, _x).Indices;
+        // Each backward scatters through the indices of a real forward pass of its own geometry: the backward refuses an
+        // index its forward could not have produced (2×2/2 has the 3×3/2/1 output size, but other windows).
+        _indices3 = Kernels.Reference.Pooling.MaxPool2d(_max3, _x).Indices;
+        _indices2 = Kernels.Reference.Pooling.MaxPool2d(_max2, _x).Indices;
         if (Variant == KernelVariant.Reference) return;
         _backend = Variants.Backend(Variant);
         _buffers = [Variants.Upload(_backend, _x), _backend.Allocate(input), _backend.Allocate(output), Variants.Upload(_backend, _gy),
-                    Variants.Upload(_backend, _indices)];
+                    Variants.Upload(_backend, _indices3), Variants.Upload(_backend, _indices2)];
     }
 
     [GlobalCleanup]
@@ -88,28 +91,28 @@ public class PoolingBenchmarks : IWorkload
     public void MaxPool3x3Forward()
     {
         if (Reference) Kernels.Reference.Pooling.MaxPool2d(_max3, _x);
-        else { _backend!.MaxPool2d(_max3, X, 0, Y, 0, Indices, 0); Variants.Sync(_backend); }
+        else { _backend!.MaxPool2d(_max3, X, 0, Y, 0, Indices3, 0); Variants.Sync(_backend); }
     }
 
     [Benchmark(Description = "max 3x3/2 p1 bwd")]
     public void MaxPool3x3Backward()
     {
-        if (Reference) Kernels.Reference.Pooling.MaxPool2dBackward(_max3, _gy, _indices);
-        else { _backend!.MaxPool2dBackward(_max3, GradY, 0, Indices, 0, GradX, 0); Variants.Sync(_backend); }
+        if (Reference) Kernels.Reference.Pooling.MaxPool2dBackward(_max3, _gy, _indices3);
+        else { _backend!.MaxPool2dBackward(_max3, GradY, 0, Indices3, 0, GradX, 0); Variants.Sync(_backend); }
     }
 
     [Benchmark(Description = "max 2x2/2 fwd")]
     public void MaxPool2x2Forward()
     {
         if (Reference) Kernels.Reference.Pooling.MaxPool2d(_max2, _x);
-        else { _backend!.MaxPool2d(_max2, X, 0, Y, 0, Indices, 0); Variants.Sync(_backend); }
+        else { _backend!.MaxPool2d(_max2, X, 0, Y, 0, Indices2, 0); Variants.Sync(_backend); }
     }
 
     [Benchmark(Description = "max 2x2/2 bwd")]
     public void MaxPool2x2Backward()
     {
-        if (Reference) Kernels.Reference.Pooling.MaxPool2dBackward(_max2, _gy, _indices);
-        else { _backend!.MaxPool2dBackward(_max2, GradY, 0, Indices, 0, GradX, 0); Variants.Sync(_backend); }
+        if (Reference) Kernels.Reference.Pooling.MaxPool2dBackward(_max2, _gy, _indices2);
+        else { _backend!.MaxPool2dBackward(_max2, GradY, 0, Indices2, 0, GradX, 0); Variants.Sync(_backend); }
     }
 
     [Benchmark(Description = "avg 2x2/2 fwd")]
