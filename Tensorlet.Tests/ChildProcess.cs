@@ -7,17 +7,18 @@ namespace Tensorlet.Tests;
 internal static class ChildProcess
 {
     /// <summary>
-    /// Runs <paramref name="fileName"/> with <paramref name="args"/> in <paramref name="workingDirectory"/> and returns the
-    /// exit code and everything printed; fails the test if it outlives <paramref name="timeout"/>. The test host's MSBuild
-    /// variables are removed (a child build must find its own SDK and nodes) and <paramref name="environment"/> is added.
+    /// Runs <paramref name="fileName"/> with <paramref name="args"/> in <paramref name="workingDirectory"/> (null: this
+    /// process's) and returns the exit code and everything printed; fails the test if it outlives <paramref name="timeout"/>.
+    /// The test host's MSBuild variables are removed (a child build must find its own SDK and nodes) and
+    /// <paramref name="environment"/> is added.
     /// </summary>
-    public static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> args, TimeSpan timeout, string workingDirectory,
+    public static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> args, TimeSpan timeout, string? workingDirectory = null,
                                                     IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            WorkingDirectory = workingDirectory, StandardOutputEncoding = Encoding.UTF8, StandardErrorEncoding = Encoding.UTF8,
+            WorkingDirectory = workingDirectory ?? "", StandardOutputEncoding = Encoding.UTF8, StandardErrorEncoding = Encoding.UTF8,
         };
         foreach (var a in args) info.ArgumentList.Add(a);
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())

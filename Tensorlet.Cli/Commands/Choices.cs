@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Tensorlet.Cli.Training;
 using Tensorlet.Models;
 
 namespace Tensorlet.Cli.Commands;
@@ -27,7 +28,7 @@ public static class Choices
     public static IReadOnlyList<string> Formats { get; } = ["safetensors", "onnx"];
 
     /// <summary>Every model name of the <see cref="ModelZoo"/>, in its order.</summary>
-    public static IReadOnlyList<string> Models { get; } = ModelZoo.All.Select(e => e.Name).ToArray();
+    public static IReadOnlyList<string> Models { get; } = ModelFactory.Names;
 
     /// <summary>The model families in zoo order, for help texts too short for every name.</summary>
     public static IReadOnlyList<string> ModelFamilies { get; } = ModelZoo.All.Select(e => e.Family).Distinct().ToArray();
