@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Spectre.Console;
 using Tensorlet.Cli.Commands;
 
@@ -16,7 +17,10 @@ var root = new RootCommand("Tensorlet: a from-scratch tensor and autograd engine
 if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = 160; // logs: no wrapping mid-line
 try
 {
-    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    var parsed = root.Parse(args);
+    // A mistyped value gets its own line ("unknown model 'x'; did you mean ...?"), not a screen of help above it.
+    if (parsed.Action is ParseErrorAction parseError) parseError.ShowHelp = false;
+    return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or InvalidOperationException
                                or UnauthorizedAccessException or NotFiniteNumberException)

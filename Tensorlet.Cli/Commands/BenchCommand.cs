@@ -20,7 +20,7 @@ internal static class BenchCommand
         var filter = new Option<string?>("--filter") { Description = "Only cases whose name matches: a glob (conv/*/fwd) or a substring (gemm)" };
         var device = DeviceOption.Create();
         var json = new Option<bool>("--json") { Description = "Print a JSON array of {name, ms, gflops, gbps, peakFraction, threads, device, ...} and nothing else" };
-        var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = ThreadsOption.Create();
         var list = new Option<bool>("--list") { Description = "List the case names and exit" };
         var command = new Command("bench", "Microbenchmark GEMM, convolution, element-wise, reductions, pooling, batch norm and softmax")
         {
@@ -36,7 +36,7 @@ internal static class BenchCommand
             }
             if (cases.Count == 0)
                 throw new ArgumentException($"bench: no case matches '{r.GetValue(filter)}'. Cases: {string.Join(", ", BenchCatalog.All.Select(c => c.Name))}.");
-            Threads.Count = r.GetValue(threads);
+            Threads.Count = ThreadsOption.Clamp(r.GetValue(threads));
             var target = Device.Parse(r.GetValue(device)!);
             TensorletCases.TrainStep = TrainStepBench.Create;
             var timing = r.GetValue(quick) ? TimingOptions.Quick : TimingOptions.Full;

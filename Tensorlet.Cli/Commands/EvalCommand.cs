@@ -14,12 +14,12 @@ internal static class EvalCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint written by tensorlet train", Required = true };
         var data = new Option<string?>("--data") { Description = "Directory with the IDX files, or 'sample' (default: the installed full set, else the sample)" };
         var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 500 };
-        var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = ThreadsOption.Create();
         var device = DeviceOption.Create();
         var command = new Command("eval", "Evaluate a checkpoint on the test set") { checkpoint, data, batch, threads, device };
         command.SetAction(r =>
         {
-            Threads.Count = r.GetValue(threads);
+            Threads.Count = ThreadsOption.Clamp(r.GetValue(threads));
             string path = r.GetValue(checkpoint)!;
             if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.");
             var target = Device.Parse(r.GetValue(device)!);

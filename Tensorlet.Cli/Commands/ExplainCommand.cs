@@ -17,7 +17,8 @@ internal static class ExplainCommand
 
     private static Command Backprop()
     {
-        var model = new Option<string>("--model") { Description = "mlp or cnn", DefaultValueFactory = _ => "mlp" };
+        var model = new Option<string>("--model") { Description = "mlp or cnn", DefaultValueFactory = _ => "mlp", HelpName = "mlp|cnn" };
+        model.CompletionSources.Add(BackpropExplainer.Models);
         var batch = new Option<int>("--batch") { Description = "Images in the batch (1 to 64)", DefaultValueFactory = _ => 8 };
         var lr = new Option<float>("--lr") { Description = "SGD learning rate of the step", DefaultValueFactory = _ => 0.1f };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the weights and of the batch drawn", DefaultValueFactory = _ => 0UL };

@@ -8,18 +8,23 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = $"Model to train: {string.Join(", ", ModelFactory.Names)}", DefaultValueFactory = _ => ModelFactory.Default };
+        var model = new Option<string>("--model")
+        {
+            Description = $"Model to train, from the families {string.Join(", ", Choices.ModelFamilies)} (`tensorlet models` lists every name; tab completion offers them)",
+            DefaultValueFactory = _ => ModelFactory.Default,
+        }.Restrict("model", Choices.Models, helpName: "name", listedBy: "tensorlet models");
         var data = new Option<string?>("--data") { Description = "Directory with the IDX files, or 'sample' for the embedded sample (default: the installed full set, else the sample)" };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch") { Description = "Mini-batch size", DefaultValueFactory = _ => 64 };
         var lr = new Option<float>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.05f };
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd, adam or adamw", DefaultValueFactory = _ => "sgd" };
+        var optimizer = new Option<string>("--optimizer") { Description = "Optimizer", DefaultValueFactory = _ => "sgd" }.Restrict("optimizer", Choices.Optimizers);
         var momentum = new Option<float>("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0.9f };
         var weightDecay = new Option<float>("--weight-decay") { Description = "Weight decay", DefaultValueFactory = _ => 0f };
-        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: cosine, step or none", DefaultValueFactory = _ => "cosine" };
+        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule (none and constant keep the rate)", DefaultValueFactory = _ => "cosine" }
+            .Restrict("schedule", Choices.Schedules);
         var output = new Option<string?>("--out") { Description = "Directory for the checkpoint, CSV log and plot (default: runs/MODEL-TIME)" };
         var resume = new Option<string?>("--resume") { Description = "Checkpoint to continue from, with the options of the run that wrote it (options left out are taken from it; different ones are refused)" };
-        var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = ThreadsOption.Create();
         var seed = new Option<ulong>("--seed") { Description = "Seed for initialisation, shuffling and dropout", DefaultValueFactory = _ => 0UL };
         var device = DeviceOption.Create();
         var command = new Command("train", "Train a model, evaluating and checkpointing after every epoch")
@@ -29,7 +34,7 @@ internal static class TrainCommand
         command.SetAction(r => new Trainer(new TrainOptions(
             r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(optimizer)!,
             r.GetValue(momentum), r.GetValue(weightDecay), r.GetValue(schedule)!, r.GetValue(output), r.GetValue(resume),
-            r.GetValue(threads), r.GetValue(seed), r.GetValue(device)!)
+            ThreadsOption.Clamp(r.GetValue(threads)), r.GetValue(seed), r.GetValue(device)!)
         {
             // A resumed run takes what was not typed from its checkpoint, and refuses what was typed differently.
             Given = command.Options.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToHashSet(),

@@ -22,19 +22,6 @@ internal static class CliProcess
     }
 
     /// <summary>Runs to completion and returns the exit code and everything printed.</summary>
-    public static (int ExitCode, string Output) Run(TimeSpan timeout, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(DllPath);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail($"tensorlet {string.Join(' ', args)} did not finish within {timeout}.");
-        }
-        return (p.ExitCode, stdout.Result + stderr.Result);
-    }
+    public static (int ExitCode, string Output) Run(TimeSpan timeout, params string[] args) =>
+        ChildProcess.Run("dotnet", [DllPath, .. args], timeout);
 }

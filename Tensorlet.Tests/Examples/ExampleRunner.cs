@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Tensorlet.Tests.Examples;
@@ -69,29 +67,7 @@ internal static class ExampleRunner
         return new ExampleRun(name, exit, printed);
     }
 
-    private static (int ExitCode, string Output) Exec(string[] args, TimeSpan timeout)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            WorkingDirectory = RepoRoot, StandardOutputEncoding = Encoding.UTF8, StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        // The test host runs under MSBuild's variables; a child build must find its own SDK and nodes.
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
-            info.Environment.Remove(key);
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        using var p = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail($"dotnet {string.Join(' ', args)} did not finish within {timeout}.");
-        }
-        return (p.ExitCode, stdout.Result + stderr.Result);
-    }
+    private static (int ExitCode, string Output) Exec(string[] args, TimeSpan timeout) => ChildProcess.Run("dotnet", args, timeout, RepoRoot);
 
     private static string FindRepoRoot()
     {
