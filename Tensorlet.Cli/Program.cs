@@ -7,6 +7,7 @@ var root = new RootCommand("Tensorlet: a from-scratch tensor and autograd engine
 {
     TrainCommand.Create(),
     EvalCommand.Create(),
+    ExportCommand.Create(),
     ModelsCommand.Create(),
     PairFiltersCommand.Create(),
     VisualizeCommand.Create(),

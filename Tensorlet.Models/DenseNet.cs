@@ -1,4 +1,5 @@
 using Tensorlet.NN;
+using Tensorlet.Onnx;
 
 namespace Tensorlet.Models;
 
@@ -16,7 +17,7 @@ namespace Tensorlet.Models;
 /// 3×3 convolution is <c>norm1/conv1</c>.
 /// </para>
 /// </summary>
-public sealed class DenseNet : Module
+public sealed class DenseNet : Module, IOnnxExportable
 {
     private readonly NamedSequential _features;
     private readonly Linear _classifier;
@@ -82,6 +83,9 @@ public sealed class DenseNet : Module
     public override Tensor Forward(Tensor input) =>
         _classifier.Call(_features.Call(input).Relu().Mean([2, 3], keepDim: false));
 
+    public string ExportOnnx(OnnxGraphBuilder g, string input) =>
+        g.Emit(_classifier, g.Flatten(g.GlobalAveragePool(g.Relu(g.Emit(_features, input)))));
+
     /// <summary>
     /// CIFAR DenseNet (paper Table 2, no bottleneck, θ = 1): 3 blocks of (depth − 4)/3 layers. The first convolution
     /// has 16 channels as the paper states (the authors' Torch script starts every model at 2k, which would give
@@ -136,7 +140,7 @@ public sealed class DenseNet : Module
     /// A dense block: layer ℓ sees [x₀, x₁, …, x_{ℓ−1}] concatenated. The concatenation is rebuilt at every layer, which
     /// copies O(L²) channel maps per block; memory-efficient shared-storage variants would need a custom op.
     /// </summary>
-    private sealed class DenseBlock : Module
+    private sealed class DenseBlock : Module, IOnnxExportable
     {
         private readonly List<NamedSequential> _layers = new();
 
@@ -161,6 +165,13 @@ public sealed class DenseNet : Module
             foreach (var layer in _layers)
                 features.Add(layer.Call(features.Count == 1 ? input : Tensor.Cat(features, 1)));
             return Tensor.Cat(features, 1);
+        }
+
+        public string ExportOnnx(OnnxGraphBuilder g, string input)
+        {
+            var features = new List<string> { input };
+            foreach (var layer in _layers) features.Add(g.Emit(layer, g.Concat(features)));
+            return g.Concat(features);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Tensorlet.NN;
+using Tensorlet.Onnx;
 
 namespace Tensorlet.Models;
 
@@ -7,7 +8,7 @@ namespace Tensorlet.Models;
 /// added, ending in a flatten. Unlike one <see cref="Sequential"/>, the state-dict names carry the paper's layer
 /// names (<c>conv1.0.weight</c> rather than <c>0.0.weight</c>).
 /// </summary>
-public abstract class LayerStack : Module
+public abstract class LayerStack : Module, IOnnxExportable
 {
     private readonly List<Module> _layers = new();
 
@@ -25,4 +26,6 @@ public abstract class LayerStack : Module
         foreach (var layer in _layers) x = layer.Call(x);
         return x.Flatten(1);
     }
+
+    public string ExportOnnx(OnnxGraphBuilder g, string input) => g.Flatten(g.EmitChain(_layers, input));
 }

@@ -1,4 +1,5 @@
 using Tensorlet.NN;
+using Tensorlet.Onnx;
 
 namespace Tensorlet.Models;
 
@@ -6,7 +7,7 @@ namespace Tensorlet.Models;
 /// A multilayer perceptron: flatten, then Linear–ReLU for each hidden width, then a Linear classifier.
 /// The baseline every image model here should beat.
 /// </summary>
-public sealed class Mlp : Module
+public sealed class Mlp : Module, IOnnxExportable
 {
     private readonly Sequential _layers;
 
@@ -26,4 +27,6 @@ public sealed class Mlp : Module
     }
 
     public override Tensor Forward(Tensor input) => _layers.Forward(input);
+
+    public string ExportOnnx(OnnxGraphBuilder g, string input) => g.Emit(_layers, input);
 }

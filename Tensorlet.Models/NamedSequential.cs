@@ -1,4 +1,5 @@
 using Tensorlet.NN;
+using Tensorlet.Onnx;
 
 namespace Tensorlet.Models;
 
@@ -6,7 +7,7 @@ namespace Tensorlet.Models;
 /// A <see cref="Sequential"/> whose children carry chosen names (like <c>nn.Sequential(OrderedDict(...))</c>),
 /// so that state-dict keys can match a reference implementation (torchvision's <c>features.conv0</c>, ...).
 /// </summary>
-public sealed class NamedSequential : Module
+public sealed class NamedSequential : Module, IOnnxExportable
 {
     private readonly List<Module> _layers = new();
 
@@ -20,6 +21,8 @@ public sealed class NamedSequential : Module
 
     /// <summary>Number of children.</summary>
     public int Count => _layers.Count;
+
+    public string ExportOnnx(OnnxGraphBuilder g, string input) => g.EmitChain(_layers, input);
 
     public override Tensor Forward(Tensor input)
     {

@@ -1,4 +1,5 @@
 using Tensorlet.NN;
+using Tensorlet.Onnx;
 
 namespace Tensorlet.Models;
 
@@ -43,7 +44,7 @@ public sealed record ResNetSpec(BlockKind Block, int[] Layers, int[] Planes, boo
 /// that survives its downsampling (e.g. 1×28×28).
 /// See <see cref="ResNeXt"/> and <see cref="SENet"/> for the relatives built from the same blocks.
 /// </summary>
-public sealed class ResNet : Module
+public sealed class ResNet : Module, IOnnxExportable
 {
     private readonly Conv2d _conv1;
     private readonly BatchNorm2d _bn1;
@@ -125,6 +126,14 @@ public sealed class ResNet : Module
         if (_maxpool != null) x = _maxpool.Call(x);
         foreach (var stage in _stages) x = stage.Call(x);
         return _fc.Call(_avgpool.Call(x).Flatten(1));
+    }
+
+    public string ExportOnnx(OnnxGraphBuilder g, string input)
+    {
+        var x = g.Relu(g.Emit(_bn1, g.Emit(_conv1, input)));
+        if (_maxpool != null) x = g.Emit(_maxpool, x);
+        x = g.EmitChain(_stages, x);
+        return g.Emit(_fc, g.Flatten(g.Emit(_avgpool, x)));
     }
 
     // ---- CIFAR (He et al., 2016, §4.2): depth 6n + 2, 16/32/64 channels, basic blocks ----

@@ -1,4 +1,5 @@
 using Tensorlet.NN;
+using Tensorlet.Onnx;
 
 namespace Tensorlet.Models;
 
@@ -7,7 +8,7 @@ namespace Tensorlet.Models;
 /// 3×3 conv → batch norm → ReLU, max pooling between stages, global average pooling and a linear classifier.
 /// At width 32: 94 K parameters and 15 MFLOPs per 28×28 image.
 /// </summary>
-public sealed class SmallCnn : Module
+public sealed class SmallCnn : Module, IOnnxExportable
 {
     private readonly Sequential _features;
     private readonly Linear _classifier;
@@ -28,4 +29,6 @@ public sealed class SmallCnn : Module
         new(new Conv2d(inC, outC, 3, padding: 1, bias: false, generator: generator), new BatchNorm2d(outC), new ReLU());
 
     public override Tensor Forward(Tensor input) => _classifier.Call(_features.Call(input));
+
+    public string ExportOnnx(OnnxGraphBuilder g, string input) => g.Emit(_classifier, g.Emit(_features, input));
 }

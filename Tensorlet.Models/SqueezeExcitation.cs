@@ -1,4 +1,5 @@
 using Tensorlet.NN;
+using Tensorlet.Onnx;
 
 namespace Tensorlet.Models;
 
@@ -9,7 +10,7 @@ namespace Tensorlet.Models;
 /// 1×1 convolutions on a 1×1 map are the paper's fully connected layers, and keep the tensor 4-D so the gate
 /// broadcasts over H and W without reshapes.
 /// </summary>
-public sealed class SqueezeExcitation : Module
+public sealed class SqueezeExcitation : Module, IOnnxExportable
 {
     private readonly Conv2d _fc1, _fc2;
 
@@ -37,4 +38,7 @@ public sealed class SqueezeExcitation : Module
         var gate = _fc2.Call(_fc1.Call(squeezed).Relu()).Sigmoid();    // [N, C, 1, 1], in (0, 1)
         return input.Mul(gate);
     }
+
+    public string ExportOnnx(OnnxGraphBuilder g, string input) =>
+        g.Mul(input, g.Sigmoid(g.Emit(_fc2, g.Relu(g.Emit(_fc1, g.GlobalAveragePool(input))))));
 }

@@ -1,4 +1,5 @@
 using Tensorlet.NN;
+using Tensorlet.Onnx;
 
 namespace Tensorlet.Models;
 
@@ -20,7 +21,7 @@ namespace Tensorlet.Models;
 /// 1×1 map of 32×32 or 28×28 inputs, and keeps the head at 512 inputs for larger ones.
 /// </para>
 /// </summary>
-public sealed class Vgg : Module
+public sealed class Vgg : Module, IOnnxExportable
 {
     /// <summary>The paper's configurations: numbers are 3×3 conv widths, 0 is a 2×2/2 max pool.</summary>
     private static readonly IReadOnlyDictionary<char, int[]> Configs = new Dictionary<char, int[]>
@@ -104,6 +105,9 @@ public sealed class Vgg : Module
 
     public override Tensor Forward(Tensor input) =>
         _classifier.Call(_avgpool.Call(_features.Call(input)).Flatten(1));
+
+    public string ExportOnnx(OnnxGraphBuilder g, string input) =>
+        g.Emit(_classifier, g.Flatten(g.Emit(_avgpool, g.Emit(_features, input))));
 
     /// <summary>VGG-11 (configuration A), torchvision's <c>vgg11</c> / <c>vgg11_bn</c>.</summary>
     public static Vgg Vgg11(bool batchNorm = false, int numClasses = 1000, int inChannels = 3, Generator? generator = null) =>

@@ -1,3 +1,5 @@
+using Tensorlet.Onnx;
+
 namespace Tensorlet.NN;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Tensorlet.NN;
 /// <c>num_batches_tracked</c> (a float scalar) when tracking running statistics. Training normalises with the batch's
 /// statistics and updates the running ones; eval normalises with the running ones (or the batch's, when not tracked).
 /// </summary>
-public abstract class BatchNormBase : Module
+public abstract class BatchNormBase : Module, IOnnxExportable
 {
     protected BatchNormBase(int numFeatures, float eps, float? momentum, bool affine, bool trackRunningStats)
     {
@@ -59,6 +61,23 @@ public abstract class BatchNormBase : Module
             if (Momentum == null) momentum = 1f / NumBatchesTracked.Item();
         }
         return F.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, IsTraining || !TrackRunningStats, momentum, Eps);
+    }
+
+    /// <summary>
+    /// ONNX BatchNormalization in inference mode (running statistics, this layer's eps). A layer without affine
+    /// parameters gets constant ones and zeros; one that tracks no statistics normalises with the batch's even in eval
+    /// mode, which inference-mode BatchNormalization cannot express.
+    /// </summary>
+    public string ExportOnnx(OnnxGraphBuilder g, string input)
+    {
+        if (RunningMean == null || RunningVar == null)
+            throw g.Unsupported(this, "track_running_stats=False normalises with batch statistics in eval mode");
+        var ones = Enumerable.Repeat(1f, NumFeatures).ToArray();
+        string scale = Weight != null ? g.Parameter(this, "weight", Weight) : g.Constant("weight", ones, NumFeatures);
+        string shift = Bias != null ? g.Parameter(this, "bias", Bias) : g.Constant("bias", new float[NumFeatures], NumFeatures);
+        return g.Node("BatchNormalization",
+            [input, scale, shift, g.Parameter(this, "running_mean", RunningMean), g.Parameter(this, "running_var", RunningVar)],
+            ("epsilon", Eps));
     }
 
     /// <summary>One multiply-add per element once the statistics are folded into a scale and a shift.</summary>

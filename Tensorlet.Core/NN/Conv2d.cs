@@ -1,3 +1,5 @@
+using Tensorlet.Onnx;
+
 namespace Tensorlet.NN;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Tensorlet.NN;
 /// optional bias [outC]. Initialised like PyTorch: weight and bias uniform in ±1/√fan_in with
 /// fan_in = inC/groups·kH·kW (kaiming_uniform with a = √5 reduces to this bound).
 /// </summary>
-public sealed class Conv2d : Module
+public sealed class Conv2d : Module, IOnnxExportable
 {
     public Conv2d(int inChannels, int outChannels, (int H, int W) kernelSize, (int H, int W) stride, (int H, int W) padding,
                   (int H, int W) dilation, int groups = 1, bool bias = true, Generator? generator = null)
@@ -55,6 +57,17 @@ public sealed class Conv2d : Module
     public Tensor? Bias { get; private set; }
 
     public override Tensor Forward(Tensor input) => input.Conv2d(Weight, Bias, Stride, Padding, Dilation, Groups);
+
+    /// <summary>ONNX Conv with the same kernel, stride, padding (begin and end alike), dilation and groups.</summary>
+    public string ExportOnnx(OnnxGraphBuilder g, string input)
+    {
+        var inputs = new List<string> { input, g.Parameter(this, "weight", Weight) };
+        if (Bias != null) inputs.Add(g.Parameter(this, "bias", Bias));
+        return g.Node("Conv", inputs,
+            ("kernel_shape", new[] { KernelSize.H, KernelSize.W }), ("strides", new[] { Stride.H, Stride.W }),
+            ("pads", new[] { Padding.H, Padding.W, Padding.H, Padding.W }), ("dilations", new[] { Dilation.H, Dilation.W }),
+            ("group", Groups));
+    }
 
     /// <summary>2·(inC/groups·kH·kW) per output element: the multiply-adds (the bias add is not counted, as in Linear).</summary>
     public override double ForwardFlops(int[] inputShape, int[] outputShape) =>

@@ -1,10 +1,12 @@
+using Tensorlet.Onnx;
+
 namespace Tensorlet.NN;
 
 /// <summary>
 /// y = x·Wᵀ + b with W of shape [out, in] (PyTorch's layout, so weights exchange directly). Initialised like
 /// PyTorch: W and b uniform in ±1/√in.
 /// </summary>
-public sealed class Linear : Module
+public sealed class Linear : Module, IOnnxExportable
 {
     public Linear(int inFeatures, int outFeatures, bool bias = true, Generator? generator = null)
     {
@@ -33,6 +35,16 @@ public sealed class Linear : Module
                 $"Linear({InFeatures} → {OutFeatures}): input shape {Shape.Format(input.ShapeSpan)} does not end in {InFeatures} features.");
         var y = input.MatMul(Weight.T);
         return Bias == null ? y : y.Add(Bias);
+    }
+
+    /// <summary>ONNX Gemm(x, W, b) with transB = 1 (W stays in PyTorch's [out, in] layout); for [N, in] inputs.</summary>
+    public string ExportOnnx(OnnxGraphBuilder g, string input)
+    {
+        int rank = g.InputShapeOf(this).Length;
+        if (rank != 2) throw g.Unsupported(this, $"Gemm takes [N, {InFeatures}] inputs, this layer received a {rank}-D one");
+        var inputs = new List<string> { input, g.Parameter(this, "weight", Weight) };
+        if (Bias != null) inputs.Add(g.Parameter(this, "bias", Bias));
+        return g.Node("Gemm", inputs, ("transB", 1));
     }
 
     public override double ForwardFlops(int[] inputShape, int[] outputShape) =>

@@ -176,49 +176,62 @@ public abstract partial class Module : IDisposable
     }
 
     /// <summary>
-    /// Copies values from <paramref name="state"/> into this module's parameters and buffers. Strict: every entry
-    /// must be present with the same shape and no extra entries may exist; all problems are listed together,
-    /// and nothing is copied unless all entries fit.
+    /// Copies values from <paramref name="state"/> into this module's parameters and buffers, like PyTorch's
+    /// <c>load_state_dict</c>. Strict (the default): every entry must be present with the same shape and no extra entries
+    /// may exist. Not strict: entries present on both sides are copied, and the names only one side has are returned
+    /// (e.g. to load a backbone and keep a new head). Shape mismatches throw either way. All problems are listed
+    /// together, and nothing is copied unless all entries fit.
     /// </summary>
-    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state)
+    /// <returns>The model's names the state lacked and the state's names the model lacks (both empty when strict).</returns>
+    public IncompatibleKeys LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
     {
-        CheckStateDict(state);
+        var keys = CheckStateDict(state, strict);
         var own = StateDict();
         using (GradMode.NoGrad())
             foreach (var (name, t) in own)
             {
-                var src = state[name];
+                if (!state.TryGetValue(name, out var src)) continue;
                 if (src.Device.Equals(t.Device)) t.CopyFrom(src);
                 else using (var moved = src.To(t.Device)) t.CopyFrom(moved);
             }
+        return keys;
     }
 
     /// <summary>Throws what <see cref="LoadStateDict"/> would throw, changing nothing (checkpoints check everything first).</summary>
-    internal void CheckStateDict(IReadOnlyDictionary<string, Tensor> state)
+    internal IncompatibleKeys CheckStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
     {
         var own = StateDict();
         var problems = new List<string>();
+        var missing = new List<string>();
         foreach (var (name, t) in own)
         {
-            if (!state.TryGetValue(name, out var src)) problems.Add($"missing key '{name}' (expected shape {Shape.Format(t.ShapeSpan)})");
+            if (!state.TryGetValue(name, out var src))
+            {
+                missing.Add(name);
+                if (strict) problems.Add($"missing key '{name}' (expected shape {Shape.Format(t.ShapeSpan)})");
+            }
             else if (!Shape.SameShape(src.ShapeSpan, t.ShapeSpan))
                 problems.Add($"size mismatch for '{name}': checkpoint has {Shape.Format(src.ShapeSpan)}, model has {Shape.Format(t.ShapeSpan)}");
         }
-        foreach (var name in state.Keys)
-            if (!own.ContainsKey(name)) problems.Add($"unexpected key '{name}'");
+        var unexpected = state.Keys.Where(name => !own.ContainsKey(name)).ToList();
+        if (strict) problems.AddRange(unexpected.Select(name => $"unexpected key '{name}'"));
         if (problems.Count > 0)
             throw new InvalidDataException($"Error(s) in loading state dict for {GetType().Name}:\n  " + string.Join("\n  ", problems));
+        return new IncompatibleKeys(missing, unexpected);
     }
 
     /// <summary>Writes <see cref="StateDict"/> to a safetensors file (atomically), readable by PyTorch's <c>safetensors.torch.load_file</c>.</summary>
     public void SaveSafeTensors(string path, IReadOnlyDictionary<string, string>? metadata = null) =>
         IO.SafeTensors.Save(path, StateDict(), metadata);
 
-    /// <summary>Loads a safetensors file (e.g. from PyTorch's <c>save_file(model.state_dict())</c>) with <see cref="LoadStateDict"/>'s strictness.</summary>
-    public void LoadSafeTensors(string path)
+    /// <summary>
+    /// Loads a safetensors file (e.g. from PyTorch's <c>save_file(model.state_dict())</c>) with <see cref="LoadStateDict"/>'s
+    /// rules: <paramref name="strict"/> false loads the entries both sides share and returns the others.
+    /// </summary>
+    public IncompatibleKeys LoadSafeTensors(string path, bool strict = true)
     {
         using var file = IO.SafeTensors.Read(path);
-        try { LoadStateDict(file.Tensors); }
+        try { return LoadStateDict(file.Tensors, strict); }
         catch (InvalidDataException ex) { throw new InvalidDataException($"{path}: {ex.Message}", ex); }
     }
 

@@ -1,7 +1,9 @@
+using Tensorlet.Onnx;
+
 namespace Tensorlet.NN;
 
 /// <summary>Max pooling over [N, C, H, W]; stride defaults to the kernel size. See <c>F.MaxPool2d</c>.</summary>
-public sealed class MaxPool2d : Module
+public sealed class MaxPool2d : Module, IOnnxExportable
 {
     private readonly bool _pairs;
 
@@ -24,6 +26,10 @@ public sealed class MaxPool2d : Module
 
     public override Tensor Forward(Tensor input) => F.MaxPool2d(input, KernelSize, Stride, Padding, CeilMode);
 
+    public string ExportOnnx(OnnxGraphBuilder g, string input) =>
+        g.Node("MaxPool", [input], ("kernel_shape", new[] { KernelSize.H, KernelSize.W }), ("strides", new[] { Stride.H, Stride.W }),
+               ("pads", new[] { Padding.H, Padding.W, Padding.H, Padding.W }), ("ceil_mode", CeilMode ? 1 : 0));
+
     /// <summary>One comparison per window element.</summary>
     public override double ForwardFlops(int[] inputShape, int[] outputShape) => (double)Shape.Count(outputShape) * KernelSize.H * KernelSize.W;
 
@@ -33,7 +39,7 @@ public sealed class MaxPool2d : Module
 }
 
 /// <summary>Average pooling over [N, C, H, W]; stride defaults to the kernel size. See <c>F.AvgPool2d</c>.</summary>
-public sealed class AvgPool2d : Module
+public sealed class AvgPool2d : Module, IOnnxExportable
 {
     private readonly bool _pairs;
 
@@ -59,6 +65,11 @@ public sealed class AvgPool2d : Module
 
     public override Tensor Forward(Tensor input) => F.AvgPool2d(input, KernelSize, Stride, Padding, CeilMode, CountIncludePad);
 
+    public string ExportOnnx(OnnxGraphBuilder g, string input) =>
+        g.Node("AveragePool", [input], ("kernel_shape", new[] { KernelSize.H, KernelSize.W }), ("strides", new[] { Stride.H, Stride.W }),
+               ("pads", new[] { Padding.H, Padding.W, Padding.H, Padding.W }), ("ceil_mode", CeilMode ? 1 : 0),
+               ("count_include_pad", CountIncludePad ? 1 : 0));
+
     /// <summary>One addition per window element (the division is folded in).</summary>
     public override double ForwardFlops(int[] inputShape, int[] outputShape) => (double)Shape.Count(outputShape) * KernelSize.H * KernelSize.W;
 
@@ -67,7 +78,7 @@ public sealed class AvgPool2d : Module
 }
 
 /// <summary>Average pooling to a fixed output size, whatever the input size; <c>AdaptiveAvgPool2d(1)</c> is global average pooling.</summary>
-public sealed class AdaptiveAvgPool2d : Module
+public sealed class AdaptiveAvgPool2d : Module, IOnnxExportable
 {
     private readonly bool _pair;
 
@@ -82,6 +93,21 @@ public sealed class AdaptiveAvgPool2d : Module
     public (int H, int W) OutputSize { get; }
 
     public override Tensor Forward(Tensor input) => F.AdaptiveAvgPool2d(input, OutputSize);
+
+    /// <summary>
+    /// GlobalAveragePool for a 1×1 output; an AveragePool of fixed windows when the traced input size is a multiple of
+    /// the output size (then every adaptive bin is the same window). Other sizes have overlapping, uneven bins.
+    /// </summary>
+    public string ExportOnnx(OnnxGraphBuilder g, string input)
+    {
+        if (OutputSize == (1, 1)) return g.GlobalAveragePool(input);
+        var shape = g.InputShapeOf(this);
+        int h = shape[^2], w = shape[^1];
+        if (h % OutputSize.H != 0 || w % OutputSize.W != 0)
+            throw g.Unsupported(this, $"a {h}×{w} input does not divide into {OutputSize.H}×{OutputSize.W} equal bins");
+        var kernel = new[] { h / OutputSize.H, w / OutputSize.W };
+        return g.Node("AveragePool", [input], ("kernel_shape", kernel), ("strides", kernel));
+    }
 
     /// <summary>About one addition per input element (bins overlap only where the sizes do not divide).</summary>
     public override double ForwardFlops(int[] inputShape, int[] outputShape) => Shape.Count(inputShape);

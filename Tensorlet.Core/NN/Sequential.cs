@@ -1,7 +1,9 @@
+using Tensorlet.Onnx;
+
 namespace Tensorlet.NN;
 
 /// <summary>Runs its children in order, each on the previous one's output; children are named "0", "1", ...</summary>
-public sealed class Sequential : Module
+public sealed class Sequential : Module, IOnnxExportable
 {
     private readonly List<Module> _layers = new();
 
@@ -20,6 +22,8 @@ public sealed class Sequential : Module
 
     public int Count => _layers.Count;
     public Module this[int index] => _layers[index];
+
+    public string ExportOnnx(OnnxGraphBuilder g, string input) => g.EmitChain(_layers, input);
 
     public override Tensor Forward(Tensor input)
     {

@@ -1,4 +1,5 @@
 using Tensorlet.NN;
+using Tensorlet.Onnx;
 
 namespace Tensorlet.Models;
 
@@ -16,7 +17,7 @@ namespace Tensorlet.Models;
 /// per-layer BN → ReLU → 3×3 conv → dropout (shared between the stages as well) follows.
 /// <see cref="Module.Forward"/> returns the Stage-II features [X_1⁽²⁾, …, X_n⁽²⁾] (n·k channels).
 /// </summary>
-public sealed class CliqueBlock : Module
+public sealed class CliqueBlock : Module, IOnnxExportable
 {
     private readonly int _layers;
     private readonly Conv2d[,] _w;            // _w[l, i]: layer l → layer i; row 0 is the block input
@@ -132,4 +133,30 @@ public sealed class CliqueBlock : Module
     }
 
     private Tensor Drop(Tensor t) => _drop == null ? t : _drop.Call(t);
+
+    /// <summary>
+    /// <see cref="Run"/>'s dataflow as ONNX nodes: each update convolves the concatenated sources with the W_li
+    /// concatenated along input channels (a Concat of the shared initializers, which ONNX runtimes fold once).
+    /// Dropout is the identity in eval mode and emits nothing.
+    /// </summary>
+    public string ExportOnnx(OnnxGraphBuilder g, string input)
+    {
+        int n = _layers;
+        var x = new string[n + 1];
+        x[0] = input;
+        for (int i = 1; i <= n; i++) x[i] = ExportUpdate(g, i, Enumerable.Range(0, i).ToArray(), x, stage: 1);
+        for (int i = 1; i <= n; i++) x[i] = ExportUpdate(g, i, Enumerable.Range(1, n).Where(l => l != i).ToArray(), x, stage: 2);
+        return g.Concat(x[1..]);
+    }
+
+    private string ExportUpdate(OnnxGraphBuilder g, int i, int[] sources, string[] x, int stage)
+    {
+        var h = g.Relu(g.Emit(stage == 1 ? _norm1[i] : _norm2[i], g.Concat(sources.Select(l => x[l]).ToList())));
+        var weight = g.Concat(sources.Select(l => g.Parameter(_w[l, i], "weight", _w[l, i].Weight)).ToList());
+        var y = g.Node("Conv", [h, weight], ("kernel_shape", new[] { 2 * _padding + 1, 2 * _padding + 1 }),
+                       ("pads", new[] { _padding, _padding, _padding, _padding }));
+        if (_bottleneck != null)
+            y = g.Emit(_bottleneck[i], g.Relu(g.Emit(stage == 1 ? _bottleneckNorm1![i] : _bottleneckNorm2![i], y)));
+        return y;
+    }
 }

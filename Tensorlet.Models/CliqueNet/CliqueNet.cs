@@ -1,4 +1,5 @@
 using Tensorlet.NN;
+using Tensorlet.Onnx;
 
 namespace Tensorlet.Models;
 
@@ -11,7 +12,7 @@ namespace Tensorlet.Models;
 /// BN → ReLU → 1×1 conv → dropout) goes through BN → ReLU → global average pooling; the pooled vectors of all blocks
 /// are concatenated and classified by one linear layer. See docs/cliquenet.md for the data flow.
 /// </summary>
-public sealed class CliqueNet : Module
+public sealed class CliqueNet : Module, IOnnxExportable
 {
     private readonly Conv2d _stem;
     private readonly List<CliqueBlock> _blocks = new();
@@ -89,6 +90,21 @@ public sealed class CliqueNet : Module
             if (b < _transitions.Count) x = _transitions[b].Call(stage2);
         }
         return _classifier.Call(pooled.Count == 1 ? pooled[0] : Tensor.Cat(pooled, 1));
+    }
+
+    public string ExportOnnx(OnnxGraphBuilder g, string input)
+    {
+        var x = g.Emit(_stem, input);
+        var pooled = new List<string>();
+        for (int b = 0; b < _blocks.Count; b++)
+        {
+            var stage2 = g.Emit(_blocks[b], x);
+            var blockFeature = g.Concat([x, stage2]);
+            if (_compress[b] is { } compress) blockFeature = g.Emit(compress, blockFeature);
+            pooled.Add(g.Emit(_pools[b], blockFeature));
+            if (b < _transitions.Count) x = g.Emit(_transitions[b], stage2);
+        }
+        return g.Emit(_classifier, g.Concat(pooled));
     }
 
     /// <summary>

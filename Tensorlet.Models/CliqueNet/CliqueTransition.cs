@@ -1,4 +1,5 @@
 using Tensorlet.NN;
+using Tensorlet.Onnx;
 
 namespace Tensorlet.Models;
 
@@ -6,7 +7,7 @@ namespace Tensorlet.Models;
 /// Channel attention in the squeeze-and-excitation style used by CliqueNet's attentional transition: global average
 /// pooling, FC to C/2, ReLU, FC back to C, sigmoid, and the input scaled channel by channel.
 /// </summary>
-public sealed class ChannelAttention : Module
+public sealed class ChannelAttention : Module, IOnnxExportable
 {
     private readonly Linear _fc1, _fc2;
 
@@ -24,6 +25,13 @@ public sealed class ChannelAttention : Module
         var gate = _fc2.Call(_fc1.Call(squeezed).Relu()).Sigmoid();
         return input.Mul(gate.Reshape(gate.Shape[0], gate.Shape[1], 1, 1));
     }
+
+    public string ExportOnnx(OnnxGraphBuilder g, string input)
+    {
+        var gate = g.Sigmoid(g.Emit(_fc2, g.Relu(g.Emit(_fc1, g.Flatten(g.GlobalAveragePool(input))))));
+        // Reshape's 0 keeps the batch size, whatever it is at run time.
+        return g.Mul(input, g.Node("Reshape", [gate, g.Constant("shape", 0, -1, 1, 1)]));
+    }
 }
 
 /// <summary>
@@ -31,7 +39,7 @@ public sealed class ChannelAttention : Module
 /// → 2×2 average pooling. It receives only the Stage-II features of the block, not X₀. In the authors' code the
 /// compression option halves the block feature that feeds the classifier (<see cref="CliqueNet"/>), not the transition.
 /// </summary>
-public sealed class CliqueTransition : Module
+public sealed class CliqueTransition : Module, IOnnxExportable
 {
     private readonly NamedSequential _body;
 
@@ -43,4 +51,6 @@ public sealed class CliqueTransition : Module
     }
 
     public override Tensor Forward(Tensor input) => _body.Call(input);
+
+    public string ExportOnnx(OnnxGraphBuilder g, string input) => g.Emit(_body, input);
 }

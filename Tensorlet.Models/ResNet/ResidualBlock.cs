@@ -1,4 +1,5 @@
 using Tensorlet.NN;
+using Tensorlet.Onnx;
 
 namespace Tensorlet.Models;
 
@@ -20,7 +21,7 @@ public sealed record BlockOptions(int Groups = 1, int WidthPerGroup = 64, int Se
 /// SE sits on the residual branch before the addition (Hu et al., Fig. 3), so the identity path stays untouched.
 /// Subclasses build F and call <see cref="RegisterTail"/> last, so names follow torchvision's order.
 /// </summary>
-public abstract class ResidualBlock : Module
+public abstract class ResidualBlock : Module, IOnnxExportable
 {
     private SqueezeExcitation? _se;
     private Module? _downsample;
@@ -45,6 +46,17 @@ public abstract class ResidualBlock : Module
         if (_se != null) branch = _se.Call(branch);
         var identity = _downsample != null ? _downsample.Call(input) : input;
         return branch.Add(identity).Relu();
+    }
+
+    /// <summary>The residual branch F(x) as ONNX nodes (<see cref="Residual"/>'s dataflow).</summary>
+    protected abstract string ExportResidual(OnnxGraphBuilder g, string input);
+
+    public string ExportOnnx(OnnxGraphBuilder g, string input)
+    {
+        var branch = ExportResidual(g, input);
+        if (_se != null) branch = g.Emit(_se, branch);
+        var identity = _downsample != null ? g.Emit(_downsample, input) : input;
+        return g.Relu(g.Add(branch, identity));
     }
 }
 
@@ -79,6 +91,9 @@ public sealed class BasicBlock : ResidualBlock
 
     protected override Tensor Residual(Tensor input) =>
         _bn2.Call(_conv2.Call(_bn1.Call(_conv1.Call(input)).Relu()));
+
+    protected override string ExportResidual(OnnxGraphBuilder g, string input) =>
+        g.Emit(_bn2, g.Emit(_conv2, g.Relu(g.Emit(_bn1, g.Emit(_conv1, input)))));
 }
 
 /// <summary>
@@ -122,5 +137,12 @@ public sealed class Bottleneck : ResidualBlock
         var h = _bn1.Call(_conv1.Call(input)).Relu();
         h = _bn2.Call(_conv2.Call(h)).Relu();
         return _bn3.Call(_conv3.Call(h));
+    }
+
+    protected override string ExportResidual(OnnxGraphBuilder g, string input)
+    {
+        var h = g.Relu(g.Emit(_bn1, g.Emit(_conv1, input)));
+        h = g.Relu(g.Emit(_bn2, g.Emit(_conv2, h)));
+        return g.Emit(_bn3, g.Emit(_conv3, h));
     }
 }

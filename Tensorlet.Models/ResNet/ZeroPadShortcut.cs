@@ -1,4 +1,5 @@
 using Tensorlet.NN;
+using Tensorlet.Onnx;
 
 namespace Tensorlet.Models;
 
@@ -7,7 +8,7 @@ namespace Tensorlet.Models;
 /// channels with zeros, so the CIFAR ResNets add no parameters for the shortcut. The zeros are split evenly before
 /// and after the existing channels, as in the widely used pytorch_resnet_cifar10 code (which pads planes/4 each side).
 /// </summary>
-public sealed class ZeroPadShortcut : Module
+public sealed class ZeroPadShortcut : Module, IOnnxExportable
 {
     public ZeroPadShortcut(int inChannels, int outChannels, int stride)
     {
@@ -29,5 +30,18 @@ public sealed class ZeroPadShortcut : Module
         if (extra == 0) return x;
         int before = extra / 2;
         return x.Pad([0, 0, 0, 0, before, extra - before]);   // (W), (H), (C) pairs, last dim first
+    }
+
+    /// <summary>Slice with steps (x[:, :, ::s, ::s]), then a constant Pad of the channel axis.</summary>
+    public string ExportOnnx(OnnxGraphBuilder g, string input)
+    {
+        var x = Stride == 1 ? input
+            : g.Node("Slice", [input, g.Constant("starts", 0, 0), g.Constant("ends", long.MaxValue, long.MaxValue),
+                               g.Constant("axes", 2, 3), g.Constant("steps", Stride, Stride)]);
+        int extra = OutChannels - InChannels;
+        if (extra == 0) return x;
+        int before = extra / 2;
+        // ONNX pads list every axis's begin, then every axis's end: [N, C, H, W] begins, then ends.
+        return g.Node("Pad", [x, g.Constant("pads", 0, before, 0, 0, 0, extra - before, 0, 0)], ("mode", "constant"));
     }
 }
