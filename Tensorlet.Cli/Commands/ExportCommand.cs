@@ -13,8 +13,6 @@ namespace Tensorlet.Cli.Commands;
 /// </summary>
 internal static class ExportCommand
 {
-    private static readonly string[] Formats = ["safetensors", "onnx"];
-
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint written by tensorlet train", Required = true };
@@ -22,15 +20,13 @@ internal static class ExportCommand
         {
             Description = "safetensors: the model's weights with PyTorch names; onnx: the eval-mode graph (opset 17)",
             DefaultValueFactory = _ => "safetensors",
-        };
+        }.Restrict("format", Choices.Formats);
         var output = new Option<string>("--out") { Description = "File to write (replaced atomically)", Required = true };
         var command = new Command("export", "Export a checkpoint's model as safetensors weights or an ONNX graph") { checkpoint, format, output };
         command.SetAction(r =>
         {
             string path = r.GetValue(checkpoint)!, outPath = r.GetValue(output)!;
             string kind = r.GetValue(format)!.ToLowerInvariant();
-            if (!Formats.Contains(kind))
-                throw new ArgumentException($"--format '{r.GetValue(format)}' is not one of: {string.Join(", ", Formats)}.");
             if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.");
             using var model = RunSetup.ModelFromCheckpoint(path);
             Checkpoint.Load(path, model);
