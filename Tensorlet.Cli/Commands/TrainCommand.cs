@@ -3,13 +3,16 @@ using Tensorlet.Cli.Training;
 
 namespace Tensorlet.Cli.Commands;
 
-/// <summary><c>tensorlet train</c>: trains a model on Fashion-MNIST (the full set when installed, else the embedded sample).</summary>
+/// <summary>
+/// <c>tensorlet train</c>: trains a model on Fashion-MNIST (the full set when installed, else the embedded sample), on
+/// CIFAR-10/100 or on an image folder (<see cref="DataOptions"/>).
+/// </summary>
 internal static class TrainCommand
 {
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = $"Model to train: {string.Join(", ", ModelFactory.Names)}", DefaultValueFactory = _ => ModelFactory.Default };
-        var data = new Option<string?>("--data") { Description = "Directory with the IDX files, or 'sample' for the embedded sample (default: the installed full set, else the sample)" };
+        var data = new Option<string?>("--data") { Description = DataOptions.DataDescription };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch") { Description = "Mini-batch size", DefaultValueFactory = _ => 64 };
         var lr = new Option<float>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.05f };
@@ -26,6 +29,8 @@ internal static class TrainCommand
         {
             model, data, epochs, batch, lr, optimizer, momentum, weightDecay, schedule, output, resume, threads, seed, device,
         };
+        var dataOptions = new DataOptions();
+        foreach (var option in dataOptions.All) command.Options.Add(option);
         command.SetAction(r => new Trainer(new TrainOptions(
             r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(optimizer)!,
             r.GetValue(momentum), r.GetValue(weightDecay), r.GetValue(schedule)!, r.GetValue(output), r.GetValue(resume),
@@ -33,6 +38,7 @@ internal static class TrainCommand
         {
             // A resumed run takes what was not typed from its checkpoint, and refuses what was typed differently.
             Given = command.Options.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToHashSet(),
+            DataSettings = dataOptions.Read(r),
         }).Run());
         return command;
     }
