@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Tensorlet.Vision;
 
 namespace Tensorlet.Data;
@@ -49,12 +50,22 @@ public static class ImageFolder
         int size = channels * height * width;
         var images = new float[checked(files.Count * size)];
         var labels = new int[files.Count];
-        // Each picture decodes on its own into its own slot, so the order and the values do not depend on the threads.
+        // Each picture decodes on its own into its own slot, so the order and the values do not depend on the threads;
+        // of several bad files the first in order is reported, whichever thread met it first.
+        var errors = new Exception?[files.Count];
         Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Threads.Count }, i =>
         {
-            pipeline.Prepare(ImageDecoder.Decode(files[i].Path)).CopyTo(images, i * size);
-            labels[i] = files[i].Label;
+            try
+            {
+                pipeline.Prepare(ImageDecoder.Decode(files[i].Path)).CopyTo(images, i * size);
+                labels[i] = files[i].Label;
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                errors[i] = ex;
+            }
         });
+        if (errors.FirstOrDefault(e => e is not null) is { } first) ExceptionDispatchInfo.Throw(first);
         return new ImageDataset($"image folder {split} ({root})", images, labels, channels, height, width, classes);
     }
 

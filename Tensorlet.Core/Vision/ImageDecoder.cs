@@ -1,4 +1,5 @@
 using StbImageSharp;
+using Tensorlet.IO;
 
 namespace Tensorlet.Vision;
 
@@ -20,20 +21,11 @@ public static class ImageDecoder
     public static bool IsImageFile(string path) =>
         Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 
-    /// <summary>Reads and decodes the image file at <paramref name="path"/>, keeping its own channel count.</summary>
-    public static DecodedImage Decode(string path)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new FileNotFoundException($"Image '{path}' does not exist.", path);
-        }
-        return Decode(bytes, path);
-    }
+    /// <summary>
+    /// Reads and decodes the image file at <paramref name="path"/>, keeping its own channel count; a missing or
+    /// unreadable file is a <see cref="FileNotFoundException"/> or <see cref="IOException"/> naming it.
+    /// </summary>
+    public static DecodedImage Decode(string path) => Decode(InputFile.ReadAllBytes(path), path);
 
     /// <summary>Decodes an image held in memory; <paramref name="name"/> is used in error messages.</summary>
     public static DecodedImage Decode(byte[] bytes, string name)
