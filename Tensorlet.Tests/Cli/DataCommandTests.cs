@@ -121,6 +121,10 @@ public class DataCommandTests
         Directory.CreateDirectory(empty);
         CliAssert.OneLineError(CliProcess.Run(Limit, "train", "--data", empty, "--epochs", "1"), empty, "no dataset found", "data_batch_1.bin");
         CliAssert.OneLineError(CliProcess.Run(Limit, "train", "--dataset", "cifar100", "--epochs", "1"), "--dataset cifar100 needs --data");
+        // train.bin marks the folder as CIFAR-100, whose reader then names the record with an impossible fine label.
+        string bin = _dir.Write("cifar100/train.bin", [3, 150, .. new byte[3072]]);
+        _dir.Write("cifar100/test.bin", [3, 5, .. new byte[3072]]);
+        CliAssert.OneLineError(CliProcess.Run(Limit, "train", "--data", Path.Combine(_dir.Path, "cifar100"), "--epochs", "1"), bin, "fine label of record 0");
         CliAssert.OneLineError(CliProcess.Run(Limit, "train", "--data", "sample", "--mean", "0.5", "--epochs", "1"), "--mean and --std go together");
         CliAssert.OneLineError(CliProcess.Run(Limit, "train", "--data", "sample", "--augment", "rotate", "--epochs", "1"), "--augment rotate", "crop");
     }
