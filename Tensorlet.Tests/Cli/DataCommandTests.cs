@@ -23,6 +23,10 @@ public class DataCommandTests
 
     private static void Expect((int Code, string Output) r) => Assert.That(r.Code, Is.EqualTo(0), r.Output);
 
+    /// <summary>The last "test loss X" a run printed (train prints one per epoch, eval one).</summary>
+    private static string TestLoss(string output) =>
+        System.Text.RegularExpressions.Regex.Matches(output, @"test loss (\d+\.\d+)").Last().Groups[1].Value;
+
     [Test]
     public void CifarTrainsEvaluatesAndPredictsWithItsClassNames()
     {
@@ -42,6 +46,7 @@ public class DataCommandTests
         var eval = CliProcess.Run(Limit, "eval", "--checkpoint", checkpoint, "--data", data, "--threads", "2");
         Expect(eval);
         Assert.That(eval.Output, Does.Contain("accuracy").And.Contain("(4 images)"));
+        Assert.That(TestLoss(eval.Output), Is.EqualTo(TestLoss(train.Output)), "eval normalises as training did, so it sees the same test loss");
 
         // Pictures of other sizes and kinds: a wide colour PNG and a small grey one, both made 3 × 32 × 32.
         string photo = _dir.Write("photo.png", Png(Noise(50 * 40 * 3, 1), 50, 40, 3));
@@ -93,6 +98,7 @@ public class DataCommandTests
         var eval = CliProcess.Run(Limit, "eval", "--checkpoint", checkpoint, "--data", data, "--threads", "2");
         Expect(eval);
         Assert.That(eval.Output, Does.Contain("(4 images)"));
+        Assert.That(TestLoss(eval.Output), Is.EqualTo(TestLoss(train.Output)));
 
         string picture = _dir.Write("snap.png", SolidPng(64, 48, 210, 220, 230));
         var predict = CliProcess.Run(Limit, "predict", "--checkpoint", checkpoint, "--json", picture);
