@@ -36,12 +36,31 @@ public static class ImageDecoder
         using (var stream = new MemoryStream(bytes, writable: false))
             info = Attempt(() => ImageInfo.FromStream(stream), name);
         if (info is not { } header)
-            throw new InvalidDataException($"{name}: not a PNG, JPEG, BMP, GIF or TGA image (the first bytes match no image format).");
+        {
+            // The header was refused; decoding says why ("unknown image type", "too large", ...).
+            string reason = FailureReason(bytes);
+            throw new InvalidDataException(reason.Contains("unknown image type", StringComparison.OrdinalIgnoreCase)
+                ? $"{name}: not a PNG, JPEG, BMP, GIF or TGA image (the first bytes match no image format)."
+                : $"{name}: the image header is unusable ({reason}).");
+        }
         if (header.Width <= 0 || header.Height <= 0 || (long)header.Width * header.Height > MaxPixels)
             throw new InvalidDataException($"{name}: the header claims {header.Width} × {header.Height} pixels; at most {MaxPixels:N0} pixels are accepted.");
         var image = Attempt(() => ImageResult.FromMemory(bytes, ColorComponents.Default), name)
                     ?? throw new InvalidDataException($"{name}: the image data could not be decoded.");
         return new DecodedImage(name, image.Data, image.Width, image.Height, (int)image.Comp);
+    }
+
+    private static string FailureReason(byte[] bytes)
+    {
+        try
+        {
+            ImageResult.FromMemory(bytes, ColorComponents.Default);
+            return "unknown reason";
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return ex.Message;
+        }
     }
 
     // stb_image reports failure as an InvalidOperationException carrying its reason ("bad zlib header", ...); a damaged

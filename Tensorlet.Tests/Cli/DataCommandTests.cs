@@ -89,11 +89,13 @@ public class DataCommandTests
             _dir.Write($"pictures/{split}/dark/{i}.jpg", Jpeg(Noise(24 * 24 * 3, i).Select(b => (byte)(b / 8)).ToArray(), 24, 24, 3));
         }
         string run = Path.Combine(_dir.Path, "run"), checkpoint = Path.Combine(run, "checkpoint.safetensors");
-        var train = CliProcess.Run(Limit, "train", "--data", data, "--model", "cnn", "--image-size", "16", "--epochs", "2", "--batch", "4",
+        var train = CliProcess.Run(Limit, "train", "--data", data, "--model", "cnn", "--image-size", "16", "--mean", "0.5", "--std", "0.25", "--epochs", "2", "--batch", "4",
             "--threads", "2", "--out", run);
         Expect(train);
         Assert.That(train.Output, Does.Contain("image folder").And.Contain("1×16×16").And.Contain("2 classes"));
-        Assert.That(SafeTensors.ReadHeader(checkpoint).Metadata["user.class_names"], Is.EqualTo("[\"dark\",\"light\"]"));
+        var meta = SafeTensors.ReadHeader(checkpoint).Metadata;
+        Assert.That(meta["user.class_names"], Is.EqualTo("[\"dark\",\"light\"]"));
+        Assert.That((meta["user.norm_mean"], meta["user.norm_std"]), Is.EqualTo(("0.5", "0.25")), "the given --mean/--std, not computed ones");
 
         var eval = CliProcess.Run(Limit, "eval", "--checkpoint", checkpoint, "--data", data, "--threads", "2");
         Expect(eval);

@@ -33,8 +33,23 @@ public class ImagePipelineTests
         Assert.That(text.Message, Does.StartWith("notes.png:").And.Contain("not a PNG"));
         var empty = Assert.Throws<InvalidDataException>(() => ImageDecoder.Decode([], "empty.jpg"))!;
         Assert.That(empty.Message, Does.StartWith("empty.jpg:").And.Contain("empty"));
+        // Headers claiming absurd sizes are refused before anything that size is allocated: 100,000² by the decoder
+        // itself, 17,000² (within the decoder's limit) by ours.
+        var tooLarge = Assert.Throws<InvalidDataException>(() => ImageDecoder.Decode(WithSize(png, 100_000), "huge.png"))!;
+        Assert.That(tooLarge.Message, Does.StartWith("huge.png:").And.Contain("header is unusable"));
+        var overLimit = Assert.Throws<InvalidDataException>(() => ImageDecoder.Decode(WithSize(png, 17_000), "big.png"))!;
+        Assert.That(overLimit.Message, Does.StartWith("big.png:").And.Contain("17000 × 17000"));
         var missing = Assert.Throws<FileNotFoundException>(() => ImageDecoder.Decode("/nonexistent/cat.png"))!;
         Assert.That(missing.Message, Does.Contain("/nonexistent/cat.png"));
+    }
+
+    /// <summary>The PNG with its IHDR width and height (bytes 16–23) both set to <paramref name="side"/>.</summary>
+    private static byte[] WithSize(byte[] png, int side)
+    {
+        var copy = (byte[])png.Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(copy.AsSpan(16), side);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(copy.AsSpan(20), side);
+        return copy;
     }
 
     [TestCase(1, 1), TestCase(1, 3), TestCase(2, 1), TestCase(2, 3), TestCase(3, 1), TestCase(3, 3), TestCase(4, 1), TestCase(4, 3)]
