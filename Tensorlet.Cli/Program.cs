@@ -14,6 +14,7 @@ var root = new RootCommand("Tensorlet: a from-scratch tensor and autograd engine
     ExplainCommand.Create(),
     SelfTestCommand.Create(),
     BenchCommand.Create(),
+    PredictCommand.Create(),
 };
 if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = 160; // logs: no wrapping mid-line
 try

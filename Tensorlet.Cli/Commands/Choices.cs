@@ -21,8 +21,8 @@ public static class Choices
     /// <summary>The device kinds of <c>--device</c>; cuda and opencl also take an index (<c>cuda:1</c>).</summary>
     public static IReadOnlyList<string> Devices { get; } = ["cpu", "cuda", "opencl", "ilgpu-cpu", "best"];
 
-    /// <summary><c>--dataset</c>: CIFAR-10/100 binaries, IDX files (the MNIST family) or an image folder per class.</summary>
-    public static IReadOnlyList<string> Datasets { get; } = ["cifar10", "cifar100", "idx", "folder"];
+    /// <summary><c>--dataset</c>: detected, CIFAR-10/100 binaries, IDX files (the MNIST family) or an image folder per class.</summary>
+    public static IReadOnlyList<string> Datasets => DataSettings.DatasetNames;
 
     /// <summary><c>export --format</c>.</summary>
     public static IReadOnlyList<string> Formats { get; } = ["safetensors", "onnx"];

@@ -3,7 +3,10 @@ using Tensorlet.Cli.Training;
 
 namespace Tensorlet.Cli.Commands;
 
-/// <summary><c>tensorlet train</c>: trains a model on Fashion-MNIST (the full set when installed, else the embedded sample).</summary>
+/// <summary>
+/// <c>tensorlet train</c>: trains a model on Fashion-MNIST (the full set when installed, else the embedded sample), on
+/// CIFAR-10/100 or on an image folder (<see cref="DataOptions"/>).
+/// </summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -13,7 +16,7 @@ internal static class TrainCommand
             Description = $"Model to train, from the families {string.Join(", ", Choices.ModelFamilies)} (`tensorlet models` lists every name; tab completion offers them)",
             DefaultValueFactory = _ => ModelFactory.Default,
         }.Restrict("model", Choices.Models, helpName: "name", listedBy: "tensorlet models");
-        var data = new Option<string?>("--data") { Description = "Directory with the IDX files, or 'sample' for the embedded sample (default: the installed full set, else the sample)" };
+        var data = new Option<string?>("--data") { Description = DataOptions.DataDescription };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch") { Description = "Mini-batch size", DefaultValueFactory = _ => 64 };
         var lr = new Option<float>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.05f };
@@ -31,6 +34,8 @@ internal static class TrainCommand
         {
             model, data, epochs, batch, lr, optimizer, momentum, weightDecay, schedule, output, resume, threads, seed, device,
         };
+        var dataOptions = new DataOptions();
+        foreach (var option in dataOptions.All) command.Options.Add(option);
         command.SetAction(r => new Trainer(new TrainOptions(
             r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(optimizer)!,
             r.GetValue(momentum), r.GetValue(weightDecay), r.GetValue(schedule)!, r.GetValue(output), r.GetValue(resume),
@@ -38,6 +43,7 @@ internal static class TrainCommand
         {
             // A resumed run takes what was not typed from its checkpoint, and refuses what was typed differently.
             Given = command.Options.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToHashSet(),
+            DataSettings = dataOptions.Read(r),
         }).Run());
         return command;
     }

@@ -6,12 +6,14 @@ namespace Tensorlet.Cli.Training;
 /// <summary>Loss and accuracy of a model over a dataset, in eval mode and without a graph.</summary>
 internal static class Evaluator
 {
-    public static (double Loss, double Accuracy) Evaluate(Module model, ImageDataset data, int batchSize, Device device)
+    /// <param name="transforms">Applied to each test image, e.g. the training run's normalisation.</param>
+    public static (double Loss, double Accuracy) Evaluate(Module model, ImageDataset data, int batchSize, Device device,
+        IEnumerable<ITransform>? transforms = null)
     {
         bool wasTraining = model.IsTraining;
         model.Eval();
         var metrics = new Metrics();
-        var loader = new DataLoader(data, batchSize, shuffle: false, device: device);
+        var loader = new DataLoader(data, batchSize, shuffle: false, transforms: transforms, device: device);
         using (GradMode.NoGrad())
             foreach (var batch in loader.Epoch())
                 using (TensorScope.Begin())

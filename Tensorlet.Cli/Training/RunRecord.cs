@@ -27,6 +27,12 @@ internal static class RunRecord
             (o, v) => int.TryParse(v, NumberStyles.None, Inv, out int b) && b > 0 ? o with { BatchSize = b } : null),
         new("--seed", "seed", o => o.Seed.ToString(Inv),
             (o, v) => ulong.TryParse(v, NumberStyles.None, Inv, out ulong s) ? o with { Seed = s } : null),
+        new("--dataset", "dataset", o => o.DataSettings.Dataset.ToLowerInvariant(), (o, v) => o with { DataSettings = o.DataSettings with { Dataset = v } }),
+        new("--augment", "augment", o => o.DataSettings.Augment.ToLowerInvariant(), (o, v) => o with { DataSettings = o.DataSettings with { Augment = v } }),
+        new("--normalize", "normalize", o => o.DataSettings.Normalize?.ToLowerInvariant() ?? "", (o, v) => o with { DataSettings = o.DataSettings with { Normalize = Optional(v) } }),
+        new("--mean", "mean", o => o.DataSettings.Mean ?? "", (o, v) => o with { DataSettings = o.DataSettings with { Mean = Optional(v) } }),
+        new("--std", "std", o => o.DataSettings.Std ?? "", (o, v) => o with { DataSettings = o.DataSettings with { Std = Optional(v) } }),
+        new("--image-size", "image_size", o => o.DataSettings.ImageSize ?? "", (o, v) => o with { DataSettings = o.DataSettings with { ImageSize = Optional(v) } }),
         new("--epochs", "epochs", o => o.Epochs.ToString(Inv),
             (o, v) => int.TryParse(v, NumberStyles.None, Inv, out int e) && e > 0 ? o with { Epochs = e } : null),
     ];
@@ -68,6 +74,9 @@ internal static class RunRecord
     }
 
     private static string Schedule(string name) => name.ToLowerInvariant() is "constant" ? "none" : name.ToLowerInvariant();
+
+    // Options with no default are recorded as "" when left out.
+    private static string? Optional(string recorded) => recorded.Length == 0 ? null : recorded;
 
     private static string Text(float v) => v.ToString("R", Inv);
 

@@ -43,6 +43,13 @@ internal static class RunSetup
     /// </summary>
     public static Module ModelFromCheckpoint(string path)
     {
+        var d = ReadDescription(path);
+        return ModelFactory.Create(d.Model, d.Input[0], d.Input[1], d.Input[2], d.Classes, new Generator(0));
+    }
+
+    /// <summary>The model name, input shape [C, H, W] and class count recorded by <see cref="Describe"/>, each checked.</summary>
+    public static (string Model, int[] Input, int Classes, IReadOnlyDictionary<string, string> Metadata) ReadDescription(string path)
+    {
         var meta = Checkpoint.Inspect(path).Metadata;
         string Get(string key) => meta.TryGetValue(key, out var v)
             ? v
@@ -54,8 +61,7 @@ internal static class RunSetup
         string model = Get("model");
         if (!ModelFactory.Names.Contains(model, StringComparer.OrdinalIgnoreCase))
             throw new InvalidDataException($"{path}: metadata entry 'user.model' names '{model}', which is not a known model ({string.Join(", ", ModelFactory.Names)}).");
-        return ModelFactory.Create(model, Size("channels", MaxChannels), Size("height", MaxSide), Size("width", MaxSide),
-                                   Size("classes", MaxClasses), new Generator(0));
+        return (model, [Size("channels", MaxChannels), Size("height", MaxSide), Size("width", MaxSide)], Size("classes", MaxClasses), meta);
     }
 
     // Far above any dataset the CLI reads, low enough that a crafted value cannot ask for an absurd model.

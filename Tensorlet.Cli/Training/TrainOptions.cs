@@ -23,6 +23,9 @@ internal sealed record TrainOptions(
     /// <summary>Option names given explicitly ("--lr", ...).</summary>
     public IReadOnlySet<string> Given { get; init; } = new HashSet<string>();
 
+    /// <summary>Dataset kind, augmentation, normalisation and picture size (<see cref="Training.DataSettings"/>).</summary>
+    public DataSettings DataSettings { get; init; } = new();
+
     /// <summary>
     /// Throws an <see cref="ArgumentException"/> naming the first option out of range. NaN fails every comparison, so
     /// each check is written to accept only what is sensible rather than to reject what is not.
@@ -39,5 +42,6 @@ internal sealed record TrainOptions(
             throw new ArgumentException($"--momentum must be in [0, 1), got {Momentum}.");
         if (!(WeightDecay >= 0) || float.IsInfinity(WeightDecay))
             throw new ArgumentException($"--weight-decay must be a finite number of at least 0, got {WeightDecay}.");
+        DataSettings.Validate();
     }
 }

@@ -36,16 +36,21 @@ internal sealed class Trainer(TrainOptions requested)
             }
         }
         Threads.Count = _options.Threads;
-        var source = FashionMnist.Resolve(_options.Data);
-        var train = source.Load(train: true);
-        var test = source.Load(train: false);
+        var settings = _options.DataSettings;
+        string kind = TrainingData.Kind(_options.Data, settings.Dataset);
+        var input = InputShape(kind);
+        var train = TrainingData.Load(kind, _options.Data, train: true, input);
+        var test = TrainingData.Load(kind, _options.Data, train: false, input);
+        var (mean, std) = TrainingData.Normalization(settings, kind, train);
+        var (trainTransforms, evalTransforms) = TrainingData.Transforms(settings.AugmentSteps(), mean, std);
+        var dataRecord = new DataRecord(kind, train.ClassNames, mean, std);
         var generator = new Generator(_options.Seed);
         var device = Device.Parse(_options.Device);
         // Initialised on the CPU (the same weights for a seed on every device), then moved before the optimizer sees them.
         using var model = ModelFactory.Create(_options.Model, train.Channels, train.Height, train.Width, train.ClassCount, generator).To(device);
         using var optimizer = RunSetup.CreateOptimizer(_options, model);
         var schedule = RunSetup.CreateSchedule(_options, optimizer);
-        var loader = new DataLoader(train, _options.BatchSize, shuffle: true, generator: generator, device: device);
+        var loader = new DataLoader(train, _options.BatchSize, shuffle: true, generator: generator, transforms: trainTransforms, device: device);
 
         using var folder = RunFolder.Open(_options.Out ?? Path.Combine("runs", $"{_options.Model}-{DateTime.Now:yyyyMMdd-HHmmss}"));
         string outDir = folder.Path, checkpointPath = Path.Combine(outDir, CheckpointFile);
@@ -62,7 +67,10 @@ internal sealed class Trainer(TrainOptions requested)
         }
         var log = new TrainingLog(Path.Combine(outDir, LogFile), resume: _options.Resume != null);
 
-        AnsiConsole.MarkupLine($"[bold]data[/]   {Markup.Escape(source.Description)}: {train.Count:N0} train, {test.Count:N0} test images");
+        AnsiConsole.MarkupLine($"[bold]data[/]   {Markup.Escape(TrainingData.Describe(kind, _options.Data))}: {train.Count:N0} train, {test.Count:N0} test images " +
+                               $"of {train.Channels}×{train.Height}×{train.Width}, {train.ClassCount} classes" +
+                               (mean is null ? "" : $"; normalised by mean {string.Join(", ", mean.Select(m => m.ToString("F3")))}, std {string.Join(", ", std!.Select(s => s.ToString("F3")))}") +
+                               (trainTransforms.Length > evalTransforms.Length ? $"; augment {string.Join(", ", settings.AugmentSteps())}" : ""));
         AnsiConsole.MarkupLine($"[bold]model[/]  {Markup.Escape(_options.Model)}: {model.ParameterCount():N0} parameters");
         AnsiConsole.MarkupLine($"[bold]train[/]  {_options.Epochs} epochs, batch {_options.BatchSize}, {optimizer.GetType().Name} lr {_options.LearningRate} " +
                                $"({_options.Schedule} schedule), {Threads.Count} threads, seed {_options.Seed}, device {device}");
@@ -106,7 +114,7 @@ internal sealed class Trainer(TrainOptions requested)
                     }
                 });
             double seconds = epochClock.Elapsed.TotalSeconds;
-            var (testLoss, acc) = Evaluator.Evaluate(model, test, 500, device);
+            var (testLoss, acc) = Evaluator.Evaluate(model, test, 500, device, evalTransforms);
             guard.CheckTestLoss(testLoss, epoch, step);
             testAcc = acc;
             schedule?.Step();
@@ -116,6 +124,7 @@ internal sealed class Trainer(TrainOptions requested)
             state.Loaders["train"] = loader.GetState();
             state.Generators["model"] = generator.GetState();
             RunSetup.Describe(state, _options.Model, train);
+            dataRecord.Write(state);
             RunRecord.Write(state, _options);
             Checkpoint.Save(checkpointPath, model, optimizer, schedule, state);
             guard.Saved(epoch);
@@ -126,5 +135,17 @@ internal sealed class Trainer(TrainOptions requested)
         AnsiConsole.MarkupLine($"[bold green]test accuracy {testAcc:P2}[/] after {_options.Epochs} epochs ({clock.Elapsed.TotalSeconds:F1} s this run); " +
                                $"log, plot and checkpoint in {Markup.Escape(outDir)}");
         return 0;
+    }
+
+    /// <summary>
+    /// [C, H, W] that image-folder pictures are converted to: the model's own input (3 × 32 × 32 for the CIFAR
+    /// configurations, 1 × 28 × 28 for the Fashion-MNIST ones), or <c>--image-size</c>. Other datasets bring their shape.
+    /// </summary>
+    private int[] InputShape(string kind)
+    {
+        var native = Models.ModelZoo.Get(_options.Model).NativeInput;
+        if (_options.DataSettings.Size() is not { } size) return native;
+        if (kind != "folder") throw new ArgumentException($"--image-size applies to image folders only; {kind} images have a fixed size.");
+        return [native[0], size.Height, size.Width];
     }
 }

@@ -11,7 +11,7 @@ namespace Tensorlet.Tests.Cli;
 /// </summary>
 public class ChoicesTests
 {
-    private static RootCommand Root() => new("tensorlet") { TrainCommand.Create(), EvalCommand.Create(), BenchCommand.Create() };
+    private static RootCommand Root() => new("tensorlet") { TrainCommand.Create(), EvalCommand.Create(), BenchCommand.Create(), ExportCommand.Create() };
 
     private static IReadOnlyList<string> Errors(string commandLine) => Root().Parse(commandLine).Errors.Select(e => e.Message).ToList();
 
@@ -57,17 +57,13 @@ public class ChoicesTests
     }
 
     [Test]
-    public void RestrictServesTheListsOtherCommandsDeclare()
+    public void DatasetAndFormatOptionsTakeOnlyTheirChoices()
     {
-        // --format and --dataset belong to commands written elsewhere; their lists must work through the same Restrict.
-        var format = new Option<string>("--format").Restrict("format", Choices.Formats);
-        var dataset = new Option<string>("--dataset").Restrict("dataset", Choices.Datasets);
-        var command = new RootCommand { format, dataset };
-        Assert.That(command.Parse("--format onx").Errors.Single().Message, Is.EqualTo("unknown format 'onx'; did you mean 'onnx'?"));
-        Assert.That(command.Parse("--dataset cifar1000").Errors.Single().Message, Does.Contain("did you mean 'cifar100'"));
-        Assert.That(command.Parse("--format safetensors --dataset folder").Errors, Is.Empty);
-        Assert.That(format.HelpName, Is.EqualTo("safetensors|onnx"));
-        Assert.That(dataset.HelpName, Is.EqualTo("cifar10|cifar100|idx|folder"));
+        Assert.That(Errors("export --checkpoint c --out o --format onx").Single(), Is.EqualTo("unknown format 'onx'; did you mean 'onnx'?"));
+        Assert.That(Errors("train --dataset cifar1000").Single(), Does.Contain("did you mean 'cifar100'"));
+        Assert.That(Errors("export --checkpoint c --out o --format SafeTensors"), Is.Empty);
+        foreach (var d in Choices.Datasets) Assert.That(Errors($"train --dataset {d}"), Is.Empty, d);
+        foreach (var d in Choices.Datasets) Assert.That(Errors($"eval --checkpoint c --dataset {d}"), Is.Empty, d);
     }
 
     [Test]
