@@ -11,7 +11,7 @@ internal sealed class DataOptions
         "Dataset directory: IDX files (Fashion-MNIST), CIFAR-10/100 binary batches, or an image folder (train/<class>/*.png|jpg, test/<class>/...); " +
         "'sample' for the embedded Fashion-MNIST sample (default: the installed full set, else the sample)";
 
-    public Option<string> Dataset { get; } = new("--dataset")
+    public Option<string> Dataset { get; } = new Option<string>("--dataset")
     {
         Description = $"Dataset kind: {string.Join(", ", DataSettings.DatasetNames)} (auto: detected from the files in --data)",
         DefaultValueFactory = _ => "auto",
