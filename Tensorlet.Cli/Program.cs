@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Invocation;
 using Spectre.Console;
 using Tensorlet.Cli.Commands;
 
@@ -20,8 +19,13 @@ if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = 1
 try
 {
     var parsed = root.Parse(args);
-    // A mistyped value gets its own line ("unknown model 'x'; did you mean ...?"), not a screen of help above it.
-    if (parsed.Action is ParseErrorAction parseError) parseError.ShowHelp = false;
+    // A mistyped value gets its own line ("error: unknown model 'x'; did you mean ...?"), like every other user error,
+    // not a screen of help above it.
+    if (parsed.Errors.Count > 0)
+    {
+        foreach (var e in parsed.Errors) AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+        return 1;
+    }
     return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or InvalidOperationException
