@@ -78,4 +78,12 @@ public sealed partial class Tensor
         return Record(y, "TanhBackward", [x], g =>
             x.AccumulateGrad(BinaryKernel<TanhBackward>(g, y, "TanhBackward")));
     }
+
+    /// <summary>x·σ(x) (SiLU, swish). dy/dx = σ(x)·(1 + x·(1 − σ(x))); silu'(0) = 0.5.</summary>
+    public Tensor Silu()
+    {
+        var x = this;
+        return Record(UnaryKernel<Silu>(), "SiluBackward", [x], g =>
+            x.AccumulateGrad(BinaryKernel<SiluBackward>(g, x, "SiluBackward")));
+    }
 }
