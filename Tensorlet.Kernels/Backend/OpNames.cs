@@ -19,5 +19,5 @@ internal static class OpNames
 internal static class OpName<TOp> where TOp : struct
 {
     public static readonly string Value =
-        $"{(Ops.ElementwiseOps.Implementing(typeof(Ops.IUnaryOp<>)).Contains(typeof(TOp)) ? "Unary" : "Binary")}({typeof(TOp).Name})";
+        $"{(typeof(TOp).GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(Ops.IUnaryOp<>)) ? "Unary" : "Binary")}({typeof(TOp).Name})";
 }

@@ -47,7 +47,7 @@ public static class ElementwiseOps
         [.. Implementing(typeof(IBinaryOp<>)).Select(t => (BinaryOpInfo)Describe(nameof(DescribeBinary), t))];
 
     /// <summary>Structs of this assembly that implement <paramref name="generic"/> over themselves, by name.</summary>
-    internal static IEnumerable<Type> Implementing(Type generic) =>
+    private static IEnumerable<Type> Implementing(Type generic) =>
         typeof(ElementwiseOps).Assembly.GetTypes()
             .Where(t => t.IsValueType && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == generic))
             .OrderBy(t => t.Name, StringComparer.Ordinal);
