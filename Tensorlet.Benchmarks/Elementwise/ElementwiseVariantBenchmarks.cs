@@ -53,29 +53,29 @@ public class ElementwiseVariantBenchmarks : IWorkload
         new(Count, (method is nameof(Add) or nameof(Mul) ? 12.0 : 8.0) * Count, Variants.ThreadCount(Variant));
 
     [Benchmark]
-    public void Add() => Binary(BinaryOp.Add, false);
+    public void Add() => Binary<Kernels.Ops.Add>(false);
 
     [Benchmark]
-    public void Mul() => Binary(BinaryOp.Mul, false);
+    public void Mul() => Binary<Kernels.Ops.Mul>(false);
 
     [Benchmark]
-    public void AddBias() => Binary(BinaryOp.Add, true);
+    public void AddBias() => Binary<Kernels.Ops.Add>(true);
 
     [Benchmark]
-    public void Relu() => Unary(UnaryOp.Relu);
+    public void Relu() => Unary<Kernels.Ops.Relu>();
 
     [Benchmark]
-    public void Exp() => Unary(UnaryOp.Exp);
+    public void Exp() => Unary<Kernels.Ops.Exp>();
 
-    private void Binary(BinaryOp op, bool bias)
+    private void Binary<TOp>(bool bias) where TOp : struct, Kernels.Ops.IBinaryOp<TOp>
     {
-        if (Variant == KernelVariant.Reference) Kernels.Reference.Elementwise.Binary(op, _ha, bias ? _hbias : _hb, _hc);
-        else { _backend!.Binary(op, _va, bias ? _vbias : _vb, _vc); Variants.Sync(_backend); }
+        if (Variant == KernelVariant.Reference) Kernels.Reference.Elementwise.Binary<TOp>(_ha, bias ? _hbias : _hb, _hc);
+        else { _backend!.Binary<TOp>(_va, bias ? _vbias : _vb, _vc); Variants.Sync(_backend); }
     }
 
-    private void Unary(UnaryOp op)
+    private void Unary<TOp>() where TOp : struct, Kernels.Ops.IUnaryOp<TOp>
     {
-        if (Variant == KernelVariant.Reference) Kernels.Reference.Elementwise.Unary(op, _ha, _hc);
-        else { _backend!.Unary(op, _va, _vc); Variants.Sync(_backend); }
+        if (Variant == KernelVariant.Reference) Kernels.Reference.Elementwise.Unary<TOp>(_ha, _hc);
+        else { _backend!.Unary<TOp>(_va, _vc); Variants.Sync(_backend); }
     }
 }

@@ -32,6 +32,12 @@ public sealed class Tanh : Module, IOnnxExportable
     public string ExportOnnx(OnnxGraphBuilder g, string input) => g.Node("Tanh", [input]);
 }
 
+/// <summary>x·σ(x) (SiLU, also called swish).</summary>
+public sealed class SiLU : Module
+{
+    public override Tensor Forward(Tensor input) => input.Silu();
+}
+
 /// <summary>Merges dims <c>startDim..endDim</c> (default: all but the batch dim).</summary>
 public sealed class Flatten(int startDim = 1, int endDim = -1) : Module, IOnnxExportable
 {

@@ -57,7 +57,7 @@ public abstract class BatchNormBase : Module, IOnnxExportable
         float momentum = Momentum ?? 0f;
         if (IsTraining && NumBatchesTracked != null)
         {
-            using (GradMode.NoGrad()) NumBatchesTracked.UnaryInPlace(Kernels.UnaryOp.AddScalar, "num_batches_tracked", 1f);
+            using (GradMode.NoGrad()) NumBatchesTracked.UnaryInPlace<Kernels.Ops.AddScalar>("num_batches_tracked", 1f);
             if (Momentum == null) momentum = 1f / NumBatchesTracked.Item();
         }
         return F.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, IsTraining || !TrackRunningStats, momentum, Eps);

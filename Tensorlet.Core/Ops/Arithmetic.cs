@@ -1,4 +1,5 @@
 using Tensorlet.Kernels;
+using Tensorlet.Kernels.Ops;
 
 namespace Tensorlet;
 
@@ -10,7 +11,7 @@ public sealed partial class Tensor
     public Tensor Add(Tensor other)
     {
         var (a, b) = (this, other);
-        return Record(BinaryKernel(BinaryOp.Add, a, b, "Add"), "AddBackward", [a, b], g =>
+        return Record(BinaryKernel<Add>(a, b, "Add"), "AddBackward", [a, b], g =>
         {
             a.AccumulateGrad(g.SumTo(a._shape));
             b.AccumulateGrad(g.SumTo(b._shape));
@@ -21,7 +22,7 @@ public sealed partial class Tensor
     public Tensor Add(Tensor other, float alpha)
     {
         var (a, b) = (this, other);
-        return Record(BinaryKernel(BinaryOp.AddScaled, a, b, "Add", alpha), "AddBackward", [a, b], g =>
+        return Record(BinaryKernel<AddScaled>(a, b, "Add", alpha), "AddBackward", [a, b], g =>
         {
             a.AccumulateGrad(g.SumTo(a._shape));
             b.AccumulateGrad(g.SumTo(b._shape).Mul(alpha));
@@ -32,7 +33,7 @@ public sealed partial class Tensor
     public Tensor Sub(Tensor other)
     {
         var (a, b) = (this, other);
-        return Record(BinaryKernel(BinaryOp.Sub, a, b, "Sub"), "SubBackward", [a, b], g =>
+        return Record(BinaryKernel<Sub>(a, b, "Sub"), "SubBackward", [a, b], g =>
         {
             a.AccumulateGrad(g.SumTo(a._shape));
             b.AccumulateGrad(g.SumTo(b._shape).Neg());
@@ -43,7 +44,7 @@ public sealed partial class Tensor
     public Tensor Mul(Tensor other)
     {
         var (a, b) = (this, other);
-        return Record(BinaryKernel(BinaryOp.Mul, a, b, "Mul"), "MulBackward", [a, b], g =>
+        return Record(BinaryKernel<Mul>(a, b, "Mul"), "MulBackward", [a, b], g =>
         {
             if (a.RequiresGrad) a.AccumulateGrad(g.Mul(b).SumTo(a._shape));
             if (b.RequiresGrad) b.AccumulateGrad(g.Mul(a).SumTo(b._shape));
@@ -54,7 +55,7 @@ public sealed partial class Tensor
     public Tensor Div(Tensor other)
     {
         var (a, b) = (this, other);
-        return Record(BinaryKernel(BinaryOp.Div, a, b, "Div"), "DivBackward", [a, b], g =>
+        return Record(BinaryKernel<Div>(a, b, "Div"), "DivBackward", [a, b], g =>
         {
             var gOverB = g.Div(b);
             a.AccumulateGrad(gOverB.SumTo(a._shape));
@@ -66,14 +67,14 @@ public sealed partial class Tensor
     public Tensor Pow(Tensor exponent)
     {
         var (a, b) = (this, exponent);
-        var y = BinaryKernel(BinaryOp.Pow, a, b, "Pow");
+        var y = BinaryKernel<Pow>(a, b, "Pow");
         return Record(y, "PowBackward", [a, b], g =>
         {
             if (a.RequiresGrad)
-                a.AccumulateGrad(g.Mul(b).Mul(BinaryKernel(BinaryOp.Pow, a, b.AddScalarNoGrad(-1f), "Pow")).SumTo(a._shape));
+                a.AccumulateGrad(g.Mul(b).Mul(BinaryKernel<Pow>(a, b.AddScalarNoGrad(-1f), "Pow")).SumTo(a._shape));
             if (b.RequiresGrad)
             {
-                var logA = a.UnaryKernel(UnaryOp.Log);
+                var logA = a.UnaryKernel<Log>();
                 var term = g.Mul(y).Mul(logA);
                 b.AccumulateGrad(Where(a.Eq(0f), ZerosLike(term), term).SumTo(b._shape));
             }
@@ -84,35 +85,35 @@ public sealed partial class Tensor
     public Tensor Pow(float p)
     {
         var x = this;
-        return Record(UnaryKernel(UnaryOp.PowScalar, p), "PowBackward", [x], g =>
-            x.AccumulateGrad(g.Mul(x.UnaryKernel(UnaryOp.PowScalar, p - 1f)).Mul(p)));
+        return Record(UnaryKernel<PowScalar>(p), "PowBackward", [x], g =>
+            x.AccumulateGrad(g.Mul(x.UnaryKernel<PowScalar>(p - 1f)).Mul(p)));
     }
 
     /// <summary>−x.</summary>
     public Tensor Neg()
     {
         var x = this;
-        return Record(UnaryKernel(UnaryOp.Neg), "NegBackward", [x], g => x.AccumulateGrad(g.Neg()));
+        return Record(UnaryKernel<Neg>(), "NegBackward", [x], g => x.AccumulateGrad(g.Neg()));
     }
 
     /// <summary>x + c.</summary>
     public Tensor Add(float c)
     {
         var x = this;
-        return Record(UnaryKernel(UnaryOp.AddScalar, c), "AddBackward", [x], x.AccumulateGrad);
+        return Record(UnaryKernel<AddScalar>(c), "AddBackward", [x], x.AccumulateGrad);
     }
 
     /// <summary>c·x.</summary>
     public Tensor Mul(float c)
     {
         var x = this;
-        return Record(UnaryKernel(UnaryOp.MulScalar, c), "MulBackward", [x], g => x.AccumulateGrad(g.Mul(c)));
+        return Record(UnaryKernel<MulScalar>(c), "MulBackward", [x], g => x.AccumulateGrad(g.Mul(c)));
     }
 
     public Tensor Sub(float c) => Add(-c);
     public Tensor Div(float c) => Mul(1f / c);
 
-    private Tensor AddScalarNoGrad(float c) => UnaryKernel(UnaryOp.AddScalar, c);
+    private Tensor AddScalarNoGrad(float c) => UnaryKernel<AddScalar>(c);
 
     public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
     public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);

@@ -1,23 +1,24 @@
 using Tensorlet.Kernels;
+using Tensorlet.Kernels.Ops;
 
 namespace Tensorlet;
 
 // The kernels behind every element-wise op: allocate the output, broadcast, run one backend call.
 public sealed partial class Tensor
 {
-    internal static Tensor BinaryKernel(BinaryOp op, Tensor a, Tensor b, string name, float alpha = 0, float beta = 0)
+    internal static Tensor BinaryKernel<TOp>(Tensor a, Tensor b, string name, float alpha = 0, float beta = 0) where TOp : struct, IBinaryOp<TOp>
     {
         CheckSameDevice(name, a, b);
         var shape = Tensorlet.Shape.Broadcast(a._shape, b._shape, name);
         var o = Empty(shape, a.Device);
-        a.Backend.Binary(op, a.BroadcastView(shape), b.BroadcastView(shape), o.AsStrided(), alpha, beta);
+        a.Backend.Binary<TOp>(a.BroadcastView(shape), b.BroadcastView(shape), o.AsStrided(), alpha, beta);
         return o;
     }
 
-    internal Tensor UnaryKernel(UnaryOp op, float alpha = 0, float beta = 0)
+    internal Tensor UnaryKernel<TOp>(float alpha = 0, float beta = 0) where TOp : struct, IUnaryOp<TOp>
     {
         var o = Empty(_shape, Device);
-        Backend.Unary(op, AsStrided(), o.AsStrided(), alpha, beta);
+        Backend.Unary<TOp>(AsStrided(), o.AsStrided(), alpha, beta);
         return o;
     }
 
@@ -44,31 +45,31 @@ public sealed partial class Tensor
                 "do it inside GradMode.NoGrad() or on a Detach()ed tensor.");
     }
 
-    internal Tensor BinaryInPlace(BinaryOp op, Tensor other, string name, float alpha = 0, float beta = 0)
+    internal Tensor BinaryInPlace<TOp>(Tensor other, string name, float alpha = 0, float beta = 0) where TOp : struct, IBinaryOp<TOp>
     {
         CheckInPlace(name);
         CheckSameDevice(name, this, other);
         Tensorlet.Shape.Broadcast(_shape, other._shape, name);
-        Backend.Binary(op, AsStrided(), other.BroadcastView(_shape), AsStrided(), alpha, beta);
+        Backend.Binary<TOp>(AsStrided(), other.BroadcastView(_shape), AsStrided(), alpha, beta);
         return this;
     }
 
-    internal Tensor UnaryInPlace(UnaryOp op, string name, float alpha = 0, float beta = 0)
+    internal Tensor UnaryInPlace<TOp>(string name, float alpha = 0, float beta = 0) where TOp : struct, IUnaryOp<TOp>
     {
         CheckInPlace(name);
-        Backend.Unary(op, AsStrided(), AsStrided(), alpha, beta);
+        Backend.Unary<TOp>(AsStrided(), AsStrided(), alpha, beta);
         return this;
     }
 
     /// <summary>this += alpha · other (other broadcast to this shape). Returns this.</summary>
     public Tensor AddInPlace(Tensor other, float alpha = 1f) =>
-        alpha == 1f ? BinaryInPlace(BinaryOp.Add, other, "AddInPlace") : BinaryInPlace(BinaryOp.AddScaled, other, "AddInPlace", alpha);
+        alpha == 1f ? BinaryInPlace<Add>(other, "AddInPlace") : BinaryInPlace<AddScaled>(other, "AddInPlace", alpha);
 
     /// <summary>this ⊙= other (broadcast). Returns this.</summary>
-    public Tensor MulInPlace(Tensor other) => BinaryInPlace(BinaryOp.Mul, other, "MulInPlace");
+    public Tensor MulInPlace(Tensor other) => BinaryInPlace<Mul>(other, "MulInPlace");
 
     /// <summary>this ·= factor. Returns this.</summary>
-    public Tensor MulInPlace(float factor) => UnaryInPlace(UnaryOp.MulScalar, "MulInPlace", factor);
+    public Tensor MulInPlace(float factor) => UnaryInPlace<MulScalar>("MulInPlace", factor);
 
     /// <summary>this = src (broadcast to this shape). Returns this.</summary>
     public Tensor CopyFrom(Tensor src)
@@ -91,9 +92,9 @@ public sealed partial class Tensor
 
     // ---- comparisons: masks of 0/1, not differentiable ---------------------------------------------------
 
-    public Tensor Eq(Tensor other) => BinaryKernel(BinaryOp.Equal, this, other, "Eq");
-    public Tensor Gt(Tensor other) => BinaryKernel(BinaryOp.Greater, this, other, "Gt");
-    public Tensor Lt(Tensor other) => BinaryKernel(BinaryOp.Greater, other, this, "Lt");
+    public Tensor Eq(Tensor other) => BinaryKernel<Equal>(this, other, "Eq");
+    public Tensor Gt(Tensor other) => BinaryKernel<Greater>(this, other, "Gt");
+    public Tensor Lt(Tensor other) => BinaryKernel<Greater>(other, this, "Lt");
     public Tensor Gt(float value) => Gt(Full([], value, Device));
     public Tensor Lt(float value) => Lt(Full([], value, Device));
     public Tensor Eq(float value) => Eq(Full([], value, Device));

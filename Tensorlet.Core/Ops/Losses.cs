@@ -69,6 +69,7 @@ public static partial class F
     public static Tensor LeakyRelu(Tensor x, float negativeSlope = 0.01f) => x.LeakyRelu(negativeSlope);
     public static Tensor Sigmoid(Tensor x) => x.Sigmoid();
     public static Tensor Tanh(Tensor x) => x.Tanh();
+    public static Tensor Silu(Tensor x) => x.Silu();
     public static Tensor Softmax(Tensor x, int dim) => x.Softmax(dim);
     public static Tensor LogSoftmax(Tensor x, int dim) => x.LogSoftmax(dim);
 }

@@ -1,4 +1,5 @@
 using Tensorlet.Kernels;
+using Tensorlet.Kernels.Ops;
 
 namespace Tensorlet;
 
@@ -9,7 +10,7 @@ public sealed partial class Tensor
     public Tensor Exp()
     {
         var x = this;
-        var y = UnaryKernel(UnaryOp.Exp);
+        var y = UnaryKernel<Exp>();
         return Record(y, "ExpBackward", [x], g => x.AccumulateGrad(g.Mul(y)));
     }
 
@@ -17,14 +18,14 @@ public sealed partial class Tensor
     public Tensor Log()
     {
         var x = this;
-        return Record(UnaryKernel(UnaryOp.Log), "LogBackward", [x], g => x.AccumulateGrad(g.Div(x)));
+        return Record(UnaryKernel<Log>(), "LogBackward", [x], g => x.AccumulateGrad(g.Div(x)));
     }
 
     /// <summary>√x. dy/dx = 1/(2y).</summary>
     public Tensor Sqrt()
     {
         var x = this;
-        var y = UnaryKernel(UnaryOp.Sqrt);
+        var y = UnaryKernel<Sqrt>();
         return Record(y, "SqrtBackward", [x], g => x.AccumulateGrad(g.Div(y).Mul(0.5f)));
     }
 
@@ -32,7 +33,7 @@ public sealed partial class Tensor
     public Tensor Abs()
     {
         var x = this;
-        return Record(UnaryKernel(UnaryOp.Abs), "AbsBackward", [x], g => x.AccumulateGrad(g.Mul(x.UnaryKernel(UnaryOp.Sign))));
+        return Record(UnaryKernel<Abs>(), "AbsBackward", [x], g => x.AccumulateGrad(g.Mul(x.UnaryKernel<Sign>())));
     }
 
     /// <summary>min(max(x, lo), hi). The gradient passes where lo ≤ x ≤ hi.</summary>
@@ -40,41 +41,49 @@ public sealed partial class Tensor
     {
         if (min > max) throw new ArgumentException($"Clamp: min {min} is greater than max {max}.");
         var x = this;
-        return Record(UnaryKernel(UnaryOp.Clamp, min, max), "ClampBackward", [x], g =>
-            x.AccumulateGrad(BinaryKernel(BinaryOp.ClampBackward, g, x, "ClampBackward", min, max)));
+        return Record(UnaryKernel<Clamp>(min, max), "ClampBackward", [x], g =>
+            x.AccumulateGrad(BinaryKernel<ClampBackward>(g, x, "ClampBackward", min, max)));
     }
 
     /// <summary>max(x, 0). relu'(0) = 0.</summary>
     public Tensor Relu()
     {
         var x = this;
-        return Record(UnaryKernel(UnaryOp.Relu), "ReluBackward", [x], g =>
-            x.AccumulateGrad(BinaryKernel(BinaryOp.ReluBackward, g, x, "ReluBackward")));
+        return Record(UnaryKernel<Relu>(), "ReluBackward", [x], g =>
+            x.AccumulateGrad(BinaryKernel<ReluBackward>(g, x, "ReluBackward")));
     }
 
     /// <summary>x if x &gt; 0 else slope·x. The derivative at 0 is the slope, as PyTorch.</summary>
     public Tensor LeakyRelu(float negativeSlope = 0.01f)
     {
         var x = this;
-        return Record(UnaryKernel(UnaryOp.LeakyRelu, negativeSlope), "LeakyReluBackward", [x], g =>
-            x.AccumulateGrad(BinaryKernel(BinaryOp.LeakyReluBackward, g, x, "LeakyReluBackward", negativeSlope)));
+        return Record(UnaryKernel<LeakyRelu>(negativeSlope), "LeakyReluBackward", [x], g =>
+            x.AccumulateGrad(BinaryKernel<LeakyReluBackward>(g, x, "LeakyReluBackward", negativeSlope)));
     }
 
     /// <summary>1/(1 + e^−x). dy/dx = y(1 − y).</summary>
     public Tensor Sigmoid()
     {
         var x = this;
-        var y = UnaryKernel(UnaryOp.Sigmoid);
+        var y = UnaryKernel<Sigmoid>();
         return Record(y, "SigmoidBackward", [x], g =>
-            x.AccumulateGrad(BinaryKernel(BinaryOp.SigmoidBackward, g, y, "SigmoidBackward")));
+            x.AccumulateGrad(BinaryKernel<SigmoidBackward>(g, y, "SigmoidBackward")));
     }
 
     /// <summary>tanh x. dy/dx = 1 − y².</summary>
     public Tensor Tanh()
     {
         var x = this;
-        var y = UnaryKernel(UnaryOp.Tanh);
+        var y = UnaryKernel<Tanh>();
         return Record(y, "TanhBackward", [x], g =>
-            x.AccumulateGrad(BinaryKernel(BinaryOp.TanhBackward, g, y, "TanhBackward")));
+            x.AccumulateGrad(BinaryKernel<TanhBackward>(g, y, "TanhBackward")));
+    }
+
+    /// <summary>x·σ(x) (SiLU, swish). dy/dx = σ(x)·(1 + x·(1 − σ(x))); silu'(0) = 0.5.</summary>
+    public Tensor Silu()
+    {
+        var x = this;
+        return Record(UnaryKernel<Silu>(), "SiluBackward", [x], g =>
+            x.AccumulateGrad(BinaryKernel<SiluBackward>(g, x, "SiluBackward")));
     }
 }

@@ -1,4 +1,5 @@
 using Tensorlet.Kernels;
+using Tensorlet.Kernels.Ops;
 
 namespace Tensorlet;
 
@@ -121,7 +122,7 @@ public sealed partial class Tensor
         if (dims.Length == 0)
         {
             var copy = cur.Clone();
-            if (scale != 1f) copy.UnaryInPlaceNoCheck(UnaryOp.MulScalar, scale);
+            if (scale != 1f) copy.UnaryInPlaceNoCheck<MulScalar>(scale);
             return copy;
         }
         while (i >= 0)
@@ -143,7 +144,7 @@ public sealed partial class Tensor
         return cur.ViewNoGrad(keepShape);
     }
 
-    private void UnaryInPlaceNoCheck(UnaryOp op, float alpha) => Backend.Unary(op, AsStrided(), AsStrided(), alpha);
+    private void UnaryInPlaceNoCheck<TOp>(float alpha) where TOp : struct, IUnaryOp<TOp> => Backend.Unary<TOp>(AsStrided(), AsStrided(), alpha);
 
     /// <summary>A view with a new shape of a contiguous tensor, not recorded (for results of kernels).</summary>
     internal Tensor ViewNoGrad(int[] shape)

@@ -41,7 +41,7 @@ public class Adam : Optimizer
         if (AmsGrad)
         {
             var vMax = State(index, 2) ?? CreateState(index, 2);
-            vMax.BinaryInPlace(Kernels.BinaryOp.Maximum, v, "AmsGradMax");
+            vMax.BinaryInPlace<Kernels.Ops.Maximum>(v, "AmsGradMax");
             second = vMax;
         }
 
@@ -50,7 +50,7 @@ public class Adam : Optimizer
         double stepSize = LearningRate / (1 - Math.Pow(Beta1, t));
         double correction2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, t));
         var denom = second.Sqrt();
-        denom.UnaryInPlace(Kernels.UnaryOp.Affine, "AdamDenominator", (float)(1 / correction2Sqrt), Eps);
+        denom.UnaryInPlace<Kernels.Ops.Affine>("AdamDenominator", (float)(1 / correction2Sqrt), Eps);
         p.AddInPlace(m.Div(denom), (float)-stepSize);
     }
 

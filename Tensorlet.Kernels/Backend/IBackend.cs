@@ -1,3 +1,5 @@
+using Tensorlet.Kernels.Ops;
+
 namespace Tensorlet.Kernels;
 
 /// <summary>
@@ -41,14 +43,17 @@ public interface IBackend : IDisposable, IConvolutionKernels, IPoolingKernels, I
 
     // ---- element-wise ---------------------------------------------------------------------------------
 
-    /// <summary>dst[i] = op(src[i]; α, β); src and dst have the same shape and may be the same memory.</summary>
-    void Unary(UnaryOp op, in StridedView src, in StridedView dst, float alpha = 0f, float beta = 0f);
+    /// <summary>
+    /// dst[i] = TOp(src[i]; α, β); src and dst have the same shape and may be the same memory. The op is a struct of
+    /// <c>Tensorlet.Kernels.Ops</c> (its math written once there), so a new op needs no change here or in any backend.
+    /// </summary>
+    void Unary<TOp>(in StridedView src, in StridedView dst, float alpha = 0f, float beta = 0f) where TOp : struct, IUnaryOp<TOp>;
 
     /// <summary>
-    /// dst[i] = op(a[i], b[i]; α, β); all three have the same shape (broadcast inputs use stride 0).
+    /// dst[i] = TOp(a[i], b[i]; α, β); all three have the same shape (broadcast inputs use stride 0).
     /// dst may be the same memory as a or b, element for element (in-place accumulate).
     /// </summary>
-    void Binary(BinaryOp op, in StridedView a, in StridedView b, in StridedView dst, float alpha = 0f, float beta = 0f);
+    void Binary<TOp>(in StridedView a, in StridedView b, in StridedView dst, float alpha = 0f, float beta = 0f) where TOp : struct, IBinaryOp<TOp>;
 
     /// <summary>dst[i] = cond[i] != 0 ? a[i] : b[i]; all four have the same shape.</summary>
     void Where(in StridedView cond, in StridedView a, in StridedView b, in StridedView dst);

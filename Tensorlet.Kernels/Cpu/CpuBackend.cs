@@ -1,3 +1,5 @@
+using Tensorlet.Kernels.Ops;
+
 namespace Tensorlet.Kernels.Cpu;
 
 /// <summary>
@@ -52,16 +54,16 @@ public sealed partial class CpuBackend : IBackend
         Elementwise.Copy(src, dst);
     }
 
-    public void Unary(UnaryOp op, in StridedView src, in StridedView dst, float alpha = 0f, float beta = 0f)
+    public void Unary<TOp>(in StridedView src, in StridedView dst, float alpha = 0f, float beta = 0f) where TOp : struct, IUnaryOp<TOp>
     {
-        OperationChecks.Views(this, OpNames.Of(op), (nameof(src), src), (nameof(dst), dst));
-        Elementwise.Unary(op, src, dst, alpha, beta);
+        OperationChecks.Views(this, OpName<TOp>.Value, (nameof(src), src), (nameof(dst), dst));
+        Elementwise.Unary<TOp>(src, dst, alpha, beta);
     }
 
-    public void Binary(BinaryOp op, in StridedView a, in StridedView b, in StridedView dst, float alpha = 0f, float beta = 0f)
+    public void Binary<TOp>(in StridedView a, in StridedView b, in StridedView dst, float alpha = 0f, float beta = 0f) where TOp : struct, IBinaryOp<TOp>
     {
-        OperationChecks.Views(this, OpNames.Of(op), (nameof(a), a), (nameof(b), b), (nameof(dst), dst));
-        Elementwise.Binary(op, a, b, dst, alpha, beta);
+        OperationChecks.Views(this, OpName<TOp>.Value, (nameof(a), a), (nameof(b), b), (nameof(dst), dst));
+        Elementwise.Binary<TOp>(a, b, dst, alpha, beta);
     }
 
     public void Where(in StridedView cond, in StridedView a, in StridedView b, in StridedView dst)

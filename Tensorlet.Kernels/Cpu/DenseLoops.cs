@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Tensorlet.Kernels.Ops;
 
 namespace Tensorlet.Kernels.Cpu;
 
@@ -56,10 +57,10 @@ internal static class DenseLoops
     }
 
     public static unsafe void Unary<TOp>(ref float x, ref float d, int n, float alpha, float beta, bool stream)
-        where TOp : IUnaryOp
+        where TOp : struct, IUnaryOp<TOp>
     {
         int i = 0;
-        if (TOp.Vectorized && n >= Vector256<float>.Count)
+        if (n >= Vector256<float>.Count)
         {
             if (stream && Sse.IsSupported)
             {
@@ -77,27 +78,27 @@ internal static class DenseLoops
     }
 
     private static int UnaryBody<TOp, TStore>(ref float x, ref float d, int start, int n, float alpha, float beta)
-        where TOp : IUnaryOp where TStore : IStore
+        where TOp : struct, IUnaryOp<TOp> where TStore : IStore
     {
         var al = Vector256.Create(alpha);
         var be = Vector256.Create(beta);
         nuint i = (nuint)start, w = (nuint)Vector256<float>.Count;
         for (; i + 2 * w <= (nuint)n; i += 2 * w)
         {
-            var v0 = TOp.Apply(Vector256.LoadUnsafe(ref x, i), al, be);
-            var v1 = TOp.Apply(Vector256.LoadUnsafe(ref x, i + w), al, be);
+            var v0 = TOp.ApplyVector(Vector256.LoadUnsafe(ref x, i), al, be);
+            var v1 = TOp.ApplyVector(Vector256.LoadUnsafe(ref x, i + w), al, be);
             TStore.Store(v0, ref d, i);
             TStore.Store(v1, ref d, i + w);
         }
-        for (; i + w <= (nuint)n; i += w) TStore.Store(TOp.Apply(Vector256.LoadUnsafe(ref x, i), al, be), ref d, i);
+        for (; i + w <= (nuint)n; i += w) TStore.Store(TOp.ApplyVector(Vector256.LoadUnsafe(ref x, i), al, be), ref d, i);
         return (int)i;
     }
 
     public static unsafe void Binary<TOp, TA, TB>(ref float a, ref float b, ref float d, int n, float alpha, float beta, bool stream)
-        where TOp : IBinaryOp where TA : IOperand where TB : IOperand
+        where TOp : struct, IBinaryOp<TOp> where TA : IOperand where TB : IOperand
     {
         int i = 0;
-        if (TOp.Vectorized && n >= Vector256<float>.Count)
+        if (n >= Vector256<float>.Count)
         {
             if (stream && Sse.IsSupported)
             {
@@ -116,19 +117,19 @@ internal static class DenseLoops
     }
 
     private static int BinaryBody<TOp, TA, TB, TStore>(ref float a, ref float b, ref float d, int start, int n, float alpha, float beta)
-        where TOp : IBinaryOp where TA : IOperand where TB : IOperand where TStore : IStore
+        where TOp : struct, IBinaryOp<TOp> where TA : IOperand where TB : IOperand where TStore : IStore
     {
         var al = Vector256.Create(alpha);
         var be = Vector256.Create(beta);
         nuint i = (nuint)start, w = (nuint)Vector256<float>.Count;
         for (; i + 2 * w <= (nuint)n; i += 2 * w)
         {
-            var v0 = TOp.Apply(TA.Load(ref a, i), TB.Load(ref b, i), al, be);
-            var v1 = TOp.Apply(TA.Load(ref a, i + w), TB.Load(ref b, i + w), al, be);
+            var v0 = TOp.ApplyVector(TA.Load(ref a, i), TB.Load(ref b, i), al, be);
+            var v1 = TOp.ApplyVector(TA.Load(ref a, i + w), TB.Load(ref b, i + w), al, be);
             TStore.Store(v0, ref d, i);
             TStore.Store(v1, ref d, i + w);
         }
-        for (; i + w <= (nuint)n; i += w) TStore.Store(TOp.Apply(TA.Load(ref a, i), TB.Load(ref b, i), al, be), ref d, i);
+        for (; i + w <= (nuint)n; i += w) TStore.Store(TOp.ApplyVector(TA.Load(ref a, i), TB.Load(ref b, i), al, be), ref d, i);
         return (int)i;
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Tensorlet.Kernels.Ops;
 
 namespace Tensorlet.Kernels.Cpu;
 
@@ -36,7 +37,7 @@ internal static class ElementwiseRows
     }
 
     public readonly struct Unary<TOp>(float[] src, float[] dst, float alpha, float beta, bool stream) : IRowKernel
-        where TOp : IUnaryOp
+        where TOp : struct, IUnaryOp<TOp>
     {
         public void Run(in Row r)
         {
@@ -57,7 +58,7 @@ internal static class ElementwiseRows
     }
 
     public readonly struct Binary<TOp>(float[] a, float[] b, float[] dst, float alpha, float beta, bool stream) : IRowKernel
-        where TOp : IBinaryOp
+        where TOp : struct, IBinaryOp<TOp>
     {
         public void Run(in Row r)
         {

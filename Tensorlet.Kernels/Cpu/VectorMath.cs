@@ -37,20 +37,13 @@ internal static class VectorMath
 
     /// <summary>
     /// σ(x) from e = e^{−|x|} ∈ (0, 1], which never overflows: σ = 1/(1 + e) for x ≥ 0 and e/(1 + e) for x &lt; 0.
-    /// The second form keeps full relative accuracy far into the negative tail (σ(−100) ≈ 3.8e−44, not 0).
+    /// The second form keeps full relative accuracy far into the negative tail (σ(−100) ≈ 3.8e−44, not 0). The scalar
+    /// form is <see cref="Ops.ScalarMath.Sigmoid{T}"/>, the same formula.
     /// </summary>
     public static Vector256<float> Sigmoid(Vector256<float> x)
     {
         var e = Vector256.Exp(-Vector256.Abs(x));
         var s = Vector256<float>.One / (Vector256<float>.One + e);
         return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), e * s, s);
-    }
-
-    /// <summary>Scalar twin of <see cref="Sigmoid(Vector256{float})"/>.</summary>
-    public static float Sigmoid(float x)
-    {
-        float e = MathF.Exp(-MathF.Abs(x));
-        float s = 1f / (1f + e);
-        return x < 0f ? e * s : s;
     }
 }

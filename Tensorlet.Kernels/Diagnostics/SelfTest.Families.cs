@@ -1,3 +1,5 @@
+using Tensorlet.Kernels.Ops;
+
 namespace Tensorlet.Kernels.Diagnostics;
 
 // The checks themselves, one method per kernel family, on shapes small enough for ILGPU's CPU accelerator.
@@ -9,19 +11,19 @@ public sealed partial class SelfTest
         Check("Fill", [new float[rows * cols]], [0], (b, m) => b.Fill(Dense(m[0], rows, cols), 1.5f));
         Check("Copy transposed", [Random(rows * cols), new float[rows * cols]], [1],
               (b, m) => b.Copy(new StridedView(m[0], 0, [cols, rows], [1, cols]), Dense(m[1], cols, rows)));
-        foreach (var op in Enum.GetValues<UnaryOp>())
+        foreach (var op in ElementwiseOps.Unary)
         {
-            bool positive = op is UnaryOp.Log or UnaryOp.Sqrt or UnaryOp.PowScalar or UnaryOp.Reciprocal;
-            float alpha = op switch { UnaryOp.Clamp => -0.5f, UnaryOp.PowScalar => 1.5f, _ => 0.3f }, beta = 0.5f;
-            Check($"Unary {op}", [Random(rows * cols, positive ? 0.1f : -2f, 2f), new float[rows * cols]], [1],
-                  (b, m) => b.Unary(op, Dense(m[0], rows, cols), Dense(m[1], rows, cols), alpha, beta));
+            bool positive = op.Type == typeof(Log) || op.Type == typeof(Sqrt) || op.Type == typeof(PowScalar) || op.Type == typeof(Reciprocal);
+            float alpha = op.Type == typeof(Clamp) ? -0.5f : op.Type == typeof(PowScalar) ? 1.5f : 0.3f, beta = 0.5f;
+            Check($"Unary {op.Name}", [Random(rows * cols, positive ? 0.1f : -2f, 2f), new float[rows * cols]], [1],
+                  (b, m) => op.Run(b, Dense(m[0], rows, cols), Dense(m[1], rows, cols), alpha, beta));
         }
-        foreach (var op in Enum.GetValues<BinaryOp>())
+        foreach (var op in ElementwiseOps.Binary)
         {
-            float lo = op == BinaryOp.Pow ? 0.1f : -2f;
+            float lo = op.Type == typeof(Pow) ? 0.1f : -2f;
             // b broadcast along rows (stride 0), the bias-add layout.
-            Check($"Binary {op} (broadcast)", [Random(rows * cols, lo), Random(cols, lo), new float[rows * cols]], [2],
-                  (b, m) => b.Binary(op, Dense(m[0], rows, cols), new StridedView(m[1], 0, [rows, cols], [0, 1]), Dense(m[2], rows, cols), -0.5f, 0.5f));
+            Check($"Binary {op.Name} (broadcast)", [Random(rows * cols, lo), Random(cols, lo), new float[rows * cols]], [2],
+                  (b, m) => op.Run(b, Dense(m[0], rows, cols), new StridedView(m[1], 0, [rows, cols], [0, 1]), Dense(m[2], rows, cols), -0.5f, 0.5f));
         }
         Check("Where", [Integers(rows * cols, 0, 2), Random(rows * cols), Random(rows * cols), new float[rows * cols]], [3],
               (b, m) => b.Where(Dense(m[0], rows, cols), Dense(m[1], rows, cols), Dense(m[2], rows, cols), Dense(m[3], rows, cols)));

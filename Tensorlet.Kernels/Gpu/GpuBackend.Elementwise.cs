@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using Tensorlet.Kernels.Ops;
 
 namespace Tensorlet.Kernels.Gpu;
 
@@ -28,21 +29,21 @@ public sealed partial class GpuBackend
     public void Copy(in StridedView src, in StridedView dst)
     {
         OperationChecks.Views(this, "Copy", (nameof(src), src), (nameof(dst), dst));
-        Elementwise.Unary(this, "Copy", UnaryOp.Identity, src, dst, 0f, 0f);
+        Elementwise.Unary<Identity>(this, "Copy", src, dst, 0f, 0f);
     }
 
-    public void Unary(UnaryOp op, in StridedView src, in StridedView dst, float alpha = 0f, float beta = 0f)
+    public void Unary<TOp>(in StridedView src, in StridedView dst, float alpha = 0f, float beta = 0f) where TOp : struct, IUnaryOp<TOp>
     {
-        string name = OpNames.Of(op);
+        string name = OpName<TOp>.Value;
         OperationChecks.Views(this, name, (nameof(src), src), (nameof(dst), dst));
-        Elementwise.Unary(this, name, op, src, dst, alpha, beta);
+        Elementwise.Unary<TOp>(this, name, src, dst, alpha, beta);
     }
 
-    public void Binary(BinaryOp op, in StridedView a, in StridedView b, in StridedView dst, float alpha = 0f, float beta = 0f)
+    public void Binary<TOp>(in StridedView a, in StridedView b, in StridedView dst, float alpha = 0f, float beta = 0f) where TOp : struct, IBinaryOp<TOp>
     {
-        string name = OpNames.Of(op);
+        string name = OpName<TOp>.Value;
         OperationChecks.Views(this, name, (nameof(a), a), (nameof(b), b), (nameof(dst), dst));
-        Elementwise.Binary(this, name, op, a, b, dst, alpha, beta);
+        Elementwise.Binary<TOp>(this, name, a, b, dst, alpha, beta);
     }
 
     public void Where(in StridedView cond, in StridedView a, in StridedView b, in StridedView dst)

@@ -23,8 +23,10 @@ internal static class GpuKernelCatalog
         }.SelectMany(d => d).Select(d => d.Method),
     ];
 
-    /// <summary>A readable name: "PoolingKernels.MaxForwardKernel".</summary>
-    public static string NameOf(MethodInfo kernel) => $"{kernel.DeclaringType!.Name}.{kernel.Name}";
+    /// <summary>A readable name: "PoolingKernels.MaxForwardKernel", "ElementwiseKernels.UnaryKernel&lt;Silu&gt;".</summary>
+    public static string NameOf(MethodInfo kernel) =>
+        $"{kernel.DeclaringType!.Name}.{kernel.Name}" +
+        (kernel.IsGenericMethod ? $"<{string.Join(", ", kernel.GetGenericArguments().Select(t => t.Name))}>" : "");
 
     /// <summary>What ILGPU compiles for <paramref name="kernel"/>, as <c>Accelerator.LoadKernel</c> describes it.</summary>
     public static EntryPointDescription Describe(MethodInfo kernel) => EntryPointDescription.FromExplicitlyGroupedKernel(kernel);

@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Algorithms;
 using ILGPU.Runtime;
+using Tensorlet.Kernels.Ops;
 
 namespace Tensorlet.Kernels.Gpu;
 
@@ -64,7 +65,7 @@ internal sealed class SoftmaxKernels
         {
             int x0 = p.XOffset + r * p.Cols, d0 = p.DstOffset + r * p.Cols;
             float max = float.NegativeInfinity;
-            for (int j = 0; j < p.Cols; j++) max = GpuMath.Maximum(max, p.X[x0 + j]);
+            for (int j = 0; j < p.Cols; j++) max = ScalarMath.Maximum(max, p.X[x0 + j]);
             // An all −∞ row has no finite max; shifting by 0 then gives NaN from 0/0 like the definition would.
             if (float.IsNegativeInfinity(max)) max = 0f;
             float sum = 0f;

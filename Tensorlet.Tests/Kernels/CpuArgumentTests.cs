@@ -1,4 +1,5 @@
 using Tensorlet.Kernels;
+using Tensorlet.Kernels.Ops;
 using static Tensorlet.Tests.Kernels.KernelTestKit;
 
 namespace Tensorlet.Tests.Kernels;
@@ -18,8 +19,8 @@ public class CpuArgumentTests
         public void Download(DeviceBuffer src, int srcOffset, Span<float> dst) => throw new NotSupportedException();
         public void Fill(in StridedView dst, float value) => throw new NotSupportedException();
         public void Copy(in StridedView src, in StridedView dst) => throw new NotSupportedException();
-        public void Unary(UnaryOp op, in StridedView src, in StridedView dst, float alpha = 0, float beta = 0) => throw new NotSupportedException();
-        public void Binary(BinaryOp op, in StridedView a, in StridedView b, in StridedView dst, float alpha = 0, float beta = 0) => throw new NotSupportedException();
+        public void Unary<TOp>(in StridedView src, in StridedView dst, float alpha = 0, float beta = 0) where TOp : struct, IUnaryOp<TOp> => throw new NotSupportedException();
+        public void Binary<TOp>(in StridedView a, in StridedView b, in StridedView dst, float alpha = 0, float beta = 0) where TOp : struct, IBinaryOp<TOp> => throw new NotSupportedException();
         public void Where(in StridedView cond, in StridedView a, in StridedView b, in StridedView dst) => throw new NotSupportedException();
         public void Reduce(ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner, DeviceBuffer dst, int dstOffset, float scale = 1) => throw new NotSupportedException();
         public void Gather(DeviceBuffer src, int srcOffset, int outer, int axis, int inner, DeviceBuffer index, int indexOffset, int k, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
@@ -55,7 +56,7 @@ public class CpuArgumentTests
     {
         using var foreign = new ForeignBackend().Allocate(6);
         using var mine = Cpu.Allocate(6);
-        var msg = Message(() => Cpu.Binary(BinaryOp.Add, StridedView.Contiguous(mine, 0, [6]), StridedView.Contiguous(foreign, 0, [6]), StridedView.Contiguous(mine, 0, [6])));
+        var msg = Message(() => Cpu.Binary<Add>(StridedView.Contiguous(mine, 0, [6]), StridedView.Contiguous(foreign, 0, [6]), StridedView.Contiguous(mine, 0, [6])));
         Assert.That(msg, Does.Contain("Binary(Add)").And.Contain("'b'").And.Contain("'fake'").And.Contain("'cpu'"));
     }
 
@@ -75,7 +76,7 @@ public class CpuArgumentTests
     {
         using var b = Cpu.Allocate(10);
         using var d = Cpu.Allocate(12);
-        var msg = Message(() => Cpu.Unary(UnaryOp.Exp, new StridedView(b, 2, [3, 4], [1, 3]), StridedView.Contiguous(d, 0, [3, 4])));
+        var msg = Message(() => Cpu.Unary<Exp>(new StridedView(b, 2, [3, 4], [1, 3]), StridedView.Contiguous(d, 0, [3, 4])));
         Assert.That(msg, Does.Contain("Unary(Exp)").And.Contain("'src'").And.Contain("shape [3, 4]").And.Contain("[2, 13]").And.Contain("10 elements"));
         msg = Message(() => Cpu.Copy(new StridedView(b, 1, [4], [-1]), StridedView.Contiguous(d, 0, [4])));
         Assert.That(msg, Does.Contain("Copy").And.Contain("[-2, 1]"));
@@ -87,7 +88,7 @@ public class CpuArgumentTests
     public void ShapeMismatchNamesBothShapes()
     {
         using var a = Cpu.Allocate(12);
-        var msg = Message(() => Cpu.Binary(BinaryOp.Mul, StridedView.Contiguous(a, 0, [3, 4]), StridedView.Contiguous(a, 0, [4, 3]), StridedView.Contiguous(a, 0, [3, 4])));
+        var msg = Message(() => Cpu.Binary<Mul>(StridedView.Contiguous(a, 0, [3, 4]), StridedView.Contiguous(a, 0, [4, 3]), StridedView.Contiguous(a, 0, [3, 4])));
         Assert.That(msg, Does.Contain("Binary(Mul)").And.Contain("'b' has shape [4, 3]").And.Contain("'dst' has shape [3, 4]"));
         msg = Message(() => Cpu.Where(StridedView.Contiguous(a, 0, [12]), StridedView.Contiguous(a, 0, [12]), StridedView.Contiguous(a, 0, [2, 6]), StridedView.Contiguous(a, 0, [12])));
         Assert.That(msg, Does.Contain("Where").And.Contain("[2, 6]"));

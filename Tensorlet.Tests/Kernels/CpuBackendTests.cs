@@ -1,4 +1,5 @@
 using Tensorlet.Kernels;
+using Tensorlet.Kernels.Ops;
 using Ref = Tensorlet.Kernels.Reference;
 using static Tensorlet.Tests.Kernels.KernelTestKit;
 
@@ -41,50 +42,37 @@ public class CpuBackendTests
         yield return ("mixed transposed + bias", [Layout.Permuted([257, 300], 1, 0), .. Enumerable.Repeat(rows, inputs - 1)], dense);
     }
 
-    internal static (float Lo, float Hi) Domain(UnaryOp op) => op switch
+    [TestCaseSource(typeof(ElementwiseCases), nameof(ElementwiseCases.Unary))]
+    public void UnaryMatchesReference(UnaryOpInfo op)
     {
-        UnaryOp.Log or UnaryOp.Sqrt or UnaryOp.PowScalar => (0.01f, 5f),
-        UnaryOp.Exp => (-80f, 80f),
-        UnaryOp.Sigmoid or UnaryOp.Tanh => (-30f, 30f),
-        UnaryOp.Reciprocal => (0.1f, 4f),
-        _ => (-3f, 3f),
-    };
-
-    internal static (float Alpha, float Beta) Params(UnaryOp op) => op switch
-    {
-        UnaryOp.LeakyRelu => (0.1f, 0f),
-        UnaryOp.Clamp => (-0.5f, 0.7f),
-        UnaryOp.PowScalar => (1.7f, 0f),
-        UnaryOp.AddScalar => (0.3f, 0f),
-        UnaryOp.MulScalar => (-1.5f, 0f),
-        UnaryOp.Affine => (2f, -1f),
-        _ => (0f, 0f),
-    };
-
-    [Test]
-    public void UnaryMatchesReference([Values] UnaryOp op)
-    {
-        var (lo, hi) = Domain(op);
-        var (alpha, beta) = Params(op);
+        var (lo, hi) = ElementwiseCases.Domain(op);
+        var (alpha, beta) = ElementwiseCases.Params(op);
         int seed = 0;
         foreach (var (name, inputs, dstLayout) in Layouts(1))
         {
             using var src = Operand(inputs[0], ++seed, lo, hi);
             using var dst = Operand(dstLayout, ++seed);
-            Ref.Elementwise.Unary(op, src.HostView, dst.HostView, alpha, beta);
-            Cpu.Unary(op, src.View, dst.View, alpha, beta);
+            ElementwiseCases.Reference(op, src.HostView, dst.HostView, alpha, beta);
+            op.Run(Cpu, src.View, dst.View, alpha, beta);
             AssertClose(dst.Host, dst.Download(), 4e-6, 1e-7, $"{op} {name}");
         }
     }
 
     [Test]
-    public void UnaryInPlaceMatchesReference([Values(UnaryOp.Exp, UnaryOp.Relu, UnaryOp.Affine)] UnaryOp op)
+    public void UnaryInPlaceMatchesReference()
+    {
+        InPlace<Exp>();
+        InPlace<Relu>();
+        InPlace<Affine>();
+    }
+
+    private static void InPlace<TOp>() where TOp : struct, IUnaryOp<TOp>
     {
         using var x = Operand(Layout.Dense(1003), 5);
         var expected = (float[])x.Host.Clone();
-        Ref.Elementwise.Unary(op, Ref.HostView.Contiguous(expected, 1003), Ref.HostView.Contiguous(expected, 1003), 2f, 1f);
-        Cpu.Unary(op, x.View, x.View, 2f, 1f);
-        AssertClose(expected, x.Download(), 4e-6, 1e-7, $"in-place {op}");
+        Ref.Elementwise.Unary<TOp>(Ref.HostView.Contiguous(expected, 1003), Ref.HostView.Contiguous(expected, 1003), 2f, 1f);
+        Cpu.Unary<TOp>(x.View, x.View, 2f, 1f);
+        AssertClose(expected, x.Download(), 4e-6, 1e-7, $"in-place {typeof(TOp).Name}");
     }
 
     [Test]
@@ -96,7 +84,7 @@ public class CpuBackendTests
         var x = xs.ToArray();
         using var b = Upload(x);
         var view = StridedView.Contiguous(b, 0, [x.Length]);
-        Cpu.Unary(UnaryOp.Tanh, view, view);
+        Cpu.Unary<Tanh>(view, view);
         var y = Download(b);
         for (int i = 0; i < x.Length; i++)
         {
@@ -113,35 +101,28 @@ public class CpuBackendTests
         using var d = Cpu.Allocate(x.Length);
         var src = StridedView.Contiguous(b, 0, [x.Length]);
         var dst = StridedView.Contiguous(d, 0, [x.Length]);
-        Cpu.Unary(UnaryOp.Sigmoid, src, dst);
-        var expected = x.Select(v => (float)Ref.Elementwise.Unary(UnaryOp.Sigmoid, v)).ToArray();
+        Cpu.Unary<Sigmoid>(src, dst);
+        var expected = x.Select(v => (float)(v >= 0 ? 1 / (1 + Math.Exp(-v)) : Math.Exp(v) / (1 + Math.Exp(v)))).ToArray();
         AssertClose(expected, Download(d), 4e-6, 0, "sigmoid");
-        Cpu.Unary(UnaryOp.Exp, src, dst);
+        Cpu.Unary<Exp>(src, dst);
         expected = x.Select(v => (float)Math.Exp(v)).ToArray();
         AssertClose(expected, Download(d), 4e-6, 1e-44, "exp");
     }
 
-    internal static (float Lo, float Hi) Domain(BinaryOp op) => op switch
+    [TestCaseSource(typeof(ElementwiseCases), nameof(ElementwiseCases.Binary))]
+    public void BinaryMatchesReference(BinaryOpInfo op)
     {
-        BinaryOp.Pow => (0.1f, 3f),
-        _ => (-3f, 3f),
-    };
-
-    [Test]
-    public void BinaryMatchesReference([Values] BinaryOp op)
-    {
-        var (lo, hi) = Domain(op);
-        float alpha = op == BinaryOp.ClampBackward ? -0.5f : 0.25f, beta = 0.5f;
-        bool discrete = op is BinaryOp.Equal or BinaryOp.Greater or BinaryOp.Maximum or BinaryOp.Minimum
-                           or BinaryOp.ReluBackward or BinaryOp.LeakyReluBackward or BinaryOp.ClampBackward;
+        var (lo, hi) = ElementwiseCases.Domain(op);
+        var (alpha, beta) = ElementwiseCases.Params(op);
+        bool discrete = ElementwiseCases.Discrete(op);
         int seed = 100;
         foreach (var (name, inputs, dstLayout) in Layouts(2))
         {
             using var a = discrete ? new Operand(inputs[0], Integers(inputs[0].Length, ++seed, -2, 3)) : Operand(inputs[0], ++seed, lo, hi);
-            using var b = discrete ? new Operand(inputs[1], Integers(inputs[1].Length, ++seed, -2, 3)) : Operand(inputs[1], ++seed, op == BinaryOp.Div ? 0.5f : lo, hi);
+            using var b = discrete ? new Operand(inputs[1], Integers(inputs[1].Length, ++seed, -2, 3)) : Operand(inputs[1], ++seed, op.Type == typeof(Div) ? 0.5f : lo, hi);
             using var dst = Operand(dstLayout, ++seed);
-            Ref.Elementwise.Binary(op, a.HostView, b.HostView, dst.HostView, alpha, beta);
-            Cpu.Binary(op, a.View, b.View, dst.View, alpha, beta);
+            ElementwiseCases.Reference(op, a.HostView, b.HostView, dst.HostView, alpha, beta);
+            op.Run(Cpu, a.View, b.View, dst.View, alpha, beta);
             AssertClose(dst.Host, dst.Download(), 2e-6, 1e-7, $"{op} {name}");
         }
     }
@@ -153,7 +134,7 @@ public class CpuBackendTests
         using var b = Operand(Layout.Dense(n), 2);
         var expected = a.Host.Zip(b.Host, (x, y) => (float)(x + 0.5 * y)).ToArray();
         var dst = which == 0 ? a : b;
-        Cpu.Binary(BinaryOp.AddScaled, a.View, b.View, dst.View, 0.5f);
+        Cpu.Binary<AddScaled>(a.View, b.View, dst.View, 0.5f);
         AssertClose(expected, dst.Download(), 1e-6, 1e-7, "in-place axpy");
     }
 
@@ -198,7 +179,7 @@ public class CpuBackendTests
         Cpu.Upload([7f, 7f, 7f, 7f], b, 0);
         var empty = new StridedView(b, 0, [0, 3], [3, 1]);
         Assert.DoesNotThrow(() => Cpu.Fill(empty, 1f));
-        Assert.DoesNotThrow(() => Cpu.Binary(BinaryOp.Add, empty, empty, empty));
+        Assert.DoesNotThrow(() => Cpu.Binary<Add>(empty, empty, empty));
         var after = new float[4];
         Cpu.Download(b, 0, after);
         Assert.That(after, Is.EqualTo(new[] { 7f, 7f, 7f, 7f }), "an empty view must not touch its buffer");
@@ -211,8 +192,8 @@ public class CpuBackendTests
         using var a = Operand(new Layout(n + 1, 1, [n], [1]), 7);
         using var b = Operand(Layout.Dense(n), 8);
         using var dst = Operand(new Layout(n + 3, 3, [n], [1]), 9);
-        Ref.Elementwise.Binary(BinaryOp.Mul, a.HostView, b.HostView, dst.HostView);
-        Cpu.Binary(BinaryOp.Mul, a.View, b.View, dst.View);
+        Ref.Elementwise.Binary<Mul>(a.HostView, b.HostView, dst.HostView);
+        Cpu.Binary<Mul>(a.View, b.View, dst.View);
         AssertClose(dst.Host, dst.Download(), 1e-6, 0, "16 MB multiply (non-temporal stores, unaligned start)");
     }
 
@@ -227,8 +208,8 @@ public class CpuBackendTests
             using var a = Operand(Layout.Permuted([47, 61, 43], 1, 2, 0), 1);
             using var b = Operand(Layout.Broadcast([61, 43, 47], false, true, false), 2);
             using var dst = Operand(Layout.Dense(61, 43, 47), 3);
-            Ref.Elementwise.Binary(BinaryOp.Sub, a.HostView, b.HostView, dst.HostView);
-            Cpu.Binary(BinaryOp.Sub, a.View, b.View, dst.View);
+            Ref.Elementwise.Binary<Sub>(a.HostView, b.HostView, dst.HostView);
+            Cpu.Binary<Sub>(a.View, b.View, dst.View);
             AssertClose(dst.Host, dst.Download(), 1e-6, 1e-7, $"threads {threads}");
         }
         finally { Threads.Count = saved; }

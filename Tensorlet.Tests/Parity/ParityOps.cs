@@ -21,6 +21,7 @@ internal static class ParityOps
         ["leaky_relu"] = (c, x) => Out(x["x"].LeakyRelu(c.Float("negative_slope"))),
         ["sigmoid"] = (_, x) => Out(x["x"].Sigmoid()),
         ["tanh"] = (_, x) => Out(x["x"].Tanh()),
+        ["silu"] = (_, x) => Out(F.Silu(x["x"])),
         ["softmax"] = (c, x) => Out(x["x"].Softmax(c.Int("dim"))),
         ["log_softmax"] = (c, x) => Out(x["x"].LogSoftmax(c.Int("dim"))),
         ["cross_entropy"] = (c, x) =>
