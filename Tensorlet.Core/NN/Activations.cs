@@ -33,9 +33,11 @@ public sealed class Tanh : Module, IOnnxExportable
 }
 
 /// <summary>x·σ(x) (SiLU, also called swish).</summary>
-public sealed class SiLU : Module
+public sealed class SiLU : Module, IOnnxExportable
 {
     public override Tensor Forward(Tensor input) => input.Silu();
+    // ONNX gained a Swish op only in opset 24; x·Sigmoid(x) runs everywhere.
+    public string ExportOnnx(OnnxGraphBuilder g, string input) => g.Mul(input, g.Sigmoid(input));
 }
 
 /// <summary>Merges dims <c>startDim..endDim</c> (default: all but the batch dim).</summary>

@@ -90,6 +90,14 @@ public sealed class OnnxExportTests
     }
 
     [Test]
+    public void SiluExportsAsSigmoidTimesInput()
+    {
+        using var model = new Sequential(new Conv2d(3, 4, 3, padding: 1, generator: new Generator(10)), new SiLU(),
+                                         new AdaptiveAvgPool2d((1, 1)), new Flatten(), new Linear(4, 3, generator: new Generator(11)));
+        Check("silu", model, [2, 3, 8, 8]);
+    }
+
+    [Test]
     public void ExportLeavesTheModelInItsMode()
     {
         using var model = ModelZoo.Get("resnet8").Create(3, 10, new Generator(5));
