@@ -1,5 +1,6 @@
 using Tensorlet.Kernels.Cpu;
 using Tensorlet.Kernels.Gpu;
+using Tensorlet.Kernels.Reference;
 
 namespace Tensorlet.Kernels;
 
@@ -11,6 +12,9 @@ public static class Backends
 {
     /// <summary>The one vectorised, multithreaded CPU backend.</summary>
     public static IBackend Cpu => CpuBackend.Instance;
+
+    /// <summary>The plain double-precision loops every other backend is tested against (slow; for checking, not training).</summary>
+    public static IBackend Reference => ReferenceBackend.Instance;
 
     /// <summary>A backend on CUDA device <paramref name="index"/>; throws with what was found when there is none.</summary>
     public static IBackend Cuda(int index) => GpuDevices.Cuda(index);

@@ -1,0 +1,105 @@
+using Tensorlet.Kernels;
+using static Tensorlet.Tests.Conformance.Conformance;
+
+namespace Tensorlet.Tests.Conformance;
+
+/// <summary>
+/// Every backend refuses the same bad calls with the same exception and the same message as the reference, because all
+/// of them call the one check in <see cref="OperationChecks"/>. A fault found on the device (a bad index on the GPU) is
+/// reported at the next synchronisation with the same message plus a note saying so.
+/// </summary>
+[TestFixtureSource(typeof(Conformance), nameof(Devices)), Category("Conformance")]
+public class ArgumentConformanceTests(string device)
+{
+    private readonly IBackend _backend = Backend(device);
+
+    /// <summary>(the operation the message must start with, the bad call on a given backend).</summary>
+    private static IEnumerable<(string Op, Action<IBackend> Call)> Faults()
+    {
+        yield return ("Fill", b =>
+        {
+            var gone = b.Allocate(6);
+            gone.Dispose();
+            b.Fill(StridedView.Contiguous(gone, 0, [6]), 1f);
+        });
+        yield return ("Unary(Exp)", b => b.Unary(UnaryOp.Exp, new StridedView(b.Allocate(10), 2, [3, 4], [1, 3]), StridedView.Contiguous(b.Allocate(12), 0, [3, 4])));
+        yield return ("Binary(Add)", b => b.Binary(BinaryOp.Add, StridedView.Contiguous(b.Allocate(6), 0, [2, 3]),
+                                                  StridedView.Contiguous(b.Allocate(6), 0, [3, 2]), StridedView.Contiguous(b.Allocate(6), 0, [2, 3])));
+        yield return ("Reduce(Sum)", b => b.Reduce(ReduceOp.Sum, b.Allocate(6), 0, -1, 3, 2, b.Allocate(6), 0));
+        yield return ("Reduce(Max)", b => b.Reduce(ReduceOp.Max, b.Allocate(6), 0, 2, 0, 3, b.Allocate(6), 0));
+        yield return ("Reduce(ArgMin)", b => b.Reduce(ReduceOp.ArgMin, b.Allocate(6), 0, 2, 3, 1, b.Allocate(1), 0));
+        yield return ("Gemm", b => b.Gemm(false, false, 3, 4, 2, 1f, b.Allocate(6), 0, 1, 0, b.Allocate(8), 0, 4, 0, 0f, b.Allocate(12), 0, 4, 0, 1));
+        yield return ("Gemm", b => b.Gemm(false, true, 3, 4, 2, 1f, b.Allocate(6), 0, 2, 0, b.Allocate(8), 0, 2, 0, 0f, b.Allocate(11), 0, 4, 0, 1));
+        yield return ("Gemm", b => b.Gemm(false, false, 2, 2, 2, 1f, b.Allocate(4), 0, 2, 4, b.Allocate(4), 0, 2, 0, 0f, b.Allocate(8), 0, 2, 4, 2));
+        yield return ("Gemm", b => b.Gemm(false, false, -1, 2, 2, 1f, b.Allocate(4), 0, 2, 0, b.Allocate(4), 0, 2, 0, 0f, b.Allocate(4), 0, 2, 0, 1));
+        yield return ("LogSoftmax", b => b.Softmax(true, b.Allocate(6), 0, 3, 5, b.Allocate(15), 0));
+        yield return ("Gather", b => Gather(b, 3f));
+        yield return ("Gather", b => Gather(b, 0.5f));
+        yield return ("Gather", b => Gather(b, float.NaN));
+        yield return ("ScatterAdd", b => b.ScatterAdd(Upload(b, [1, 2]), 0, 1, 2, 1, Upload(b, [0, -1]), 0, 3, b.Allocate(3), 0));
+        yield return ("Conv2d", b => b.Conv2d(new Conv2dGeometry(1, 1, 2, 2, 1, 5, 5), b.Allocate(4), 0, b.Allocate(25), 0, null, 0, b.Allocate(1), 0));
+        yield return ("Conv2d", b => b.Conv2d(new Conv2dGeometry(1, 3, 4, 4, 2, 1, 1, Groups: 2), b.Allocate(48), 0, b.Allocate(6), 0, null, 0, b.Allocate(32), 0));
+        yield return ("Conv2dBackwardWeight", b => b.Conv2dBackwardWeight(new Conv2dGeometry(1, 1, 3, 3, 2, 3, 3), b.Allocate(9), 0, b.Allocate(2), 0,
+                                                                            b.Allocate(18), 0, b.Allocate(1), 0));
+        yield return ("Pool2d", b => b.MaxPool2d(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2, PadH: 2), b.Allocate(16), 0, b.Allocate(9), 0, b.Allocate(9), 0));
+        yield return ("AvgPool2d", b => b.AvgPool2d(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2), b.Allocate(15), 0, b.Allocate(4), 0));
+        yield return ("MaxPool2dBackward", b => b.MaxPool2dBackward(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2), Upload(b, [1, 1, 1, 1]), 0,
+                                                                    Upload(b, [0, 2, 8, 13]), 0, b.Allocate(16), 0));
+        yield return ("MaxPool2dBackward", b => b.MaxPool2dBackward(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2), Upload(b, [1, 1, 1, 1]), 0,
+                                                                    Upload(b, [0, 2, 8, 14.5f]), 0, b.Allocate(16), 0));
+        yield return ("AdaptiveAvgPool2d", b => b.AdaptiveAvgPool2d(1, 1, 4, 4, 0, 2, b.Allocate(16), 0, b.Allocate(1), 0));
+        yield return ("BatchNormForward", b => b.BatchNormForward(2, 3, 1, b.Allocate(6), 0, null, null, null, null, false, 0.1f, 1e-5f,
+                                                                  b.Allocate(6), 0, b.Allocate(3), b.Allocate(3)));
+        yield return ("BatchNormBackward", b => b.BatchNormBackward(2, 3, 1, b.Allocate(6), 0, b.Allocate(6), 0, b.Allocate(2), b.Allocate(3),
+                                                                    b.Allocate(3), true, b.Allocate(6), 0, null, null));
+        yield return ("DropoutMask", b => b.DropoutMask(b.Allocate(4), 0, 4, 1.5f, 1, 0));
+        yield return ("Upload", b => b.Upload(new float[5], b.Allocate(4), 0));
+    }
+
+    private static void Gather(IBackend b, float badIndex) =>
+        b.Gather(Upload(b, [1, 2, 3]), 0, 1, 3, 1, Upload(b, [0, badIndex]), 0, 2, b.Allocate(2), 0);
+
+    private static ArgumentException Refusal(IBackend backend, Action<IBackend> call, string op = "the call")
+    {
+        try
+        {
+            call(backend);
+            backend.Synchronize();
+        }
+        catch (ArgumentException e)
+        {
+            return e;
+        }
+        throw new AssertionException($"{backend.Name} accepted {op}.");
+    }
+
+    [Test]
+    public void EveryBackendRefusesWithTheReferencesMessage()
+    {
+        var faults = new List<string>();
+        int number = 0;
+        foreach (var (op, call) in Faults())
+        {
+            number++;
+            var expected = Refusal(Oracle, call, $"fault {number} ({op})");
+            var actual = Refusal(_backend, call, $"fault {number} ({op})");
+            Assert.That(expected.Message, Does.StartWith(op + ":"), $"fault {number}: the reference's message names the operation first");
+            bool same = actual.GetType() == expected.GetType() && actual.ParamName == expected.ParamName &&
+                        (actual.Message == expected.Message || _backend.IsGpu && actual.Message.StartsWith(expected.Message.Split(" (Parameter")[0]));
+            if (!same)
+                faults.Add($"fault {number} ({op}): {_backend.Name} threw {actual.GetType().Name} '{actual.Message}', " +
+                           $"the reference {expected.GetType().Name} '{expected.Message}'.");
+        }
+        Assert.That(faults, Is.Empty, string.Join("\n", faults));
+    }
+
+    [Test]
+    public void TheDeviceReportsABadIndexAtSynchronisationAndSaysSo()
+    {
+        var e = Refusal(_backend, b => Gather(b, 7f));
+        string shared = "Gather: index 7 at position 1 of the index array (row-major [outer, k, inner]) is out of range for an axis " +
+                        "of size 3 (indices must be integers in [0, 3)).";
+        Assert.That(e.Message, Does.StartWith(shared));
+        Assert.That(e.Message.Contains("next synchronisation"), Is.EqualTo(_backend.IsGpu));
+    }
+}

@@ -1,0 +1,109 @@
+using Tensorlet.Kernels;
+using static Tensorlet.Tests.Conformance.Conformance;
+
+namespace Tensorlet.Tests.Conformance;
+
+/// <summary>
+/// Convolution (forward, both gradients, unfold and fold), pooling (max with ties and NaN, average with and without
+/// counted padding, ceil mode, adaptive bins that overlap), batch norm (training and evaluation, with and without affine
+/// parameters) and dropout masks on every backend against the reference.
+/// </summary>
+[TestFixtureSource(typeof(Conformance), nameof(Devices)), Category("Conformance")]
+public class LayerConformanceTests(string device)
+{
+    private readonly IBackend _backend = Backend(device);
+
+    private static readonly Conv2dGeometry[] Convolutions =
+    [
+        new(N: 1, C: 1, H: 1, W: 1, K: 1, KH: 1, KW: 1),
+        new(N: 2, C: 3, H: 5, W: 6, K: 4, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 1, C: 4, H: 7, W: 5, K: 2, KH: 2, KW: 3, StrideH: 2, StrideW: 1, PadH: 1, PadW: 0, DilationH: 2, DilationW: 1, Groups: 2),
+        new(N: 0, C: 2, H: 3, W: 3, K: 2, KH: 1, KW: 1),
+    ];
+
+    [Test]
+    public void ConvolutionAgrees()
+    {
+        foreach (var g in Convolutions)
+        {
+            int x = g.N * g.C * g.H * g.W, w = g.K * g.GroupC * g.KH * g.KW, y = g.N * g.K * g.OutH * g.OutW;
+            int cols = g.N * g.C * g.KH * g.KW * g.OutH * g.OutW;
+            Check(_backend, $"Conv2d {g}", [Random(x + 1, 1), Random(w, 2), Random(g.K + 1, 3), new float[y]],
+                  (b, m) => b.Conv2d(g, m[0], 1, m[1], 0, m[2], 1, m[3], 0), atol: 1e-5);
+            Check(_backend, $"Conv2dBackwardInput {g}", [Random(y, 4), Random(w, 2), new float[x + 2]],
+                  (b, m) => b.Conv2dBackwardInput(g, m[0], 0, m[1], 0, m[2], 2), atol: 1e-5);
+            Check(_backend, $"Conv2dBackwardWeight {g}", [Random(x, 1), Random(y, 4), new float[w], new float[g.K]],
+                  (b, m) => b.Conv2dBackwardWeight(g, m[0], 0, m[1], 0, m[2], 0, m[3], 0), atol: 1e-4);
+            Check(_backend, $"Unfold {g}", [Random(x, 5), new float[cols]], (b, m) => b.Unfold(g, m[0], 0, m[1], 0));
+            Check(_backend, $"Fold {g}", [Random(cols, 6), new float[x]], (b, m) => b.Fold(g, m[0], 0, m[1], 0), atol: 1e-5);
+        }
+    }
+
+    private static readonly Pool2dGeometry[] Pools =
+    [
+        new(N: 1, C: 1, H: 1, W: 1, KH: 1, KW: 1, StrideH: 1, StrideW: 1),
+        new(N: 2, C: 3, H: 6, W: 5, KH: 2, KW: 2, StrideH: 2, StrideW: 2),
+        new(N: 1, C: 2, H: 7, W: 6, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, CeilMode: true),
+        new(N: 1, C: 2, H: 5, W: 7, KH: 3, KW: 2, StrideH: 2, StrideW: 3, PadH: 1, PadW: 1, CeilMode: true, CountIncludePad: false),
+    ];
+
+    [Test]
+    public void PoolingAgrees()
+    {
+        foreach (var g in Pools)
+        {
+            int x = g.N * g.C * g.H * g.W, y = g.N * g.C * g.OutH * g.OutW;
+            // Specials bring NaN (wins its window), −∞ (a window of −∞ points at its first element) and ties.
+            var input = WithSpecials(x + 1, 2);
+            Check(_backend, $"MaxPool2d {g}", [input, new float[y], new float[y]], (b, m) => b.MaxPool2d(g, m[0], 1, m[1], 0, m[2], 0));
+            var indices = Run(Oracle, [input, new float[y], new float[y]], (b, m) => b.MaxPool2d(g, m[0], 1, m[1], 0, m[2], 0))[2];
+            Check(_backend, $"MaxPool2dBackward {g}", [Random(y, 3), indices, new float[x]],
+                  (b, m) => b.MaxPool2dBackward(g, m[0], 0, m[1], 0, m[2], 0));
+            var finite = Random(x, 4);
+            Check(_backend, $"AvgPool2d {g}", [finite, new float[y]], (b, m) => b.AvgPool2d(g, m[0], 0, m[1], 0));
+            Check(_backend, $"AvgPool2dBackward {g}", [Random(y, 5), new float[x]], (b, m) => b.AvgPool2dBackward(g, m[0], 0, m[1], 0));
+        }
+    }
+
+    [Test]
+    public void AdaptivePoolingAgrees()
+    {
+        foreach (var (h, w, oh, ow) in new[] { (7, 5, 3, 2), (4, 4, 1, 1), (3, 2, 3, 2), (2, 3, 4, 5) })
+        {
+            int x = 2 * 3 * h * w, y = 2 * 3 * oh * ow;
+            Check(_backend, $"AdaptiveAvgPool2d {h}×{w}→{oh}×{ow}", [Random(x, 1), new float[y]],
+                  (b, m) => b.AdaptiveAvgPool2d(2, 3, h, w, oh, ow, m[0], 0, m[1], 0));
+            Check(_backend, $"AdaptiveAvgPool2dBackward {h}×{w}→{oh}×{ow}", [Random(y, 2), new float[x]],
+                  (b, m) => b.AdaptiveAvgPool2dBackward(2, 3, h, w, oh, ow, m[0], 0, m[1], 0));
+        }
+    }
+
+    [Test]
+    public void BatchNormAgrees([Values] bool useBatchStats, [Values] bool affine)
+    {
+        foreach (var (n, c, hw) in new[] { (1, 1, 2), (4, 3, 5), (2, 5, 1) })
+        {
+            int count = n * c * hw;
+            float[] x = Random(count + 1, n + c), gamma = Random(c, 1, 0.5f, 1.5f), beta = Random(c, 2);
+            float[] runningMean = Random(c, 3), runningVar = Random(c, 4, 0.5f, 2f);
+            // Arrays: x, gamma, beta, running mean, running variance, y, saved mean, saved invstd.
+            float[][] arrays = [x, gamma, beta, runningMean, runningVar, new float[count], new float[c], new float[c]];
+            Check(_backend, $"BatchNormForward [{n}, {c}, {hw}] batch={useBatchStats} affine={affine}", arrays,
+                  (b, m) => b.BatchNormForward(n, c, hw, m[0], 1, affine ? m[1] : null, affine ? m[2] : null, m[3], m[4],
+                                               useBatchStats, 0.1f, 1e-5f, m[5], 0, m[6], m[7]), rtol: 1e-5, atol: 1e-5);
+            var saved = Run(Oracle, arrays, (b, m) => b.BatchNormForward(n, c, hw, m[0], 1, m[1], m[2], m[3], m[4],
+                                                                         useBatchStats, 0.1f, 1e-5f, m[5], 0, m[6], m[7]));
+            // Arrays: x, gy, gamma, saved mean, saved invstd, gx, gγ, gβ.
+            Check(_backend, $"BatchNormBackward [{n}, {c}, {hw}] batch={useBatchStats} affine={affine}",
+                  [x, Random(count, 9), gamma, saved[6], saved[7], new float[count + 1], new float[c], new float[c]],
+                  (b, m) => b.BatchNormBackward(n, c, hw, m[0], 1, m[1], 0, affine ? m[2] : null, m[3], m[4], useBatchStats,
+                                                m[5], 1, m[6], m[7]), rtol: 1e-4, atol: 1e-4);
+        }
+    }
+
+    [Test]
+    public void DropoutMasksAreTheSameBits([Values(0f, 0.3f, 1f)] float p)
+    {
+        Check(_backend, $"DropoutMask p={p}", [new float[50]], (b, m) => b.DropoutMask(m[0], 3, 45, p, 1234UL, 77UL), rtol: 0, atol: 0);
+    }
+}
