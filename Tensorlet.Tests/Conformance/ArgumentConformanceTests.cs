@@ -1,5 +1,6 @@
 using Tensorlet.Kernels;
-using static Tensorlet.Tests.Conformance.Conformance;
+using static Tensorlet.Tests.Conformance.ConformanceKit;
+using static Tensorlet.Tests.Kernels.KernelTestKit;
 
 namespace Tensorlet.Tests.Conformance;
 
@@ -8,7 +9,7 @@ namespace Tensorlet.Tests.Conformance;
 /// of them call the one check in <see cref="OperationChecks"/>. A fault found on the device (a bad index on the GPU) is
 /// reported at the next synchronisation with the same message plus a note saying so.
 /// </summary>
-[TestFixtureSource(typeof(Conformance), nameof(Devices)), Category("Conformance")]
+[TestFixtureSource(typeof(ConformanceKit), nameof(Devices)), Category("Conformance")]
 public class ArgumentConformanceTests(string device)
 {
     private readonly IBackend _backend = Backend(device);

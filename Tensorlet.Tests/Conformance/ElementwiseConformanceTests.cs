@@ -1,5 +1,6 @@
 using Tensorlet.Kernels;
-using static Tensorlet.Tests.Conformance.Conformance;
+using static Tensorlet.Tests.Conformance.ConformanceKit;
+using static Tensorlet.Tests.Kernels.KernelTestKit;
 
 namespace Tensorlet.Tests.Conformance;
 
@@ -7,7 +8,7 @@ namespace Tensorlet.Tests.Conformance;
 /// Fill, Copy, Unary, Binary and Where on every backend against the reference, over dense, empty, single-element,
 /// transposed (strided), broadcast (stride 0) and in-place views, with NaN, ±∞ and ±0 among the inputs.
 /// </summary>
-[TestFixtureSource(typeof(Conformance), nameof(Devices)), Category("Conformance")]
+[TestFixtureSource(typeof(ConformanceKit), nameof(Devices)), Category("Conformance")]
 public class ElementwiseConformanceTests(string device)
 {
     private readonly IBackend _backend = Backend(device);
@@ -74,6 +75,24 @@ public class ElementwiseConformanceTests(string device)
             Check(_backend, $"{op} empty", [a, b, dst], (k, m) => k.Binary(op, StridedView.Contiguous(m[0], 0, [0, 3]),
                   StridedView.Contiguous(m[1], 0, [0, 3]), StridedView.Contiguous(m[2], 0, [0, 3]), alpha, beta));
         }
+    }
+
+    [Test]
+    public void SpecialValuesFollowTheReference()
+    {
+        float[] x = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, -0f, 0f, -1000f, 1000f, -2f, 2f, 88f, -88f];
+        foreach (var op in new[] { UnaryOp.Relu, UnaryOp.Sigmoid, UnaryOp.Tanh, UnaryOp.Exp, UnaryOp.Clamp, UnaryOp.Abs, UnaryOp.Sign })
+            Check(_backend, $"{op} on special values", [x, new float[x.Length]],
+                  (b, m) => b.Unary(op, StridedView.Contiguous(m[0], 0, [x.Length]), StridedView.Contiguous(m[1], 0, [x.Length]), -1f, 1f),
+                  rtol: 2e-6, atol: 0);
+        // Negative bases: whole exponents give signed results, a fractional one NaN; anything to the power 0 is 1.
+        float[] bases = [-2f, -2f, -0.5f, 0f, 2f, float.NaN, -3f], exps = [2f, 3f, 0.5f, 0f, -1f, 0f, 0f];
+        Check(_backend, "pow of negative bases", [bases, exps, new float[bases.Length]],
+              (b, m) => b.Binary(BinaryOp.Pow, StridedView.Contiguous(m[0], 0, [7]), StridedView.Contiguous(m[1], 0, [7]),
+                                 StridedView.Contiguous(m[2], 0, [7])), rtol: 2e-6, atol: 0);
+        Check(_backend, "maximum with NaN on either side", [x, x.Reverse().ToArray(), new float[x.Length]],
+              (b, m) => b.Binary(BinaryOp.Maximum, StridedView.Contiguous(m[0], 0, [x.Length]), StridedView.Contiguous(m[1], 0, [x.Length]),
+                                 StridedView.Contiguous(m[2], 0, [x.Length])), rtol: 0, atol: 0);
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using Tensorlet.Kernels;
-using static Tensorlet.Tests.Conformance.Conformance;
+using static Tensorlet.Tests.Conformance.ConformanceKit;
+using static Tensorlet.Tests.Kernels.KernelTestKit;
 
 namespace Tensorlet.Tests.Conformance;
 
@@ -7,7 +8,7 @@ namespace Tensorlet.Tests.Conformance;
 /// Batched GEMM on every backend against the reference: both transposes, empty and single sizes, odd sizes that straddle
 /// tiles, padded leading dimensions, offsets, repeated (stride 0) and strided batches, β = 0 over NaN (not read) and β ≠ 0.
 /// </summary>
-[TestFixtureSource(typeof(Conformance), nameof(Devices)), Category("Conformance")]
+[TestFixtureSource(typeof(ConformanceKit), nameof(Devices)), Category("Conformance")]
 public class GemmConformanceTests(string device)
 {
     private readonly IBackend _backend = Backend(device);

@@ -1,5 +1,6 @@
 using Tensorlet.Kernels;
-using static Tensorlet.Tests.Conformance.Conformance;
+using static Tensorlet.Tests.Conformance.ConformanceKit;
+using static Tensorlet.Tests.Kernels.KernelTestKit;
 
 namespace Tensorlet.Tests.Conformance;
 
@@ -8,7 +9,7 @@ namespace Tensorlet.Tests.Conformance;
 /// counted padding, ceil mode, adaptive bins that overlap), batch norm (training and evaluation, with and without affine
 /// parameters) and dropout masks on every backend against the reference.
 /// </summary>
-[TestFixtureSource(typeof(Conformance), nameof(Devices)), Category("Conformance")]
+[TestFixtureSource(typeof(ConformanceKit), nameof(Devices)), Category("Conformance")]
 public class LayerConformanceTests(string device)
 {
     private readonly IBackend _backend = Backend(device);

@@ -1,4 +1,5 @@
 using Tensorlet.Kernels;
+using static Tensorlet.Tests.Kernels.KernelTestKit;
 
 namespace Tensorlet.Tests.Conformance;
 
@@ -7,7 +8,7 @@ namespace Tensorlet.Tests.Conformance;
 /// device when one is present), and <see cref="Check"/>, which runs one call on a backend and on the reference backend
 /// over copies of the same arrays and compares every array afterwards, NaN for NaN and infinity for infinity.
 /// </summary>
-public static class Conformance
+public static class ConformanceKit
 {
     /// <summary>True in the nightly run (<c>TENSORLET_NIGHTLY=1</c>), which widens every random grid.</summary>
     public static bool Nightly => Environment.GetEnvironmentVariable("TENSORLET_NIGHTLY") == "1";
@@ -59,43 +60,20 @@ public static class Conformance
 
     /// <summary>
     /// Runs <paramref name="call"/> on <paramref name="backend"/> and on the reference over copies of
-    /// <paramref name="arrays"/> and asserts that every array (inputs, outputs, in-place results) agrees.
+    /// <paramref name="arrays"/> and asserts that every array (inputs, outputs, in-place results) agrees (NaN for NaN, infinity for infinity, as <see cref="AssertClose"/>).
     /// </summary>
     public static void Check(IBackend backend, string what, float[][] arrays, Action<IBackend, DeviceBuffer[]> call,
                              double rtol = 1e-5, double atol = 1e-6)
     {
         var expected = Run(Oracle, arrays, call);
         var actual = Run(backend, arrays, call);
-        for (int i = 0; i < arrays.Length; i++) AssertAgrees(expected[i], actual[i], rtol, atol, $"{what} on {backend.Name}, array {i}");
-    }
-
-    /// <summary>NaN must meet NaN and an infinity the same infinity; finite values agree within atol + rtol·|expected|.</summary>
-    public static void AssertAgrees(float[] expected, float[] actual, double rtol, double atol, string what)
-    {
-        Assert.That(actual, Has.Length.EqualTo(expected.Length), what);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            float e = expected[i], a = actual[i];
-            bool ok = float.IsNaN(e) ? float.IsNaN(a)
-                    : float.IsInfinity(e) ? a == e
-                    : !float.IsNaN(a) && Math.Abs((double)a - e) <= atol + rtol * Math.Abs(e);
-            if (!ok) Assert.Fail($"{what}: element {i} is {a:R}, the reference gives {e:R}.");
-        }
-    }
-
-    /// <summary>Uniform values in [lo, hi) from a seeded generator.</summary>
-    public static float[] Random(int count, int seed, float lo = -2f, float hi = 2f)
-    {
-        var rng = new System.Random(seed);
-        var values = new float[count];
-        for (int i = 0; i < count; i++) values[i] = lo + (float)rng.NextDouble() * (hi - lo);
-        return values;
+        for (int i = 0; i < arrays.Length; i++) AssertClose(expected[i], actual[i], rtol, atol, $"{what} on {backend.Name}, array {i}");
     }
 
     /// <summary>Random values with NaN, ±∞, ±0 and a tie sprinkled in at fixed places.</summary>
     public static float[] WithSpecials(int count, int seed)
     {
-        var values = Random(count, seed);
+        var values = Random(count, seed, -2f, 2f);
         float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, 1f, 1f];
         for (int i = 0; i < count; i += 5) values[i] = specials[i / 5 % specials.Length];
         return values;
