@@ -14,30 +14,59 @@ public class LayerConformanceTests(string device)
 {
     private readonly IBackend _backend = Backend(device);
 
-    private static readonly Conv2dGeometry[] Convolutions =
+    /// <summary>Geometries that take each path of the CPU and GPU convolutions (see the comments), plus the degenerate ones.</summary>
+    public static readonly Conv2dGeometry[] Convolutions =
     [
+        // ResNet basic block 3×3 and its stride-2 downsampling, and the 7×7 stride-2 stem.
+        new(N: 2, C: 8, H: 8, W: 8, K: 8, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 1, C: 4, H: 9, W: 9, K: 8, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1),
+        new(N: 1, C: 3, H: 15, W: 13, K: 4, KH: 7, KW: 7, StrideH: 2, StrideW: 2, PadH: 3, PadW: 3),
+        new(N: 3, C: 3, H: 7, W: 6, K: 5, KH: 3, KW: 3),
+        new(N: 2, C: 3, H: 11, W: 9, K: 3, KH: 3, KW: 5, StrideH: 2, StrideW: 3, PadH: 1, PadW: 2),
+        new(N: 1, C: 2, H: 10, W: 9, K: 3, KH: 3, KW: 2, DilationH: 2, DilationW: 3, PadH: 2, PadW: 1),
+        new(N: 2, C: 6, H: 6, W: 7, K: 4, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 2),
+        new(N: 2, C: 4, H: 11, W: 10, K: 6, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 2, PadW: 1, DilationH: 2, DilationW: 2, Groups: 2),
+        // Depthwise (groups = channels), plain and with a channel multiplier of 2.
+        new(N: 3, C: 5, H: 7, W: 9, K: 5, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, Groups: 5),
+        new(N: 1, C: 4, H: 6, W: 6, K: 8, KH: 5, KW: 5, PadH: 2, PadW: 2, Groups: 4),
+        // Pointwise (straight to GEMM), grouped pointwise, and 1×1 that still needs im2col (stride, padding).
+        new(N: 3, C: 8, H: 5, W: 7, K: 12, KH: 1, KW: 1),
+        new(N: 2, C: 6, H: 4, W: 4, K: 4, KH: 1, KW: 1, Groups: 2),
+        new(N: 2, C: 4, H: 9, W: 9, K: 5, KH: 1, KW: 1, StrideH: 2, StrideW: 2),
+        new(N: 1, C: 3, H: 5, W: 5, K: 2, KH: 1, KW: 1, PadH: 1, PadW: 1),
+        // Stride larger than the kernel (pixels no output reads), padding beyond the image, a kernel larger than the image.
+        new(N: 2, C: 2, H: 6, W: 5, K: 2, KH: 2, KW: 2, StrideH: 3, StrideW: 3, PadH: 2, PadW: 2),
+        new(N: 1, C: 2, H: 3, W: 3, K: 3, KH: 5, KW: 5, PadH: 2, PadW: 2),
+        // Deeper than one 16-deep GEMM slice several times over (Cg·KH·KW = 180) and wider than one tile.
+        new(N: 1, C: 20, H: 5, W: 6, K: 17, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        // One pixel, and an empty batch.
         new(N: 1, C: 1, H: 1, W: 1, K: 1, KH: 1, KW: 1),
-        new(N: 2, C: 3, H: 5, W: 6, K: 4, KH: 3, KW: 3, PadH: 1, PadW: 1),
-        new(N: 1, C: 4, H: 7, W: 5, K: 2, KH: 2, KW: 3, StrideH: 2, StrideW: 1, PadH: 1, PadW: 0, DilationH: 2, DilationW: 1, Groups: 2),
         new(N: 0, C: 2, H: 3, W: 3, K: 2, KH: 1, KW: 1),
     ];
 
-    [Test]
-    public void ConvolutionAgrees()
+    /// <summary>
+    /// Operands sit at offset 3 in buffers with a tail and outputs start out random, so a write outside an output or an
+    /// accumulation into it shows. An output sums `terms` products of inputs in [−2, 2): 2·10⁻⁶·terms absolute error is allowed.
+    /// </summary>
+    [TestCaseSource(nameof(Convolutions))]
+    public void ConvolutionAgrees(Conv2dGeometry g)
     {
-        foreach (var g in Convolutions)
+        const int off = 3, tail = 2;
+        int x = g.N * g.C * g.H * g.W, w = g.K * g.GroupC * g.KH * g.KW, y = g.N * g.K * g.OutH * g.OutW;
+        int cols = g.N * g.C * g.KH * g.KW * g.OutH * g.OutW, taps = g.GroupC * g.KH * g.KW;
+        float[] Padded(int count, int seed) => Random(off + count + tail, seed, -2f, 2f);
+        foreach (bool bias in new[] { true, false })
         {
-            int x = g.N * g.C * g.H * g.W, w = g.K * g.GroupC * g.KH * g.KW, y = g.N * g.K * g.OutH * g.OutW;
-            int cols = g.N * g.C * g.KH * g.KW * g.OutH * g.OutW;
-            Check(_backend, $"Conv2d {g}", [Random(x + 1, 1), Random(w, 2), Random(g.K + 1, 3), new float[y]],
-                  (b, m) => b.Conv2d(g, m[0], 1, m[1], 0, m[2], 1, m[3], 0), atol: 1e-5);
-            Check(_backend, $"Conv2dBackwardInput {g}", [Random(y, 4), Random(w, 2), new float[x + 2]],
-                  (b, m) => b.Conv2dBackwardInput(g, m[0], 0, m[1], 0, m[2], 2), atol: 1e-5);
-            Check(_backend, $"Conv2dBackwardWeight {g}", [Random(x, 1), Random(y, 4), new float[w], new float[g.K]],
-                  (b, m) => b.Conv2dBackwardWeight(g, m[0], 0, m[1], 0, m[2], 0, m[3], 0), atol: 1e-4);
-            Check(_backend, $"Unfold {g}", [Random(x, 5), new float[cols]], (b, m) => b.Unfold(g, m[0], 0, m[1], 0));
-            Check(_backend, $"Fold {g}", [Random(cols, 6), new float[x]], (b, m) => b.Fold(g, m[0], 0, m[1], 0), atol: 1e-5);
+            Check(_backend, $"Conv2d {g} bias={bias}", [Padded(x, 1), Padded(w, 2), Padded(g.K, 3), Padded(y, 4)],
+                  (b, m) => b.Conv2d(g, m[0], off, m[1], off, bias ? m[2] : null, off, m[3], off), atol: 8e-6 * (taps + 1));
+            Check(_backend, $"Conv2dBackwardWeight {g} bias={bias}", [Padded(x, 1), Padded(y, 5), Padded(w, 6), Padded(g.K, 7)],
+                  (b, m) => b.Conv2dBackwardWeight(g, m[0], off, m[1], off, m[2], off, bias ? m[3] : null, off),
+                  atol: 8e-6 * Math.Max(1, g.N * g.OutH * g.OutW));
         }
+        Check(_backend, $"Conv2dBackwardInput {g}", [Padded(y, 5), Padded(w, 2), Padded(x, 8)],
+              (b, m) => b.Conv2dBackwardInput(g, m[0], off, m[1], off, m[2], off), atol: 8e-6 * g.GroupK * g.KH * g.KW);
+        Check(_backend, $"Unfold {g}", [Padded(x, 1), Padded(cols, 9)], (b, m) => b.Unfold(g, m[0], off, m[1], off), rtol: 0, atol: 0);
+        Check(_backend, $"Fold {g}", [Padded(cols, 9), Padded(x, 10)], (b, m) => b.Fold(g, m[0], off, m[1], off), atol: 1e-5);
     }
 
     private static readonly Pool2dGeometry[] Pools =
