@@ -99,6 +99,31 @@ public class LayeringTests
     }
 
     [Test]
+    public void NothingAboveKernelsNamesAConcreteBackend()
+    {
+        // Core and Models reach a device only through IBackend (Kernels' Backends hands them out), so no type they
+        // reference may live in the backends' own namespaces.
+        string[] concrete = ["Tensorlet.Kernels.Cpu", "Tensorlet.Kernels.Gpu", "Tensorlet.Kernels.Reference"];
+        var faults = new List<string>();
+        int seen = 0;
+        foreach (string name in new[] { "Tensorlet.Core", "Tensorlet.Models" })
+        {
+            using var pe = new PEReader(File.OpenRead(PathOf(name)));
+            var md = pe.GetMetadataReader();
+            foreach (var handle in md.TypeReferences)
+            {
+                var reference = md.GetTypeReference(handle);
+                string ns = md.GetString(reference.Namespace);
+                if (ns.StartsWith("Tensorlet.Kernels", StringComparison.Ordinal)) seen++;
+                if (concrete.Any(c => ns == c || ns.StartsWith(c + ".", StringComparison.Ordinal)))
+                    faults.Add($"{name} names {ns}.{md.GetString(reference.Name)}.");
+            }
+        }
+        Assert.That(seen, Is.GreaterThan(0), "Core's references into Kernels were not found; the check would pass vacuously.");
+        Assert.That(faults, Is.Empty, string.Join("\n", faults));
+    }
+
+    [Test]
     public void TheAttributeReaderSeesCoresOneReader()
     {
         Assert.That(InternalsVisibleTo(PathOf("Tensorlet.Core")), Is.EqualTo(new[] { "Tensorlet.Tests" }));
