@@ -9,11 +9,8 @@ namespace Tensorlet.Tests.Conformance;
 /// of them call the one check in <see cref="OperationChecks"/>. A fault found on the device (a bad index on the GPU) is
 /// reported at the next synchronisation with the same message plus a note saying so.
 /// </summary>
-[TestFixtureSource(typeof(ConformanceKit), nameof(Devices)), Category("Conformance")]
-public class ArgumentConformanceTests(string device)
+public class ArgumentConformanceTests(string device) : BackendFixture(device)
 {
-    private readonly IBackend _backend = Backend(device);
-
     /// <summary>(the operation the message must start with, the bad call on a given backend).</summary>
     private static IEnumerable<(string Op, Action<IBackend> Call)> Faults()
     {
@@ -83,12 +80,12 @@ public class ArgumentConformanceTests(string device)
         {
             number++;
             var expected = Refusal(Oracle, call, $"fault {number} ({op})");
-            var actual = Refusal(_backend, call, $"fault {number} ({op})");
+            var actual = Refusal(Backend, call, $"fault {number} ({op})");
             Assert.That(expected.Message, Does.StartWith(op + ":"), $"fault {number}: the reference's message names the operation first");
             bool same = actual.GetType() == expected.GetType() && actual.ParamName == expected.ParamName &&
-                        (actual.Message == expected.Message || _backend.IsGpu && actual.Message.StartsWith(expected.Message.Split(" (Parameter")[0]));
+                        (actual.Message == expected.Message || Backend.IsGpu && actual.Message.StartsWith(expected.Message.Split(" (Parameter")[0]));
             if (!same)
-                faults.Add($"fault {number} ({op}): {_backend.Name} threw {actual.GetType().Name} '{actual.Message}', " +
+                faults.Add($"fault {number} ({op}): {Backend.Name} threw {actual.GetType().Name} '{actual.Message}', " +
                            $"the reference {expected.GetType().Name} '{expected.Message}'.");
         }
         Assert.That(faults, Is.Empty, string.Join("\n", faults));
@@ -97,10 +94,10 @@ public class ArgumentConformanceTests(string device)
     [Test]
     public void TheDeviceReportsABadIndexAtSynchronisationAndSaysSo()
     {
-        var e = Refusal(_backend, b => Gather(b, 7f));
+        var e = Refusal(Backend, b => Gather(b, 7f));
         string shared = "Gather: index 7 at position 1 of the index array (row-major [outer, k, inner]) is out of range for an axis " +
                         "of size 3 (indices must be integers in [0, 3)).";
         Assert.That(e.Message, Does.StartWith(shared));
-        Assert.That(e.Message.Contains("next synchronisation"), Is.EqualTo(_backend.IsGpu));
+        Assert.That(e.Message.Contains("next synchronisation"), Is.EqualTo(Backend.IsGpu));
     }
 }

@@ -25,7 +25,7 @@ public static class ConformanceKit
         if (best.IsGpu) yield return best.Name;
     }
 
-    public static IBackend Backend(string device) => Device.Parse(device).Backend;
+    public static IBackend BackendOf(string device) => Device.Parse(device).Backend;
 
     public static IBackend Oracle => Backends.Reference;
 

@@ -9,11 +9,8 @@ namespace Tensorlet.Tests.Conformance;
 /// counted padding, ceil mode, adaptive bins that overlap), batch norm (training and evaluation, with and without affine
 /// parameters) and dropout masks on every backend against the reference.
 /// </summary>
-[TestFixtureSource(typeof(ConformanceKit), nameof(Devices)), Category("Conformance")]
-public class LayerConformanceTests(string device)
+public class LayerConformanceTests(string device) : BackendFixture(device)
 {
-    private readonly IBackend _backend = Backend(device);
-
     /// <summary>Geometries that take each path of the CPU and GPU convolutions (see the comments), plus the degenerate ones.</summary>
     public static readonly Conv2dGeometry[] Convolutions =
     [
@@ -57,16 +54,16 @@ public class LayerConformanceTests(string device)
         float[] Padded(int count, int seed) => Random(off + count + tail, seed, -2f, 2f);
         foreach (bool bias in new[] { true, false })
         {
-            Check(_backend, $"Conv2d {g} bias={bias}", [Padded(x, 1), Padded(w, 2), Padded(g.K, 3), Padded(y, 4)],
+            Check(Backend, $"Conv2d {g} bias={bias}", [Padded(x, 1), Padded(w, 2), Padded(g.K, 3), Padded(y, 4)],
                   (b, m) => b.Conv2d(g, m[0], off, m[1], off, bias ? m[2] : null, off, m[3], off), atol: 8e-6 * (taps + 1));
-            Check(_backend, $"Conv2dBackwardWeight {g} bias={bias}", [Padded(x, 1), Padded(y, 5), Padded(w, 6), Padded(g.K, 7)],
+            Check(Backend, $"Conv2dBackwardWeight {g} bias={bias}", [Padded(x, 1), Padded(y, 5), Padded(w, 6), Padded(g.K, 7)],
                   (b, m) => b.Conv2dBackwardWeight(g, m[0], off, m[1], off, m[2], off, bias ? m[3] : null, off),
                   atol: 8e-6 * Math.Max(1, g.N * g.OutH * g.OutW));
         }
-        Check(_backend, $"Conv2dBackwardInput {g}", [Padded(y, 5), Padded(w, 2), Padded(x, 8)],
+        Check(Backend, $"Conv2dBackwardInput {g}", [Padded(y, 5), Padded(w, 2), Padded(x, 8)],
               (b, m) => b.Conv2dBackwardInput(g, m[0], off, m[1], off, m[2], off), atol: 8e-6 * g.GroupK * g.KH * g.KW);
-        Check(_backend, $"Unfold {g}", [Padded(x, 1), Padded(cols, 9)], (b, m) => b.Unfold(g, m[0], off, m[1], off), rtol: 0, atol: 0);
-        Check(_backend, $"Fold {g}", [Padded(cols, 9), Padded(x, 10)], (b, m) => b.Fold(g, m[0], off, m[1], off), atol: 1e-5);
+        Check(Backend, $"Unfold {g}", [Padded(x, 1), Padded(cols, 9)], (b, m) => b.Unfold(g, m[0], off, m[1], off), rtol: 0, atol: 0);
+        Check(Backend, $"Fold {g}", [Padded(cols, 9), Padded(x, 10)], (b, m) => b.Fold(g, m[0], off, m[1], off), atol: 1e-5);
     }
 
     private static readonly Pool2dGeometry[] Pools =
@@ -85,13 +82,13 @@ public class LayerConformanceTests(string device)
             int x = g.N * g.C * g.H * g.W, y = g.N * g.C * g.OutH * g.OutW;
             // Specials bring NaN (wins its window), −∞ (a window of −∞ points at its first element) and ties.
             var input = WithSpecials(x + 1, 2);
-            Check(_backend, $"MaxPool2d {g}", [input, new float[y], new float[y]], (b, m) => b.MaxPool2d(g, m[0], 1, m[1], 0, m[2], 0));
+            Check(Backend, $"MaxPool2d {g}", [input, new float[y], new float[y]], (b, m) => b.MaxPool2d(g, m[0], 1, m[1], 0, m[2], 0));
             var indices = Run(Oracle, [input, new float[y], new float[y]], (b, m) => b.MaxPool2d(g, m[0], 1, m[1], 0, m[2], 0))[2];
-            Check(_backend, $"MaxPool2dBackward {g}", [Random(y, 3), indices, new float[x]],
+            Check(Backend, $"MaxPool2dBackward {g}", [Random(y, 3), indices, new float[x]],
                   (b, m) => b.MaxPool2dBackward(g, m[0], 0, m[1], 0, m[2], 0));
             var finite = Random(x, 4);
-            Check(_backend, $"AvgPool2d {g}", [finite, new float[y]], (b, m) => b.AvgPool2d(g, m[0], 0, m[1], 0));
-            Check(_backend, $"AvgPool2dBackward {g}", [Random(y, 5), new float[x]], (b, m) => b.AvgPool2dBackward(g, m[0], 0, m[1], 0));
+            Check(Backend, $"AvgPool2d {g}", [finite, new float[y]], (b, m) => b.AvgPool2d(g, m[0], 0, m[1], 0));
+            Check(Backend, $"AvgPool2dBackward {g}", [Random(y, 5), new float[x]], (b, m) => b.AvgPool2dBackward(g, m[0], 0, m[1], 0));
         }
     }
 
@@ -101,9 +98,9 @@ public class LayerConformanceTests(string device)
         foreach (var (h, w, oh, ow) in new[] { (7, 5, 3, 2), (4, 4, 1, 1), (3, 2, 3, 2), (2, 3, 4, 5) })
         {
             int x = 2 * 3 * h * w, y = 2 * 3 * oh * ow;
-            Check(_backend, $"AdaptiveAvgPool2d {h}×{w}→{oh}×{ow}", [Random(x, 1), new float[y]],
+            Check(Backend, $"AdaptiveAvgPool2d {h}×{w}→{oh}×{ow}", [Random(x, 1), new float[y]],
                   (b, m) => b.AdaptiveAvgPool2d(2, 3, h, w, oh, ow, m[0], 0, m[1], 0));
-            Check(_backend, $"AdaptiveAvgPool2dBackward {h}×{w}→{oh}×{ow}", [Random(y, 2), new float[x]],
+            Check(Backend, $"AdaptiveAvgPool2dBackward {h}×{w}→{oh}×{ow}", [Random(y, 2), new float[x]],
                   (b, m) => b.AdaptiveAvgPool2dBackward(2, 3, h, w, oh, ow, m[0], 0, m[1], 0));
         }
     }
@@ -118,13 +115,13 @@ public class LayerConformanceTests(string device)
             float[] runningMean = Random(c, 3), runningVar = Random(c, 4, 0.5f, 2f);
             // Arrays: x, gamma, beta, running mean, running variance, y, saved mean, saved invstd.
             float[][] arrays = [x, gamma, beta, runningMean, runningVar, new float[count], new float[c], new float[c]];
-            Check(_backend, $"BatchNormForward [{n}, {c}, {hw}] batch={useBatchStats} affine={affine}", arrays,
+            Check(Backend, $"BatchNormForward [{n}, {c}, {hw}] batch={useBatchStats} affine={affine}", arrays,
                   (b, m) => b.BatchNormForward(n, c, hw, m[0], 1, affine ? m[1] : null, affine ? m[2] : null, m[3], m[4],
                                                useBatchStats, 0.1f, 1e-5f, m[5], 0, m[6], m[7]), rtol: 1e-5, atol: 1e-5);
             var saved = Run(Oracle, arrays, (b, m) => b.BatchNormForward(n, c, hw, m[0], 1, m[1], m[2], m[3], m[4],
                                                                          useBatchStats, 0.1f, 1e-5f, m[5], 0, m[6], m[7]));
             // Arrays: x, gy, gamma, saved mean, saved invstd, gx, gγ, gβ.
-            Check(_backend, $"BatchNormBackward [{n}, {c}, {hw}] batch={useBatchStats} affine={affine}",
+            Check(Backend, $"BatchNormBackward [{n}, {c}, {hw}] batch={useBatchStats} affine={affine}",
                   [x, Random(count, 9), gamma, saved[6], saved[7], new float[count + 1], new float[c], new float[c]],
                   (b, m) => b.BatchNormBackward(n, c, hw, m[0], 1, m[1], 0, affine ? m[2] : null, m[3], m[4], useBatchStats,
                                                 m[5], 1, m[6], m[7]), rtol: 1e-4, atol: 1e-4);
@@ -134,6 +131,6 @@ public class LayerConformanceTests(string device)
     [Test]
     public void DropoutMasksAreTheSameBits([Values(0f, 0.3f, 1f)] float p)
     {
-        Check(_backend, $"DropoutMask p={p}", [new float[50]], (b, m) => b.DropoutMask(m[0], 3, 45, p, 1234UL, 77UL), rtol: 0, atol: 0);
+        Check(Backend, $"DropoutMask p={p}", [new float[50]], (b, m) => b.DropoutMask(m[0], 3, 45, p, 1234UL, 77UL), rtol: 0, atol: 0);
     }
 }
