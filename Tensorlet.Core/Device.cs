@@ -1,6 +1,4 @@
 using Tensorlet.Kernels;
-using Tensorlet.Kernels.Cpu;
-using Tensorlet.Kernels.Gpu;
 
 namespace Tensorlet;
 
@@ -24,19 +22,19 @@ public sealed class Device : IEquatable<Device>
     static Device() => AppDomain.CurrentDomain.ProcessExit += (_, _) => DisposeGpuDevices();
 
     /// <summary>The host CPU (SIMD kernels, <see cref="Threads.Count"/> threads).</summary>
-    public static Device Cpu { get; } = new("cpu", CpuBackend.Instance);
+    public static Device Cpu { get; } = new("cpu", Backends.Cpu);
 
     /// <summary>NVIDIA GPU <paramref name="index"/> through ILGPU's CUDA backend (needs only the driver).</summary>
-    public static Device Cuda(int index = 0) => GetOrCreate($"cuda:{index}", () => GpuDevices.Cuda(index));
+    public static Device Cuda(int index = 0) => GetOrCreate($"cuda:{index}", () => Backends.Cuda(index));
 
     /// <summary>OpenCL device <paramref name="index"/> among those ILGPU can use (OpenCL 2.0+, or 3.0 with the generic address space).</summary>
-    public static Device OpenCL(int index = 0) => GetOrCreate($"opencl:{index}", () => GpuDevices.OpenCL(index));
+    public static Device OpenCL(int index = 0) => GetOrCreate($"opencl:{index}", () => Backends.OpenCL(index));
 
     /// <summary>
     /// ILGPU's CPU accelerator: the GPU kernels run on host threads, one simulated thread at a time. Slow; it exists so
     /// the GPU code path can be tested and debugged without a GPU.
     /// </summary>
-    public static Device IlgpuCpu => GetOrCreate("ilgpu-cpu", GpuDevices.IlgpuCpu);
+    public static Device IlgpuCpu => GetOrCreate("ilgpu-cpu", Backends.IlgpuCpu);
 
     /// <summary>The first CUDA device, else the first usable OpenCL device, else the CPU.</summary>
     public static Device Best()
@@ -80,20 +78,17 @@ public sealed class Device : IEquatable<Device>
     public IBackend Backend { get; }
 
     /// <summary>True for ILGPU devices (CUDA, OpenCL, the ILGPU CPU accelerator).</summary>
-    public bool IsGpu => Backend is GpuBackend;
+    public bool IsGpu => Backend.IsGpu;
 
     /// <summary>Waits for the device's queued work (a no-op on the CPU, whose kernels return when done).</summary>
-    public void Synchronize()
-    {
-        if (Backend is GpuBackend gpu) gpu.Synchronize();
-    }
+    public void Synchronize() => Backend.Synchronize();
 
     public bool Equals(Device? other) => ReferenceEquals(this, other);
     public override bool Equals(object? obj) => obj is Device d && Equals(d);
     public override int GetHashCode() => Name.GetHashCode();
     public override string ToString() => Name;
 
-    private static Device GetOrCreate(string name, Func<GpuBackend> create)
+    private static Device GetOrCreate(string name, Func<IBackend> create)
     {
         lock (Gate)
         {

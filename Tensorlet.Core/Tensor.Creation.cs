@@ -107,11 +107,11 @@ public sealed partial class Tensor
     /// </summary>
     public Span<float> AsSpan()
     {
-        if (Buffer is not Kernels.Cpu.CpuBuffer cpu)
+        if (Backend.HostArray(Buffer) is not { } host)
             throw new InvalidOperationException($"AsSpan() is for CPU tensors; this one is on {Device}. Use ToArray().");
         if (!IsContiguous)
             throw new InvalidOperationException($"AsSpan() needs a contiguous tensor (shape {Tensorlet.Shape.Format(_shape)}, strides {Tensorlet.Shape.Format(_strides)}); call Contiguous() first.");
-        return cpu.AsSpan().Slice(Offset, Count);
+        return host.AsSpan(Offset, Count);
     }
 
     /// <summary>A contiguous copy with no autograd history.</summary>

@@ -69,16 +69,5 @@ internal static class ArgumentChecks
             if (value < 0) throw new ArgumentOutOfRangeException(name, value, $"{op}: '{name}' is {value}; sizes must be non-negative.");
     }
 
-    /// <summary>A row-major rows×cols matrix with leading dimension ld, repeated batch times at stride apart.</summary>
-    public static void Matrix(string op, string arg, int length, int offset, int rows, int cols, int ld, int stride, int batch)
-    {
-        if (rows == 0 || cols == 0 || batch == 0) return;
-        if (ld < cols)
-            throw new ArgumentException($"{op}: leading dimension of '{arg}' is {ld} but its rows have {cols} elements.", arg);
-        long extent = (long)(rows - 1) * ld + cols;
-        long first = offset, last = offset + (long)(batch - 1) * stride;
-        Range(op, arg, length, Math.Min(first, last), Math.Max(first, last) - Math.Min(first, last) + extent);
-    }
-
     public static string Show(int[] values) => "[" + string.Join(", ", values) + "]";
 }

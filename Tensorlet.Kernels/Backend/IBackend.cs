@@ -25,6 +25,23 @@ public interface IBackend : IDisposable, IConvolutionKernels, IPoolingKernels, I
     /// <summary>Frees idle pooled memory.</summary>
     void TrimPool();
 
+    // ---- the device itself -----------------------------------------------------------------------------
+
+    /// <summary>True when the kernels run on an accelerator queue (ILGPU: CUDA, OpenCL, its CPU accelerator).</summary>
+    bool IsGpu => false;
+
+    /// <summary>
+    /// Waits until every queued kernel has finished and reports any error one of them found. Devices whose kernels
+    /// return when done (the CPU, the reference) have nothing to wait for.
+    /// </summary>
+    void Synchronize() { }
+
+    /// <summary>
+    /// The buffer's memory itself when it is a host array the caller may read and write in place (CPU and reference
+    /// buffers); null for device memory, which only <see cref="Download"/> can read.
+    /// </summary>
+    float[]? HostArray(DeviceBuffer buffer) => null;
+
     // ---- transfers ------------------------------------------------------------------------------------
 
     /// <summary>Copies host floats into <paramref name="dst"/> at <paramref name="dstOffset"/>.</summary>

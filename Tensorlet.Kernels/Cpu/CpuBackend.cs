@@ -21,6 +21,9 @@ public sealed partial class CpuBackend : IBackend
     public long LiveBytes => _pool.LiveBytes;
     public void TrimPool() => _pool.Trim();
 
+    /// <summary>CPU buffers are managed arrays, so Core may read and write them in place.</summary>
+    public float[]? HostArray(DeviceBuffer buffer) => ((CpuBuffer)ArgumentChecks.Buffer(this, "HostArray", nameof(buffer), buffer)).Array;
+
     /// <summary>The singleton outlives any one user, so disposing only releases idle memory.</summary>
     public void Dispose() => _pool.Trim();
 

@@ -46,12 +46,6 @@ internal static class Indexing
     {
         int n = outer * k * inner;
         for (int p = 0; p < n; p++)
-        {
-            float v = index[offset + p];
-            if (v >= 0 && v < axis && v == MathF.Floor(v)) continue;
-            int i = p % inner, j = p / inner % k, o = p / inner / k;
-            throw new ArgumentOutOfRangeException("index",
-                $"{op}: index {v} at [{o}, {j}, {i}] is out of range for an axis of size {axis} (indices must be integers in [0, {axis})).");
-        }
+            if (!OperationChecks.IsValidIndex(index[offset + p], axis)) throw OperationChecks.BadIndex(op, index[offset + p], p, axis);
     }
 }

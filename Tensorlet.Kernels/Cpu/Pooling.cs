@@ -95,7 +95,6 @@ internal static class Pooling
     {
         int inPlane = g.H * g.W, outPlane = g.OutH * g.OutW, ow = g.OutW;
         var (rows, cols) = PoolWindows.Of(g);
-        var geometry = g;
         ForPlanes(g.N * g.C, inPlane + outPlane, 0, (pl, _) =>
         {
             var dst = gradX.AsSpan(gradXOffset + pl * inPlane, inPlane);
@@ -106,8 +105,7 @@ internal static class Pooling
             {
                 float at = idx[o];
                 int i = o / ow, j = o - i * ow;
-                if (!PoolWindows.Contains(rows, cols, i, j, geometry.W, at))
-                    throw PoolWindows.BadMaxIndex(geometry, rows, cols, pl, i, j, at);
+                if (!PoolAxis.Holds(rows.Axis, cols.Axis, i, j, at)) throw OperationChecks.BadMaxPoolIndex(at, pl, o);
                 dst[(int)at] += gy[o];
             }
         });

@@ -38,7 +38,6 @@ internal static class ReduceExtrema
     public static void Run<TPick>(bool arg, float[] src, int srcOffset, int outer, int axis, int inner, float[] dst, int dstOffset)
         where TPick : IExtremum
     {
-        if (axis == 0) throw new ArgumentException("Reduce: Max/Min/ArgMax/ArgMin over an empty axis (axis = 0) have no value.", nameof(axis));
         if (inner == 1)
         {
             Reduce.ForItems(outer, axis, (s, e) =>

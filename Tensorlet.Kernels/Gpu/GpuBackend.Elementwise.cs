@@ -56,8 +56,6 @@ public sealed partial class GpuBackend
                        DeviceBuffer dst, int dstOffset, float scale = 1f)
     {
         OperationChecks.Reduce(this, op, src, srcOffset, outer, axis, inner, dst, dstOffset);
-        if (axis == 0 && op != ReduceOp.Sum && (long)outer * inner > 0)
-            throw new ArgumentException($"{OpNames.Of(op)}: Max/Min/ArgMax/ArgMin over an empty axis (axis = 0) have no value.", nameof(axis));
         Reductions.Run(this, op, src, srcOffset, outer, axis, inner, dst, dstOffset, scale);
     }
 
@@ -114,14 +112,9 @@ public sealed partial class GpuBackend
         _indexError.MemSetToZero(Stream);
         Stream.Synchronize();
         float value = BitConverter.Int32BitsToSingle(flag[1]);
-        const string Detected = "detected on the device at the next synchronisation, so the elements with bad indices were skipped.";
-        if (flag[0] == IndexingKernels.MaxPoolBackwardCode)
-            throw new ArgumentOutOfRangeException("indices", value,
-                $"MaxPool2dBackward: index {value} of output {flag[2] % flag[3]} in plane {flag[2] / flag[3]} (outputs counted " +
-                "row-major within the plane) is not a position in that output's window; the forward pass could not have produced it; " +
-                Detected);
-        string op = flag[0] == IndexingKernels.GatherCode ? "Gather" : "ScatterAdd";
-        throw new ArgumentOutOfRangeException("index",
-            $"{op}: index {value} is out of range for an axis of size {flag[2]} (indices must be integers in [0, {flag[2]})); " + Detected);
+        const string Detected = "Detected on the device at the next synchronisation, so the elements with bad indices were skipped.";
+        throw flag[0] == IndexingKernels.MaxPoolBackwardCode
+            ? OperationChecks.BadMaxPoolIndex(value, flag[2] / flag[3], flag[2] % flag[3], Detected)
+            : OperationChecks.BadIndex(flag[0] == IndexingKernels.GatherCode ? "Gather" : "ScatterAdd", value, flag[3], flag[2], Detected);
     }
 }

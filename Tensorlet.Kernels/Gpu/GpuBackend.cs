@@ -39,6 +39,9 @@ public sealed partial class GpuBackend : IBackend
 
     public string Name { get; }
 
+    /// <summary>Always true: kernels are queued on an ILGPU accelerator stream.</summary>
+    public bool IsGpu => true;
+
     /// <summary>The ILGPU accelerator behind this backend.</summary>
     public Accelerator Accelerator { get; }
 

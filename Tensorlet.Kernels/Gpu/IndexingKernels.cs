@@ -67,7 +67,7 @@ internal sealed class IndexingKernels
         {
             int i = t % p.Inner, o = t / p.Inner / p.K;
             float v = p.Index[p.IndexOffset + t];
-            if (!Valid(v, p.Axis)) { Report(error, GatherCode, v, p.Axis); continue; }
+            if (!Valid(v, p.Axis)) { Report(error, GatherCode, v, p.Axis, t); continue; }
             p.Dst[p.DstOffset + t] = p.Src[p.SrcOffset + (o * p.Axis + (int)v) * p.Inner + i];
         }
     }
@@ -82,7 +82,7 @@ internal sealed class IndexingKernels
             {
                 int at = (o * p.K + j) * p.Inner + i;
                 float v = p.Index[p.IndexOffset + at];
-                if (!Valid(v, p.Axis)) { Report(error, ScatterAddCode, v, p.Axis); continue; }
+                if (!Valid(v, p.Axis)) { Report(error, ScatterAddCode, v, p.Axis, at); continue; }
                 p.Dst[p.DstOffset + (o * p.Axis + (int)v) * p.Inner + i] += p.Src[p.SrcOffset + at];
             }
         }

@@ -7,8 +7,8 @@ namespace Tensorlet.Kernels.Gpu;
 /// Max, average and adaptive average pooling of contiguous NCHW planes. Forward kernels give each output its own
 /// thread, which scans its window in row-major order. Backward kernels give each input element its own thread, which
 /// gathers from the outputs whose windows contain it, in output order: no atomics, so gradients are deterministic, and
-/// they add in the order the CPU kernels add in. Strided and adaptive windows share the average kernels through
-/// <see cref="PoolAxis"/>, as the CPU kernels share theirs through <c>PoolWindows</c>.
+/// they add in the order the CPU kernels add in. Windows follow <see cref="PoolAxis"/>, the rules the CPU and reference
+/// kernels use too; strided and adaptive windows share the average kernels through it.
 /// </summary>
 internal sealed class PoolingKernels
 {
@@ -32,57 +32,6 @@ internal sealed class PoolingKernels
         _maxBackward = accelerator.LoadKernel<PoolOperands, ArrayView<int>>(MaxBackwardKernel);
         _avgForward = accelerator.LoadKernel<PoolOperands>(AvgForwardKernel);
         _avgBackward = accelerator.LoadKernel<PoolOperands>(AvgBackwardKernel);
-    }
-
-    /// <summary>
-    /// The windows along one axis (rows or columns): output o reads inputs [Start(o), End(o)) and an average scales
-    /// its sum by Scale(o). The rules are <c>Cpu/PoolWindows.cs</c>'s, computed on the fly instead of from tables.
-    /// </summary>
-    internal struct PoolAxis
-    {
-        public int Size, Out, Kernel, Stride, Pad;
-        public int Adaptive, CountIncludePad;
-
-        public static PoolAxis Strided(int size, int outSize, int k, int s, int p, bool countIncludePad) => new()
-        {
-            Size = size, Out = outSize, Kernel = k, Stride = s, Pad = p, CountIncludePad = countIncludePad ? 1 : 0,
-        };
-
-        public static PoolAxis AdaptiveBins(int size, int outSize) => new() { Size = size, Out = outSize, Adaptive = 1 };
-
-        public readonly int Start(int o) => Adaptive != 0 ? (int)((long)o * Size / Out) : Max(o * Stride - Pad, 0);
-
-        public readonly int End(int o) =>
-            Adaptive != 0 ? (int)(((long)(o + 1) * Size + Out - 1) / Out) : Min(o * Stride - Pad + Kernel, Size);
-
-        /// <summary>1/divisor along this axis; the 2-D divisor is the product of the row and column ones.</summary>
-        public readonly float Scale(int o)
-        {
-            if (Adaptive != 0) return 1f / (End(o) - Start(o));
-            int start = o * Stride - Pad, end = start + Kernel;
-            // With padding counted, the window's end is still clipped to Size + Pad (a ceil-mode window may overhang it).
-            int count = CountIncludePad != 0 ? Min(end, Size + Pad) - start : Min(end, Size) - Max(start, 0);
-            return 1f / count;
-        }
-
-        /// <summary>The first output whose window contains input i.</summary>
-        public readonly int FirstOutput(int i)
-        {
-            if (Adaptive != 0) return (int)((long)i * Out / Size);
-            // Start(o) ≤ i + Pad − Kernel + 1 fails for every o below ⌈(i + Pad − Kernel + 1)/Stride⌉.
-            return i + Pad < Kernel ? 0 : (i + Pad - Kernel) / Stride + 1;
-        }
-
-        /// <summary>One past the last output whose window contains input i.</summary>
-        public readonly int EndOutput(int i)
-        {
-            // Adaptive: End(o) > i ⟺ o ≥ ⌊i·Out/Size⌋ and Start(o) ≤ i ⟺ o < ⌈(i + 1)·Out/Size⌉.
-            int end = Adaptive != 0 ? (int)(((long)(i + 1) * Out + Size - 1) / Size) : (i + Pad) / Stride + 1;
-            return Min(end, Out);
-        }
-
-        private static int Min(int a, int b) => a < b ? a : b;
-        private static int Max(int a, int b) => a > b ? a : b;
     }
 
     /// <summary>
@@ -142,8 +91,7 @@ internal sealed class PoolingKernels
     private static PoolOperands Operands(in Pool2dGeometry g, DeviceBuffer src, int srcOffset, DeviceBuffer dst, int dstOffset) => new()
     {
         Src = GpuBackend.View(src), Dst = GpuBackend.View(dst), SrcOffset = srcOffset, DstOffset = dstOffset, Planes = g.N * g.C,
-        Rows = PoolAxis.Strided(g.H, g.OutH, g.KH, g.StrideH, g.PadH, g.CountIncludePad),
-        Cols = PoolAxis.Strided(g.W, g.OutW, g.KW, g.StrideW, g.PadW, g.CountIncludePad),
+        Rows = PoolAxis.Of(g).Rows, Cols = PoolAxis.Of(g).Cols,
     };
 
     private static PoolOperands Adaptive(int planes, int h, int w, int outH, int outW, DeviceBuffer src, int srcOffset,
@@ -210,17 +158,10 @@ internal sealed class PoolingKernels
 
     private static void CheckIndex(PoolOperands p, ArrayView<int> error, int t)
     {
-        int oh = p.Rows.Out, ow = p.Cols.Out, w = p.Cols.Size;
+        int oh = p.Rows.Out, ow = p.Cols.Out;
         int o = t % (oh * ow), i = o / ow, j = o - i * ow;
         float v = p.Indices[p.IndicesOffset + t];
-        // Comparisons written so that NaN fails; the int conversion only sees values already known to be in the plane.
-        bool ok = v >= 0f && v < (float)p.Rows.Size * w && v == (int)v;
-        if (ok)
-        {
-            int r = (int)v / w, c = (int)v - r * w;
-            ok = r >= p.Rows.Start(i) && r < p.Rows.End(i) && c >= p.Cols.Start(j) && c < p.Cols.End(j);
-        }
-        if (!ok) IndexingKernels.Report(error, IndexingKernels.MaxPoolBackwardCode, v, t, oh * ow);
+        if (!PoolAxis.Holds(p.Rows, p.Cols, i, j, v)) IndexingKernels.Report(error, IndexingKernels.MaxPoolBackwardCode, v, t, oh * ow);
     }
 
     // Sums each row of the window, then the row sums, then scales by the row and column factors: the CPU's order.

@@ -15,7 +15,14 @@ public static class Gemm
                                 ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
                                 float beta, Span<float> c, int ldc)
     {
-        GemmArguments.Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        OperationChecks.Gemm(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /// <summary><see cref="Multiply"/> on arguments already checked (the reference backend checks its buffers with OperationChecks.Gemm).</summary>
+    internal static void Run(bool transA, bool transB, int m, int n, int k, float alpha,
+                             ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
         for (int i = 0; i < m; i++)
         {
             for (int j = 0; j < n; j++)
@@ -32,40 +39,5 @@ public static class Gemm
                 c[i * ldc + j] = (float)result;
             }
         }
-    }
-}
-
-/// <summary>Argument checks shared by every GEMM, so all of them fail with the same messages.</summary>
-internal static class GemmArguments
-{
-    /// <summary>
-    /// Throws <see cref="ArgumentException"/> naming the argument and the sizes when a dimension is negative,
-    /// a leading dimension is shorter than its row, or a span is too short for the matrix it holds.
-    /// </summary>
-    public static void Validate(bool transA, bool transB, int m, int n, int k,
-                                int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
-    {
-        if (m < 0 || n < 0 || k < 0)
-            throw new ArgumentException($"GEMM sizes must be non-negative, got m={m}, n={n}, k={k}.", m < 0 ? "m" : n < 0 ? "n" : "k");
-        // Stored shapes: A is m×k (or k×m transposed), B is k×n (or n×k), C is m×n.
-        int aRows = transA ? k : m, aCols = transA ? m : k;
-        int bRows = transB ? n : k, bCols = transB ? k : n;
-        CheckMatrix("a", "lda", aRows, aCols, aLength, lda, transA, m, n, k);
-        CheckMatrix("b", "ldb", bRows, bCols, bLength, ldb, transB, m, n, k);
-        CheckMatrix("c", "ldc", m, n, cLength, ldc, false, m, n, k);
-    }
-
-    private static void CheckMatrix(string name, string ldName, int rows, int cols, int length, int ld,
-                                    bool transposed, int m, int n, int k)
-    {
-        string shape = $"{rows}×{cols}{(transposed ? " (transposed)" : "")}";
-        if (ld < Math.Max(1, cols))
-            throw new ArgumentException(
-                $"GEMM {ldName}={ld} is less than the row length {cols} of {name} ({shape}; m={m}, n={n}, k={k}).", ldName);
-        if (rows == 0 || cols == 0) return;
-        long needed = (long)(rows - 1) * ld + cols;
-        if (length < needed)
-            throw new ArgumentException(
-                $"GEMM {name} has {length} elements but a {shape} matrix with {ldName}={ld} needs {needed} (m={m}, n={n}, k={k}).", name);
     }
 }

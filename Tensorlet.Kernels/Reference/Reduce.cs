@@ -10,7 +10,7 @@ public static class Reduce
         {
             for (int i = 0; i < inner; i++)
             {
-                double sum = 0, best = src[o * axis * inner + i];
+                double sum = 0, best = axis > 0 ? src[o * axis * inner + i] : double.NaN; // an empty axis has no extremum (Sum only)
                 int bestAt = 0;
                 for (int j = 0; j < axis; j++)
                 {

@@ -45,7 +45,7 @@ public class CpuIndexingSoftmaxTests
         using var ix = Upload(index);
         using var dst = Cpu.Allocate(2 * 2 * 3);
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Cpu.Gather(src, 0, 2, 5, 3, ix, 0, 2, dst, 0))!;
-        Assert.That(ex.Message, Does.Contain("Gather").And.Contain(expected).And.Contain("axis of size 5").And.Contain("[1, 0, 1]"));
+        Assert.That(ex.Message, Does.Contain("Gather").And.Contain(expected).And.Contain("axis of size 5").And.Contain("at position 7 "));
         ex = Assert.Throws<ArgumentOutOfRangeException>(() => Cpu.ScatterAdd(dst, 0, 2, 2, 3, ix, 0, 5, src, 0))!;
         Assert.That(ex.Message, Does.Contain("ScatterAdd").And.Contain(expected));
     }

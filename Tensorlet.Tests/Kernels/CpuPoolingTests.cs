@@ -128,8 +128,11 @@ public class CpuPoolingTests
     }
 
     [Test]
-    public void AdaptiveBinsOverlapWhenSizesDoNotDivide() =>
-        Assert.That(Enumerable.Range(0, 3).Select(i => Ref.Pooling.AdaptiveBin(i, 7, 3)), Is.EqualTo(new[] { (0, 3), (2, 5), (4, 7) }));
+    public void AdaptiveBinsOverlapWhenSizesDoNotDivide()
+    {
+        var bins = PoolAxis.AdaptiveBins(7, 3);
+        Assert.That(Enumerable.Range(0, 3).Select(i => (bins.Start(i), bins.End(i))), Is.EqualTo(new[] { (0, 3), (2, 5), (4, 7) }));
+    }
 
     [Test]
     public void OffsetsAndThreadCountsGiveTheSameBits()

@@ -1,0 +1,126 @@
+using Tensorlet.Kernels.Ops;
+using Tensorlet.Kernels;
+using static Tensorlet.Tests.Conformance.ConformanceKit;
+using static Tensorlet.Tests.Kernels.KernelTestKit;
+
+namespace Tensorlet.Tests.Conformance;
+
+/// <summary>
+/// Every backend refuses the same bad calls with the same exception and the same message as the reference, because all
+/// of them call the one check in <see cref="OperationChecks"/>. A fault found on the device (a bad index on the GPU) is
+/// reported at the next synchronisation with the same message plus a note saying so.
+/// </summary>
+public class ArgumentConformanceTests(string device) : BackendFixture(device)
+{
+    /// <summary>(the operation the message must start with, the bad call on a given backend).</summary>
+    private static IEnumerable<(string Op, Action<IBackend> Call)> Faults()
+    {
+        yield return ("Fill", b =>
+        {
+            var gone = New(b, 6);
+            gone.Dispose();
+            b.Fill(StridedView.Contiguous(gone, 0, [6]), 1f);
+        });
+        yield return ("Unary(Exp)", b => b.Unary<Exp>(new StridedView(New(b, 10), 2, [3, 4], [1, 3]), StridedView.Contiguous(New(b, 12), 0, [3, 4])));
+        yield return ("Binary(Add)", b => b.Binary<Add>(StridedView.Contiguous(New(b, 6), 0, [2, 3]),
+                                                  StridedView.Contiguous(New(b, 6), 0, [3, 2]), StridedView.Contiguous(New(b, 6), 0, [2, 3])));
+        yield return ("Reduce(Sum)", b => b.Reduce(ReduceOp.Sum, New(b, 6), 0, -1, 3, 2, New(b, 6), 0));
+        yield return ("Reduce(Max)", b => b.Reduce(ReduceOp.Max, New(b, 6), 0, 2, 0, 3, New(b, 6), 0));
+        yield return ("Reduce(ArgMin)", b => b.Reduce(ReduceOp.ArgMin, New(b, 6), 0, 2, 3, 1, New(b, 1), 0));
+        yield return ("Gemm", b => b.Gemm(false, false, 3, 4, 2, 1f, New(b, 6), 0, 1, 0, New(b, 8), 0, 4, 0, 0f, New(b, 12), 0, 4, 0, 1));
+        yield return ("Gemm", b => b.Gemm(false, true, 3, 4, 2, 1f, New(b, 6), 0, 2, 0, New(b, 8), 0, 2, 0, 0f, New(b, 11), 0, 4, 0, 1));
+        yield return ("Gemm", b => b.Gemm(false, false, 2, 2, 2, 1f, New(b, 4), 0, 2, 4, New(b, 4), 0, 2, 0, 0f, New(b, 8), 0, 2, 4, 2));
+        yield return ("Gemm", b => b.Gemm(false, false, -1, 2, 2, 1f, New(b, 4), 0, 2, 0, New(b, 4), 0, 2, 0, 0f, New(b, 4), 0, 2, 0, 1));
+        yield return ("LogSoftmax", b => b.Softmax(true, New(b, 6), 0, 3, 5, New(b, 15), 0));
+        yield return ("Gather", b => Gather(b, 3f));
+        yield return ("Gather", b => Gather(b, 0.5f));
+        yield return ("Gather", b => Gather(b, float.NaN));
+        yield return ("ScatterAdd", b => b.ScatterAdd(Of(b, [1, 2]), 0, 1, 2, 1, Of(b, [0, -1]), 0, 3, New(b, 3), 0));
+        yield return ("Conv2d", b => b.Conv2d(new Conv2dGeometry(1, 1, 2, 2, 1, 5, 5), New(b, 4), 0, New(b, 25), 0, null, 0, New(b, 1), 0));
+        yield return ("Conv2d", b => b.Conv2d(new Conv2dGeometry(1, 3, 4, 4, 2, 1, 1, Groups: 2), New(b, 48), 0, New(b, 6), 0, null, 0, New(b, 32), 0));
+        yield return ("Conv2dBackwardWeight", b => b.Conv2dBackwardWeight(new Conv2dGeometry(1, 1, 3, 3, 2, 3, 3), New(b, 9), 0, New(b, 2), 0,
+                                                                            New(b, 18), 0, New(b, 1), 0));
+        yield return ("Pool2d", b => b.MaxPool2d(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2, PadH: 2), New(b, 16), 0, New(b, 9), 0, New(b, 9), 0));
+        yield return ("AvgPool2d", b => b.AvgPool2d(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2), New(b, 15), 0, New(b, 4), 0));
+        yield return ("MaxPool2dBackward", b => b.MaxPool2dBackward(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2), Of(b, [1, 1, 1, 1]), 0,
+                                                                    Of(b, [0, 2, 8, 13]), 0, New(b, 16), 0));
+        yield return ("MaxPool2dBackward", b => b.MaxPool2dBackward(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2), Of(b, [1, 1, 1, 1]), 0,
+                                                                    Of(b, [0, 2, 8, 14.5f]), 0, New(b, 16), 0));
+        yield return ("AdaptiveAvgPool2d", b => b.AdaptiveAvgPool2d(1, 1, 4, 4, 0, 2, New(b, 16), 0, New(b, 1), 0));
+        yield return ("BatchNormForward", b => b.BatchNormForward(2, 3, 1, New(b, 6), 0, null, null, null, null, false, 0.1f, 1e-5f,
+                                                                  New(b, 6), 0, New(b, 3), New(b, 3)));
+        yield return ("BatchNormBackward", b => b.BatchNormBackward(2, 3, 1, New(b, 6), 0, New(b, 6), 0, New(b, 2), New(b, 3),
+                                                                    New(b, 3), true, New(b, 6), 0, null, null));
+        yield return ("DropoutMask", b => b.DropoutMask(New(b, 4), 0, 4, 1.5f, 1, 0));
+        yield return ("Upload", b => b.Upload(new float[5], New(b, 4), 0));
+    }
+
+    private static void Gather(IBackend b, float badIndex) =>
+        b.Gather(Of(b, [1, 2, 3]), 0, 1, 3, 1, Of(b, [0, badIndex]), 0, 2, New(b, 2), 0);
+
+    // The buffers a fault case allocates, disposed after each call so that none is left to a finaliser.
+    private static readonly List<DeviceBuffer> Held = [];
+
+    private static DeviceBuffer New(IBackend backend, int length)
+    {
+        var buffer = backend.Allocate(length);
+        Held.Add(buffer);
+        return buffer;
+    }
+
+    private static DeviceBuffer Of(IBackend backend, float[] values)
+    {
+        var buffer = New(backend, values.Length);
+        backend.Upload(values, buffer, 0);
+        return buffer;
+    }
+
+    private static ArgumentException Refusal(IBackend backend, Action<IBackend> call, string op = "the call")
+    {
+        try
+        {
+            call(backend);
+            backend.Synchronize();
+        }
+        catch (ArgumentException e)
+        {
+            return e;
+        }
+        finally
+        {
+            foreach (var buffer in Held) buffer.Dispose();
+            Held.Clear();
+        }
+        throw new AssertionException($"{backend.Name} accepted {op}.");
+    }
+
+    [Test]
+    public void EveryBackendRefusesWithTheReferencesMessage()
+    {
+        var faults = new List<string>();
+        int number = 0;
+        foreach (var (op, call) in Faults())
+        {
+            number++;
+            var expected = Refusal(Oracle, call, $"fault {number} ({op})");
+            var actual = Refusal(Backend, call, $"fault {number} ({op})");
+            Assert.That(expected.Message, Does.StartWith(op + ":"), $"fault {number}: the reference's message names the operation first");
+            bool same = actual.GetType() == expected.GetType() && actual.ParamName == expected.ParamName &&
+                        (actual.Message == expected.Message || Backend.IsGpu && actual.Message.StartsWith(expected.Message.Split(" (Parameter")[0]));
+            if (!same)
+                faults.Add($"fault {number} ({op}): {Backend.Name} threw {actual.GetType().Name} '{actual.Message}', " +
+                           $"the reference {expected.GetType().Name} '{expected.Message}'.");
+        }
+        Assert.That(faults, Is.Empty, string.Join("\n", faults));
+    }
+
+    [Test]
+    public void TheDeviceReportsABadIndexAtSynchronisationAndSaysSo()
+    {
+        var e = Refusal(Backend, b => Gather(b, 7f));
+        string shared = "Gather: index 7 at position 1 of the index array (row-major [outer, k, inner]) is out of range for an axis " +
+                        "of size 3 (indices must be integers in [0, 3)).";
+        Assert.That(e.Message, Does.StartWith(shared));
+        Assert.That(e.Message.Contains("next synchronisation"), Is.EqualTo(Backend.IsGpu));
+    }
+}
