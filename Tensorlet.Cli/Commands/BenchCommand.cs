@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
-using Tensorlet.Cli.Bench;
+using Tensorlet.Bench;
 using Tensorlet.Kernels.Cpu;
 
 namespace Tensorlet.Cli.Commands;
@@ -38,7 +38,6 @@ internal static class BenchCommand
                 throw new ArgumentException($"bench: no case matches '{r.GetValue(filter)}'. Cases: {string.Join(", ", BenchCatalog.All.Select(c => c.Name))}.");
             Threads.Count = r.GetValue(threads);
             var target = Device.Parse(r.GetValue(device)!);
-            TensorletCases.TrainStep = TrainStepBench.Create;
             var timing = r.GetValue(quick) ? TimingOptions.Quick : TimingOptions.Full;
             // The probes measure the CPU; on another device its own peak would be needed, so no fraction is given.
             MachineCeilings? ceilings = ReferenceEquals(target, Device.Cpu) ? MachineCeilings.Get(Threads.Count) : null;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Tensorlet.Cli.Bench;
+using Tensorlet.Bench;
 
 namespace Tensorlet.Tests.Cli;
 

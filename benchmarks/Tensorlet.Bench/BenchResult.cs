@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Tensorlet.Kernels.Cpu;
 
-namespace Tensorlet.Cli.Bench;
+namespace Tensorlet.Bench;
 
 /// <summary>
 /// One measured case, as <c>tensorlet bench --json</c> prints it. Throughputs come from the median run;
