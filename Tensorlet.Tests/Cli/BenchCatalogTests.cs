@@ -84,37 +84,36 @@ public class BenchModelTests
     [Test]
     public void TrainingStepUpdatesTheModelOnTheGpuCodePath()
     {
-        var spec = new ModelSpec("resnet20-b", 2, true, 1, 8, 1);
-        var disposables = new List<IDisposable>();
-        try
+        WithStep(new ModelSpec("resnet20-b", 2, true, 1, 8, 1), Device.IlgpuCpu, step =>
         {
-            var step = BenchModels.Step(spec, Device.IlgpuCpu, disposables);
             float first, second;
             using (TensorScope.Begin()) first = step().Item();
             using (TensorScope.Begin()) second = step().Item();
             Assert.That(float.IsFinite(first) && float.IsFinite(second), Is.True);
             Assert.That(second, Is.Not.EqualTo(first), "the step must update the model");
-        }
-        finally
-        {
-            foreach (var d in disposables) d.Dispose();
-        }
+        });
     }
 
     [Test]
     public void InferenceIsEvalModeWithoutAGraph()
     {
-        var spec = new ModelSpec("resnet20-b", 2, false, 3, 32, 1);
-        var disposables = new List<IDisposable>();
-        try
+        WithStep(new ModelSpec("resnet20-b", 2, false, 3, 32, 1), Device.Cpu, step =>
         {
-            var step = BenchModels.Step(spec, Device.Cpu, disposables);
             using var scope = TensorScope.Begin();
             var first = step();
             var second = step();
             Assert.That(first.Shape, Is.EqualTo(new[] { 2, 10 }));
             Assert.That(first.RequiresGrad, Is.False);
             Assert.That(second.ToArray(), Is.EqualTo(first.ToArray()), "eval mode: the same batch gives the same logits");
+        });
+    }
+
+    private static void WithStep(ModelSpec spec, Device device, Action<Func<Tensor>> body)
+    {
+        var disposables = new List<IDisposable>();
+        try
+        {
+            body(BenchModels.Step(spec, device, disposables));
         }
         finally
         {

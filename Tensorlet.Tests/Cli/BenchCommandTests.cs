@@ -25,8 +25,11 @@ public class BenchCommandTests
         Assert.That(row.GetProperty("device").GetString(), Is.EqualTo("cpu"));
         Assert.That(row.GetProperty("threads").GetInt32(), Is.EqualTo(Environment.ProcessorCount));
         Assert.That(row.GetProperty("bound").GetString(), Is.EqualTo("compute"));
-        foreach (var field in new[] { "ms", "msMin", "gflops", "gbps", "peakFraction" })
+        foreach (var field in new[] { "ms", "msMin", "gflops", "gbps", "peakFraction", "peakGflops", "bandwidthGBps" })
             Assert.That(row.GetProperty(field).GetDouble(), Is.GreaterThan(0), field);
+        // The fraction is of the ceilings the row states: a compute-bound case's GFLOP/s over the stated peak.
+        Assert.That(row.GetProperty("peakFraction").GetDouble(),
+                    Is.EqualTo(row.GetProperty("gflops").GetDouble() / row.GetProperty("peakGflops").GetDouble()).Within(1e-6).Percent);
         Assert.That(row.GetProperty("msMin").GetDouble(), Is.LessThanOrEqualTo(row.GetProperty("ms").GetDouble()));
         Assert.That(row.GetProperty("runs").GetInt32(), Is.GreaterThanOrEqualTo(TimingOptions.Quick.MinRuns));
         // GFLOP/s is the case's work over the median time, to print precision.
