@@ -4,17 +4,19 @@ using Tensorlet.Benchmarks.Torch;
 
 // Tensorlet against libtorch on the cases of `tensorlet bench`, each engine in its own process. See README.md.
 //   dotnet run -c Release --project benchmarks/Tensorlet.Benchmarks.Torch -- [--quick] [--filter PATTERN] [--threads N] [--blocks B] [--out DIR]
+//   ... -- --check-models   (each whole model's parameters in both engines and one small forward, no timing)
 // The driver re-runs this program as its children with --engine tensorlet|libtorch|libtorch-nommap --block B --result FILE.
-bool quick = false;
+bool quick = false, checkModels = false;
 string? filter = null, outDir = "runs/torch-bench", engine = null, result = null;
 int threads = 2, blocks = 3, block = 0;
-const string Usage = "usage: [--quick] [--filter PATTERN] [--threads N] [--blocks B (≥ 3)] [--out DIR]";
+const string Usage = "usage: [--quick] [--filter PATTERN] [--threads N] [--blocks B (≥ 3)] [--out DIR] | --check-models";
 for (int i = 0; i < args.Length; i++)
 {
     string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"'{args[i]}' needs a value; {Usage}");
     switch (args[i])
     {
         case "--quick": quick = true; break;
+        case "--check-models": checkModels = true; break;
         case "--filter": filter = Value(); break;
         case "--threads": threads = int.Parse(Value()); break;
         case "--blocks": blocks = int.Parse(Value()); break;
@@ -37,6 +39,7 @@ if (engine != null && !Tensorlet.Bench.Comparison.EngineRun.Engines.Contains(eng
     Console.Error.WriteLine($"--engine must be one of {string.Join(", ", Tensorlet.Bench.Comparison.EngineRun.Engines)}, got '{engine}'");
     return 2;
 }
+if (checkModels) return TorchModels.CheckAgainstTensorlet();
 var timing = quick ? TimingOptions.Quick : TimingOptions.Full;
 if (engine != null)
     return EngineChild.Run(engine, block, Driver.Cases(filter), timing, threads,

@@ -8,13 +8,16 @@ namespace Tensorlet.Benchmarks.Torch;
 
 /// <summary>
 /// The whole-model cases' libtorch twins, built op for op in TorchSharp after Tensorlet.Models' definitions (same layers,
-/// same order, same biases; the harness asserts equal parameter counts). Five of the eight families have a twin so far:
-/// the CIFAR ResNet family (ResNet-20-B, SE-ResNet-20, the narrow ResNeXt-29), VGG-11-CIFAR and NiN.
+/// same order, same biases; the harness asserts equal parameter counts): the CIFAR ResNet family (ResNet-20-B,
+/// SE-ResNet-20, the narrow ResNeXt-29), VGG-11-CIFAR, NiN, DenseNet-BC-100 (k = 12), the CReLU network (half filters)
+/// and CliqueNet (T = 12, k = 36; in <see cref="TorchCliqueNet"/>).
 /// </summary>
 internal static class TorchModels
 {
     /// <summary>Whether <paramref name="name"/> has a TorchSharp twin here.</summary>
-    public static bool Has(string name) => name is "resnet20-b" or "se-resnet20" or BenchModels.ResNeXt29Narrow or "vgg11-cifar" or "nin-cifar10";
+    public static bool Has(string name) =>
+        name is "resnet20-b" or "se-resnet20" or BenchModels.ResNeXt29Narrow or "vgg11-cifar" or "nin-cifar10" or "densenet-bc100-k12"
+            or "crelu-half" or "cliquenet-t12-k36";
 
     public static Module<TorchTensor, TorchTensor> Create(string name) => name switch
     {
@@ -24,6 +27,9 @@ internal static class TorchModels
         BenchModels.ResNeXt29Narrow => new CifarResNet(bottleneck: true, [32, 64, 128], stem: 32, blocks: 3, shortcutA: false, groups: 8, width: 32, se: 0),
         "vgg11-cifar" => Vgg11Cifar(),
         "nin-cifar10" => NetworkInNetwork(),
+        "densenet-bc100-k12" => new DenseNetBC(blockLayers: 16, growth: 12),
+        "crelu-half" => CReluHalf(),
+        "cliquenet-t12-k36" => new TorchCliqueNet(layersPerBlock: 4, growth: 36, stem: 64, dropRate: 0.2),
         _ => throw new ArgumentException($"no TorchSharp twin for model '{name}'"),
     };
 
@@ -57,6 +63,82 @@ internal static class TorchModels
         layers.AddRange(MlpConv(192, 192, 192, 10, 3));
         layers.AddRange([AdaptiveAvgPool2d(1), Flatten()]);
         return Sequential(layers.ToArray());
+    }
+
+    /// <summary>CReluNet, half filters: eight conv + BN + CReLU layers (channels doubled by the concatenation), pools, 1×1 head.</summary>
+    private static Module<TorchTensor, TorchTensor> CReluHalf()
+    {
+        var layers = new List<Module<TorchTensor, TorchTensor>>();
+        long c = 3;
+        var hidden = new (int Kernel, int Filters, int Padding, bool PoolAfter)[]
+        {
+            (3, 96, 1, false), (3, 96, 1, false), (3, 96, 1, true), (3, 192, 1, false), (3, 192, 1, false), (3, 192, 1, true),
+            (3, 192, 0, false), (1, 192, 0, false),
+        };
+        foreach (var (k, filters, pad, poolAfter) in hidden)
+        {
+            int half = filters / 2;
+            layers.AddRange([Conv2d(c, half, k, padding: pad, bias: false), BatchNorm2d(half), new CReLU()]);
+            c = 2 * half;
+            if (poolAfter) layers.AddRange([MaxPool2d(3, 2, 1), Dropout(0.5)]);
+        }
+        layers.AddRange([Conv2d(c, 10, 1), AdaptiveAvgPool2d(1), Flatten()]);
+        return Sequential(layers.ToArray());
+    }
+
+    private sealed class CReLU() : Module<TorchTensor, TorchTensor>("CReLU")
+    {
+        public override TorchTensor forward(TorchTensor x) => torch.cat([x.relu(), x.neg().relu()], 1);
+    }
+
+    /// <summary>
+    /// DenseNet-BC for CIFAR: 3×3 stem to 2k, three dense blocks of bottleneck layers (BN-ReLU-1×1 to 4k, BN-ReLU-3×3 to
+    /// k, each on the concatenation of all earlier features), transitions halving the channels with an average pool,
+    /// then BN, ReLU, global mean and a linear classifier.
+    /// </summary>
+    private sealed class DenseNetBC : Module<TorchTensor, TorchTensor>
+    {
+        private readonly Module<TorchTensor, TorchTensor> _stem, _norm, _classifier;
+        private readonly TorchSharp.Modules.ModuleList<Module<TorchTensor, TorchTensor>> _layers = new(), _transitions = new();
+        private readonly int _blockLayers;
+
+        public DenseNetBC(int blockLayers, int growth) : base("DenseNetBC")
+        {
+            _blockLayers = blockLayers;
+            int channels = 2 * growth;
+            _stem = Conv2d(3, channels, 3, padding: 1, bias: false);
+            for (int b = 0; b < 3; b++)
+            {
+                for (int i = 0; i < blockLayers; i++)
+                {
+                    int c = channels + i * growth;
+                    _layers.Add(Sequential(BatchNorm2d(c), ReLU(), Conv2d(c, 4 * growth, 1, bias: false),
+                                           BatchNorm2d(4 * growth), ReLU(), Conv2d(4 * growth, growth, 3, padding: 1, bias: false)));
+                }
+                channels += blockLayers * growth;
+                if (b == 2) break;
+                int outChannels = channels / 2;
+                _transitions.Add(Sequential(BatchNorm2d(channels), ReLU(), Conv2d(channels, outChannels, 1, bias: false), AvgPool2d(2, 2)));
+                channels = outChannels;
+            }
+            _norm = BatchNorm2d(channels);
+            _classifier = Linear(channels, 10);
+            RegisterComponents();
+        }
+
+        public override TorchTensor forward(TorchTensor x)
+        {
+            x = _stem.forward(x);
+            for (int b = 0; b < 3; b++)
+            {
+                var features = new List<TorchTensor> { x };
+                for (int i = 0; i < _blockLayers; i++)
+                    features.Add(_layers[b * _blockLayers + i].forward(features.Count == 1 ? x : torch.cat(features, 1)));
+                x = torch.cat(features, 1);
+                if (b < 2) x = _transitions[b].forward(x);
+            }
+            return _classifier.forward(_norm.forward(x).relu().mean([2, 3]));
+        }
     }
 
     /// <summary>Tensorlet's ResNet with a CIFAR stem (3×3 conv, no max-pool), three stages and a linear classifier.</summary>
@@ -142,6 +224,30 @@ internal static class TorchModels
             int extra = outChannels - inChannels, before = extra / 2;
             return extra == 0 ? sub : nn.functional.pad(sub, [0, 0, 0, 0, before, extra - before]);
         }
+    }
+
+    /// <summary>
+    /// For every whole model with a twin: both engines' parameter counts, and the twin's output shape on two images;
+    /// 0 when all agree. No timing, so both engines may share this process.
+    /// </summary>
+    public static int CheckAgainstTensorlet()
+    {
+        bool ok = true;
+        foreach (string name in BenchModels.Names.Where(Has))
+        {
+            using var model = Create(name);
+            model.eval();
+            long theirs = Parameters(model), ours = BenchModels.Parameters(name);
+            long[] shape;
+            using (torch.no_grad())
+            using (var logits = model.forward(torch.rand([2, 3, 32, 32]))) shape = logits.shape;
+            bool agree = theirs == ours && shape.SequenceEqual(new long[] { 2, 10 });
+            ok &= agree;
+            Console.WriteLine($"{name}: parameters Tensorlet {ours:N0}, libtorch {theirs:N0}; libtorch output [{string.Join(", ", shape)}] " +
+                              (agree ? "OK" : "MISMATCH"));
+        }
+        foreach (string name in BenchModels.Names.Where(n => !Has(n))) Console.WriteLine($"{name}: no TorchSharp twin");
+        return ok ? 0 : 1;
     }
 
     /// <summary>Learnable parameters, as Tensorlet counts them (running statistics are buffers, not parameters).</summary>
