@@ -60,4 +60,15 @@ public class BenchCommandTests
         Assert.That(code, Is.EqualTo(1));
         Assert.That(output, Does.Contain("no case matches 'no-such-case'"));
     }
+
+    [Test]
+    public void ListShowsEveryCaseAndMarksTheOnRequestModels()
+    {
+        var (code, output) = CliProcess.Run(TimeSpan.FromMinutes(1), "bench", "--list");
+        Assert.That(code, Is.EqualTo(0), output);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains('\t')).ToList();
+        Assert.That(lines.Select(l => l.Split('\t')[0]), Is.EqualTo(BenchCatalog.All.Select(c => c.Name)));
+        Assert.That(lines.Single(l => l.StartsWith("infer/cliquenet-t12-k36/64\t")), Does.Contain("only when a filter names it"));
+        Assert.That(lines.Single(l => l.StartsWith("train/resnet20-b/64\t")), Does.Not.Contain("only when"));
+    }
 }
