@@ -8,7 +8,7 @@ namespace Tensorlet;
 /// GPU devices are created on first use (ILGPU probes the drivers then) and live for the process; asking for one
 /// that is absent or unusable fails with what was found and why it does not qualify.
 /// </summary>
-public sealed class Device : IEquatable<Device>
+public sealed partial class Device : IEquatable<Device>
 {
     private static readonly Dictionary<string, Device> Created = new();
     private static readonly object Gate = new();
@@ -23,6 +23,16 @@ public sealed class Device : IEquatable<Device>
 
     /// <summary>The host CPU (SIMD kernels, <see cref="Threads.Count"/> threads).</summary>
     public static Device Cpu { get; } = new("cpu", Backends.Cpu);
+
+    /// <summary>
+    /// The meta device, like PyTorch's: tensors with a shape but no storage, whose ops check shapes and compute
+    /// nothing. Build a model under <c>using (Device.Meta.AsDefault())</c> to get its parameters, output shapes and
+    /// FLOPs (<see cref="NN.Module.Summary"/>) without drawing weights or touching memory; reading its data fails.
+    /// </summary>
+    public static Device Meta { get; } = new("meta", Backends.Meta);
+
+    /// <summary>True for <see cref="Meta"/>.</summary>
+    public bool IsMeta => ReferenceEquals(this, Meta);
 
     /// <summary>NVIDIA GPU <paramref name="index"/> through ILGPU's CUDA backend (needs only the driver).</summary>
     public static Device Cuda(int index = 0) => GetOrCreate($"cuda:{index}", () => Backends.Cuda(index));

@@ -7,7 +7,7 @@ public sealed partial class Tensor
     /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
     public static Tensor Full(int[] shape, float value, Device? device = null, bool requiresGrad = false)
     {
-        var t = Empty(shape, device ?? Device.Cpu);
+        var t = Empty(shape, device ?? Device.Default);
         t.Backend.Fill(t.AsStrided(), value);
         t._requiresGrad = requiresGrad;
         return t;
@@ -49,6 +49,7 @@ public sealed partial class Tensor
     // Draws on the host, in row-major order, so a seed gives the same tensor on every device.
     private static Tensor Sample(int[] shape, Func<float> next, Device? device, bool requiresGrad)
     {
+        if ((device ?? Device.Default).IsMeta) return Full(shape, 0f, Device.Meta, requiresGrad);
         var data = new float[Tensorlet.Shape.Count(shape)];
         for (int i = 0; i < data.Length; i++) data[i] = next();
         return FromArray(data, shape, device, requiresGrad);
@@ -61,7 +62,7 @@ public sealed partial class Tensor
         if (data.Length != n)
             throw new ArgumentException(
                 $"FromArray: {data.Length} values cannot fill shape {Tensorlet.Shape.Format(shape)} ({n} elements).");
-        var t = Empty(shape, device ?? Device.Cpu);
+        var t = Empty(shape, device ?? Device.Default);
         t.Backend.Upload(data, t.Buffer, 0);
         t._requiresGrad = requiresGrad;
         return t;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
-using Tensorlet.Cli.Bench;
+using Tensorlet.Bench;
 using Tensorlet.Kernels.Cpu;
 
 namespace Tensorlet.Cli.Commands;
@@ -17,11 +17,11 @@ internal static class BenchCommand
     public static Command Create()
     {
         var quick = new Option<bool>("--quick") { Description = "About a fifth of a second per case (≈10 s in all)" };
-        var filter = new Option<string?>("--filter") { Description = "Only cases whose name matches: a glob (conv/*/fwd) or a substring (gemm)" };
+        var filter = new Option<string?>("--filter") { Description = "Only cases whose name matches: a glob (conv/*/fwd) or a substring (gemm); whole models run only when named (train/, infer/)" };
         var device = DeviceOption.Create();
         var json = new Option<bool>("--json") { Description = "Print a JSON array of {name, ms, gflops, gbps, peakFraction, threads, device, ...} and nothing else" };
         var threads = ThreadsOption.Create();
-        var list = new Option<bool>("--list") { Description = "List the case names and exit" };
+        var list = new Option<bool>("--list") { Description = "List the case names (all of them, the on-request whole models marked) and exit" };
         var command = new Command("bench", "Microbenchmark GEMM, convolution, element-wise, reductions, pooling, batch norm and softmax")
         {
             quick, filter, device, json, threads, list,
@@ -31,14 +31,15 @@ internal static class BenchCommand
             var cases = BenchCatalog.Filter(r.GetValue(filter));
             if (r.GetValue(list))
             {
-                foreach (var c in cases) Console.WriteLine($"{c.Name}\t{c.Spec.Shape}");
+                // Without a filter the list shows every case, so the on-request ones can be found.
+                foreach (var c in r.GetValue(filter) == null ? BenchCatalog.All : cases)
+                    Console.WriteLine($"{c.Name}\t{c.Spec.Shape}" + (c.OnRequest ? "\t(runs only when a filter names it)" : ""));
                 return 0;
             }
             if (cases.Count == 0)
                 throw new ArgumentException($"bench: no case matches '{r.GetValue(filter)}'. Cases: {string.Join(", ", BenchCatalog.All.Select(c => c.Name))}.");
             Threads.Count = ThreadsOption.Clamp(r.GetValue(threads));
             var target = Device.Parse(r.GetValue(device)!);
-            TensorletCases.TrainStep = TrainStepBench.Create;
             var timing = r.GetValue(quick) ? TimingOptions.Quick : TimingOptions.Full;
             // The probes measure the CPU; on another device its own peak would be needed, so no fraction is given.
             MachineCeilings? ceilings = ReferenceEquals(target, Device.Cpu) ? MachineCeilings.Get(Threads.Count) : null;

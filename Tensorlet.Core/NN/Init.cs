@@ -17,6 +17,7 @@ public static class Init
     /// <summary>Uniform samples in [low, high).</summary>
     public static Tensor Uniform(int[] shape, float low, float high, Generator generator)
     {
+        if (Device.Default.IsMeta) return Tensor.Zeros(shape, Device.Meta);
         var data = new float[Shape.Count(shape)];
         for (int i = 0; i < data.Length; i++) data[i] = low + (high - low) * generator.NextFloat();
         return Tensor.FromArray(data, shape);
@@ -25,6 +26,7 @@ public static class Init
     /// <summary>Normal samples with the given mean and standard deviation.</summary>
     public static Tensor Normal(int[] shape, float mean, float std, Generator generator)
     {
+        if (Device.Default.IsMeta) return Tensor.Zeros(shape, Device.Meta);
         var data = new float[Shape.Count(shape)];
         for (int i = 0; i < data.Length; i++) data[i] = mean + std * generator.NextNormal();
         return Tensor.FromArray(data, shape);

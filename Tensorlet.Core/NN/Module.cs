@@ -47,7 +47,7 @@ public abstract partial class Module : IDisposable
     public ModelSummary Summary(params int[] inputShape)
     {
         bool wasTraining = IsTraining;
-        var device = Parameters().FirstOrDefault()?.Device ?? Device.Cpu;
+        var device = Parameters().FirstOrDefault()?.Device ?? Device.Default;
         var recorder = new SummaryRecorder(this);
         Eval();
         try

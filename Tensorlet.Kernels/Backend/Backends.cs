@@ -1,5 +1,6 @@
 using Tensorlet.Kernels.Cpu;
 using Tensorlet.Kernels.Gpu;
+using Tensorlet.Kernels.Meta;
 using Tensorlet.Kernels.Reference;
 
 namespace Tensorlet.Kernels;
@@ -15,6 +16,9 @@ public static class Backends
 
     /// <summary>The plain double-precision loops every other backend is tested against (slow; for checking, not training).</summary>
     public static IBackend Reference => ReferenceBackend.Instance;
+
+    /// <summary>The meta device's backend: buffers of no floats, kernels that do nothing (shapes and FLOPs without data).</summary>
+    public static IBackend Meta => MetaBackend.Instance;
 
     /// <summary>A backend on CUDA device <paramref name="index"/>; throws with what was found when there is none.</summary>
     public static IBackend Cuda(int index) => GpuDevices.Cuda(index);

@@ -1,4 +1,4 @@
-using Tensorlet.Cli.Bench;
+using Tensorlet.Bench;
 using Tensorlet.Kernels;
 using Tensorlet.Kernels.Cpu;
 
@@ -13,7 +13,7 @@ public class BenchCatalogTests
         var names = BenchCatalog.All.Select(c => c.Name).ToList();
         Assert.That(names, Is.Unique);
         Assert.That(BenchCatalog.All.Select(c => c.Family).Distinct(),
-                    Is.EquivalentTo(new[] { "gemm", "conv", "elementwise", "reduce", "pool", "batchnorm", "softmax", "cross-entropy", "train" }));
+                    Is.EquivalentTo(new[] { "gemm", "conv", "elementwise", "reduce", "pool", "batchnorm", "softmax", "cross-entropy", "train", "infer" }));
         foreach (var layer in "abcdef")
             Assert.That(names, Does.Contain($"conv/{layer}/fwd").And.Contain($"conv/{layer}/fwd+bwd"));
     }
@@ -27,7 +27,9 @@ public class BenchCatalogTests
         Assert.That(BenchCatalog.Matches("conv/a/fwd", "conv/?/fwd"), Is.True);
         Assert.That(BenchCatalog.Filter("conv/*/fwd+bwd").Select(c => c.Name),
                     Is.EqualTo("abcdef".Select(l => $"conv/{l}/fwd+bwd")));
-        Assert.That(BenchCatalog.Filter(null), Has.Count.EqualTo(BenchCatalog.All.Count));
+        Assert.That(BenchCatalog.Filter(null), Is.EqualTo(BenchCatalog.Default));
+        Assert.That(BenchCatalog.Default.Any(c => c.OnRequest), Is.False);
+        Assert.That(BenchCatalog.Filter("infer/").Select(c => c.Name), Is.EqualTo(BenchModels.Names.Select(m => $"infer/{m}/64")));
     }
 
     [Test]
@@ -53,29 +55,65 @@ public class BenchCatalogTests
     }
 }
 
-/// <summary>The whole-step cases of <c>tensorlet bench</c>.</summary>
-public class BenchTrainStepTests
+/// <summary>The whole-model cases of <c>tensorlet bench</c> and the libtorch harness.</summary>
+public class BenchModelTests
 {
     [Test]
-    public void ResNet20FlopsAreTheModelSummarys()
+    public void MetaDeviceFlopsAndParametersAreThoseOfARealForward()
     {
-        using var model = Tensorlet.Models.ModelZoo.Get("resnet20-b").Create(3, 10, new Generator(0));
-        Assert.That(Tensorlet.Cli.Bench.BenchCatalog.ResNet20Flops, Is.EqualTo(model.Summary(1, 3, 32, 32).TotalFlops));
+        using var model = BenchModels.Create("resnet20-b", 3, new Generator(0));
+        var summary = model.Summary(1, 3, 32, 32);
+        Assert.That(BenchModels.ForwardFlops("resnet20-b"), Is.EqualTo(summary.TotalFlops));
+        Assert.That(BenchModels.Parameters("resnet20-b"), Is.EqualTo(summary.TotalParameters));
     }
 
     [Test]
-    public void TrainStepCaseRunsOnTheGpuCodePath()
+    public void EveryFamilyHasOneConfigurationWithAForwardAndATrainingCase()
     {
-        var spec = new Tensorlet.Cli.Bench.TrainStepSpec("resnet20-b", 2, 1, 8, 1);
-        var disposables = new List<IDisposable>();
-        try
+        Assert.That(BenchModels.Names, Has.Count.EqualTo(8).And.Unique);
+        foreach (string name in BenchModels.Names)
         {
-            var step = Tensorlet.Cli.Commands.TrainStepBench.Create(spec, Device.IlgpuCpu, disposables);
+            Assert.That(BenchModels.ForwardFlops(name), Is.GreaterThan(1e6), name);
+            var train = (ModelSpec)BenchCatalog.All.Single(c => c.Name == $"train/{name}/64").Spec;
+            var infer = (ModelSpec)BenchCatalog.All.Single(c => c.Name == $"infer/{name}/64").Spec;
+            Assert.That(train.Flops, Is.EqualTo(3 * infer.Flops), name);
+            Assert.That(infer.ImagesPerSecond(500), Is.EqualTo(128).Within(1e-9), name);
+        }
+    }
+
+    [Test]
+    public void TrainingStepUpdatesTheModelOnTheGpuCodePath()
+    {
+        WithStep(new ModelSpec("resnet20-b", 2, true, 1, 8, 1), Device.IlgpuCpu, step =>
+        {
             float first, second;
             using (TensorScope.Begin()) first = step().Item();
             using (TensorScope.Begin()) second = step().Item();
             Assert.That(float.IsFinite(first) && float.IsFinite(second), Is.True);
             Assert.That(second, Is.Not.EqualTo(first), "the step must update the model");
+        });
+    }
+
+    [Test]
+    public void InferenceIsEvalModeWithoutAGraph()
+    {
+        WithStep(new ModelSpec("resnet20-b", 2, false, 3, 32, 1), Device.Cpu, step =>
+        {
+            using var scope = TensorScope.Begin();
+            var first = step();
+            var second = step();
+            Assert.That(first.Shape, Is.EqualTo(new[] { 2, 10 }));
+            Assert.That(first.RequiresGrad, Is.False);
+            Assert.That(second.ToArray(), Is.EqualTo(first.ToArray()), "eval mode: the same batch gives the same logits");
+        });
+    }
+
+    private static void WithStep(ModelSpec spec, Device device, Action<Func<Tensor>> body)
+    {
+        var disposables = new List<IDisposable>();
+        try
+        {
+            body(BenchModels.Step(spec, device, disposables));
         }
         finally
         {

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Tensorlet.Cli.Bench;
+using Tensorlet.Bench;
 
 namespace Tensorlet.Tests.Cli;
 
@@ -25,8 +25,11 @@ public class BenchCommandTests
         Assert.That(row.GetProperty("device").GetString(), Is.EqualTo("cpu"));
         Assert.That(row.GetProperty("threads").GetInt32(), Is.EqualTo(Environment.ProcessorCount));
         Assert.That(row.GetProperty("bound").GetString(), Is.EqualTo("compute"));
-        foreach (var field in new[] { "ms", "msMin", "gflops", "gbps", "peakFraction" })
+        foreach (var field in new[] { "ms", "msMin", "gflops", "gbps", "peakFraction", "peakGflops", "bandwidthGBps" })
             Assert.That(row.GetProperty(field).GetDouble(), Is.GreaterThan(0), field);
+        // The fraction is of the ceilings the row states: a compute-bound case's GFLOP/s over the stated peak.
+        Assert.That(row.GetProperty("peakFraction").GetDouble(),
+                    Is.EqualTo(row.GetProperty("gflops").GetDouble() / row.GetProperty("peakGflops").GetDouble()).Within(1e-6).Percent);
         Assert.That(row.GetProperty("msMin").GetDouble(), Is.LessThanOrEqualTo(row.GetProperty("ms").GetDouble()));
         Assert.That(row.GetProperty("runs").GetInt32(), Is.GreaterThanOrEqualTo(TimingOptions.Quick.MinRuns));
         // GFLOP/s is the case's work over the median time, to print precision.
@@ -56,5 +59,16 @@ public class BenchCommandTests
         (code, output) = CliProcess.Run(TimeSpan.FromMinutes(1), "bench", "--quick", "--filter", "no-such-case");
         Assert.That(code, Is.EqualTo(1));
         Assert.That(output, Does.Contain("no case matches 'no-such-case'"));
+    }
+
+    [Test]
+    public void ListShowsEveryCaseAndMarksTheOnRequestModels()
+    {
+        var (code, output) = CliProcess.Run(TimeSpan.FromMinutes(1), "bench", "--list");
+        Assert.That(code, Is.EqualTo(0), output);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains('\t')).ToList();
+        Assert.That(lines.Select(l => l.Split('\t')[0]), Is.EqualTo(BenchCatalog.All.Select(c => c.Name)));
+        Assert.That(lines.Single(l => l.StartsWith("infer/cliquenet-t12-k36/64\t")), Does.Contain("only when a filter names it"));
+        Assert.That(lines.Single(l => l.StartsWith("train/resnet20-b/64\t")), Does.Not.Contain("only when"));
     }
 }

@@ -1,4 +1,4 @@
-using Tensorlet.Cli.Bench;
+using Tensorlet.Bench;
 
 namespace Tensorlet.Tests.Cli;
 

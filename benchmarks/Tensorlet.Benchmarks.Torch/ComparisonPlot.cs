@@ -1,33 +1,36 @@
 using ScottPlot;
+using Tensorlet.Bench.Comparison;
 using Tensorlet.Kernels.Cpu;
 
 namespace Tensorlet.Benchmarks.Torch;
 
 /// <summary>
-/// Draws the comparison as two bar charts: compute-bound cases in GFLOP/s under the FMA-peak line, memory-bound ones in
-/// GB/s under the bandwidth line (on one GFLOP/s axis they would be invisible next to GEMM). Tensorlet and libtorch
-/// side by side per case.
+/// Draws the comparison as three bar charts: compute-bound kernels in GFLOP/s under the FMA-peak line, memory-bound ones
+/// in GB/s under the bandwidth line (on one GFLOP/s axis they would be invisible next to GEMM), and whole models in
+/// images/s. Tensorlet and libtorch side by side per case.
 /// </summary>
 internal static class ComparisonPlot
 {
-    public static void Save(IReadOnlyList<ComparisonResult> results, MachineCeilings ceilings, string path)
+    public static void Save(IReadOnlyList<ComparisonRow> results, MachineCeilings ceilings, string path)
     {
-        var compute = results.Where(r => r.ComputeBound).ToList();
-        var memory = results.Where(r => !r.ComputeBound).ToList();
+        var compute = results.Where(r => r.Unit == "GFLOP/s").ToList();
+        var memory = results.Where(r => r.Unit == "GB/s").ToList();
+        var models = results.Where(r => r.Unit == "images/s").ToList();
         var multi = new Multiplot();
-        multi.AddPlots(2);
+        multi.AddPlots(3);
         multi.Layout = new ScottPlot.MultiplotLayouts.Rows();
-        Panel(multi.GetPlot(0), compute, r => (r.TensorletGflops, r.TorchGflops), ceilings.PeakGflops,
+        Panel(multi.GetPlot(0), compute, r => (r.TensorletThroughput, r.TorchThroughput), ceilings.PeakGflops,
               $"FMA peak {ceilings.PeakGflops:F0} GFLOP/s", "GFLOP/s", $"Compute-bound cases, {ceilings.Threads} threads");
-        Panel(multi.GetPlot(1), memory, r => (r.TensorletGbps, r.TorchGbps), ceilings.BandwidthGBps,
+        Panel(multi.GetPlot(1), memory, r => (r.TensorletThroughput, r.TorchThroughput), ceilings.BandwidthGBps,
               $"memory bandwidth {ceilings.BandwidthGBps:F1} GB/s", "GB/s", "Memory-bound cases");
+        Panel(multi.GetPlot(2), models, r => (r.TensorletThroughput, r.TorchThroughput), null, "", "images/s", "Whole models, batch 64");
         string temporary = path + ".tmp.png";
-        multi.SavePng(temporary, Math.Max(1200, 60 * Math.Max(compute.Count, memory.Count)), 1100);
+        multi.SavePng(temporary, Math.Max(1200, 60 * Math.Max(models.Count, Math.Max(compute.Count, memory.Count))), 1600);
         File.Move(temporary, path, overwrite: true);
     }
 
-    private static void Panel(Plot plot, List<ComparisonResult> rows, Func<ComparisonResult, (double Ours, double Theirs)> value,
-                              double ceiling, string ceilingLabel, string unit, string title)
+    private static void Panel(Plot plot, List<ComparisonRow> rows, Func<ComparisonRow, (double Ours, double Theirs)> value,
+                              double? ceiling, string ceilingLabel, string unit, string title)
     {
         var ours = new List<Bar>();
         var theirs = new List<Bar>();
@@ -43,16 +46,19 @@ internal static class ComparisonPlot
         oursPlot.LegendText = "Tensorlet";
         var theirsPlot = plot.Add.Bars(theirs);
         theirsPlot.LegendText = "libtorch (TorchSharp)";
-        var line = plot.Add.HorizontalLine(ceiling);
-        line.LinePattern = LinePattern.Dashed;
-        line.Color = Colors.Black;
-        line.LegendText = ceilingLabel;
+        if (ceiling is { } c)
+        {
+            var line = plot.Add.HorizontalLine(c);
+            line.LinePattern = LinePattern.Dashed;
+            line.Color = Colors.Black;
+            line.LegendText = ceilingLabel;
+        }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Bottom.MinimumSize = 150;
         plot.Axes.Margins(bottom: 0, top: 0.1);
-        plot.Axes.SetLimitsY(0, Math.Max(ceiling, rows.Select(r => Math.Max(value(r).Ours, value(r).Theirs)).DefaultIfEmpty(0).Max()) * 1.1);
+        plot.Axes.SetLimitsY(0, Math.Max(ceiling ?? 0, rows.Select(r => Math.Max(value(r).Ours, value(r).Theirs)).DefaultIfEmpty(0).Max()) * 1.1);
         plot.YLabel(unit);
         plot.Title(title);
         plot.ShowLegend(Alignment.UpperRight);

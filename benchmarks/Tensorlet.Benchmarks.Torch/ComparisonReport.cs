@@ -2,63 +2,63 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Spectre.Console;
+using Tensorlet.Bench.Comparison;
 using Tensorlet.Kernels.Cpu;
 
 namespace Tensorlet.Benchmarks.Torch;
 
-/// <summary>Prints the comparison as a table and writes it as JSON and CSV.</summary>
+/// <summary>Prints the comparison as a table with the self-check, and writes it as JSON and CSV.</summary>
 internal static class ComparisonReport
 {
-    public static void Print(IReadOnlyList<ComparisonResult> results, MachineCeilings ceilings, int torchThreads)
+    public static void Print(IReadOnlyList<ComparisonRow> rows, MachineCeilings ceilings, IReadOnlyList<SelfCheck> checks)
     {
-        AnsiConsole.MarkupLine($"Tensorlet {ceilings.Threads} thread(s), libtorch {torchThreads} thread(s); FMA peak {ceilings.PeakGflops:F0} GFLOP/s, " +
-                               $"memory bandwidth {ceilings.BandwidthGBps:F1} GB/s (measured now). Ratio = Tensorlet throughput / libtorch throughput.");
+        AnsiConsole.MarkupLine($"{ceilings.Threads} thread(s) for both engines; FMA peak {ceilings.PeakGflops:F0} GFLOP/s ({FmaPeak.VectorBits}-bit), " +
+                               $"memory bandwidth {ceilings.BandwidthGBps:F1} GB/s (measured in the driver). Ratio = Tensorlet throughput / libtorch throughput; " +
+                               "libtorch is the faster of its default allocator and MALLOC_MMAP_MAX_=0 (†).");
         var table = new Table().AddColumns("case", "shape")
-            .AddColumn(new TableColumn("Tensorlet ms").RightAligned()).AddColumn(new TableColumn("libtorch ms").RightAligned())
             .AddColumn(new TableColumn("Tensorlet").RightAligned()).AddColumn(new TableColumn("libtorch").RightAligned())
-            .AddColumn(new TableColumn("unit").RightAligned()).AddColumn(new TableColumn("% peak T / L").RightAligned())
-            .AddColumn(new TableColumn("ratio").RightAligned());
-        foreach (var r in results)
+            .AddColumn(new TableColumn("unit").RightAligned()).AddColumn(new TableColumn("% ceiling T / L").RightAligned())
+            .AddColumn(new TableColumn("spread T / L").RightAligned()).AddColumn(new TableColumn("ratio").RightAligned());
+        foreach (var r in rows)
         {
-            // Compute-bound cases are compared in GFLOP/s, memory-bound ones in GB/s (the figure their ceiling is in).
-            var (ours, theirs, unit) = r.ComputeBound ? (r.TensorletGflops, r.TorchGflops, "GFLOP/s") : (r.TensorletGbps, r.TorchGbps, "GB/s");
             string ratio = r.Ratio.ToString("F2", CultureInfo.InvariantCulture);
             ratio = r.Ratio >= 1 ? $"[green]{ratio}[/]" : r.Ratio < 0.7 ? $"[red]{ratio}[/]" : ratio;
-            table.AddRow(Markup.Escape(r.Name), Markup.Escape(r.Shape), r.TensorletMs.ToString("F3"), r.TorchMs.ToString("F3"),
-                         ours.ToString("F1"), theirs.ToString("F1"), unit,
-                         $"{100 * r.TensorletPeakFraction:F0}% / {100 * r.TorchPeakFraction:F0}%", ratio);
+            string fraction = r.Unit == "images/s" ? "-" : $"{100 * r.TensorletPeakFraction:F0}% / {100 * r.TorchPeakFraction:F0}%";
+            table.AddRow(Markup.Escape(r.Name), Markup.Escape(r.Shape), r.TensorletThroughput.ToString("F1"),
+                         r.TorchThroughput.ToString("F1") + (r.TorchVariant == "nommap" ? " †" : ""), r.Unit, fraction,
+                         $"{100 * r.TensorletSpread:F0}% / {100 * r.TorchSpread:F0}%", ratio);
         }
         AnsiConsole.Write(table);
-        foreach (var family in results.GroupBy(r => r.Family))
-            AnsiConsole.MarkupLine($"  {Markup.Escape(family.Key)}: geometric-mean ratio {GeometricMean(family.Select(r => r.Ratio)):F2} over {family.Count()} case(s)");
+        foreach (var family in rows.GroupBy(r => r.Family))
+            AnsiConsole.MarkupLine($"  {Markup.Escape(family.Key)}: geometric-mean ratio {ComparisonMarkdown.GeometricMean(family.Select(r => r.Ratio)):F2} over {family.Count()} case(s)");
+        AnsiConsole.MarkupLine("Self-check (each engine's median over blocks against its own first block):");
+        foreach (var check in checks)
+            AnsiConsole.MarkupLine("  " + (check.Passed ? "[green]" : "[red]") + Markup.Escape(check.ToString()) + "[/]");
     }
 
-    public static double GeometricMean(IEnumerable<double> values)
-    {
-        var list = values.ToList();
-        return list.Count == 0 ? 0 : Math.Exp(list.Average(Math.Log));
-    }
-
-    public static void WriteJson(IReadOnlyList<ComparisonResult> results, MachineCeilings ceilings, string loadBefore, string loadAfter, string path)
+    public static void WriteJson(IReadOnlyList<ComparisonRow> rows, IReadOnlyList<SelfCheck> checks, MachineCeilings ceilings,
+                                 string loadBefore, string loadAfter, string path)
     {
         var document = new
         {
             machine = new
             {
-                threads = ceilings.Threads, peakGflops = ceilings.PeakGflops, bandwidthGBps = ceilings.BandwidthGBps,
-                loadAverageBefore = loadBefore, loadAverageAfter = loadAfter,
+                threads = ceilings.Threads, peakGflops = ceilings.PeakGflops, fmaVectorBits = FmaPeak.VectorBits,
+                bandwidthGBps = ceilings.BandwidthGBps, loadAverageBefore = loadBefore, loadAverageAfter = loadAfter,
             },
-            results,
+            selfCheck = checks.Select(c => new { engine = c.Engine, passed = c.Passed, worstCase = c.WorstCase, worstDeviation = c.WorstDeviation, worstSpread = c.WorstSpread }),
+            results = rows,
         };
         File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
     }
 
-    public static void WriteCsv(IReadOnlyList<ComparisonResult> results, string path)
+    public static void WriteCsv(IReadOnlyList<ComparisonRow> rows, string path)
     {
-        var csv = new StringBuilder("name,family,shape,bound,rounds,tensorlet_ms,libtorch_ms,tensorlet_gflops,libtorch_gflops,tensorlet_gbps,libtorch_gbps,tensorlet_peak_fraction,libtorch_peak_fraction,ratio\n");
-        foreach (var r in results)
-            csv.AppendLine(string.Join(',', r.Name, r.Family, $"\"{r.Shape}\"", r.ComputeBound ? "compute" : "memory", r.Rounds.ToString(),
-                Num(r.TensorletMs), Num(r.TorchMs), Num(r.TensorletGflops), Num(r.TorchGflops), Num(r.TensorletGbps), Num(r.TorchGbps),
+        var csv = new StringBuilder("name,family,shape,blocks,tensorlet_ms,libtorch_ms,libtorch_allocator,tensorlet_spread,libtorch_spread," +
+                                    "tensorlet_throughput,libtorch_throughput,unit,tensorlet_peak_fraction,libtorch_peak_fraction,ratio\n");
+        foreach (var r in rows)
+            csv.AppendLine(string.Join(',', r.Name, r.Family, $"\"{r.Shape}\"", r.Blocks.ToString(), Num(r.TensorletMs), Num(r.TorchMs), r.TorchVariant,
+                Num(r.TensorletSpread), Num(r.TorchSpread), Num(r.TensorletThroughput), Num(r.TorchThroughput), r.Unit,
                 Num(r.TensorletPeakFraction), Num(r.TorchPeakFraction), Num(r.Ratio)));
         File.WriteAllText(path, csv.ToString());
     }

@@ -1,64 +1,50 @@
 using Spectre.Console;
-using Tensorlet;
+using Tensorlet.Bench;
 using Tensorlet.Benchmarks.Torch;
-using Tensorlet.Cli.Bench;
-using Tensorlet.Kernels.Cpu;
 
-// Tensorlet against libtorch on the cases of `tensorlet bench`, in one process, interleaved. See README.md.
-//   dotnet run -c Release --project benchmarks/Tensorlet.Benchmarks.Torch -- [--quick] [--filter PATTERN] [--threads N] [--out DIR]
-bool quick = false;
-string? filter = null, outDir = "runs/torch-bench";
-int threads = 2;
+// Tensorlet against libtorch on the cases of `tensorlet bench`, each engine in its own process. See README.md.
+//   dotnet run -c Release --project benchmarks/Tensorlet.Benchmarks.Torch -- [--quick] [--filter PATTERN] [--threads N] [--blocks B] [--out DIR]
+//   ... -- --check-models   (each whole model's parameters in both engines and one small forward, no timing)
+// The driver re-runs this program as its children with --engine tensorlet|libtorch|libtorch-nommap --block B --result FILE.
+bool quick = false, checkModels = false;
+string? filter = null, outDir = "runs/torch-bench", engine = null, result = null;
+int threads = 2, blocks = 3, block = 0;
+const string Usage = "usage: [--quick] [--filter PATTERN] [--threads N] [--blocks B (≥ 3)] [--out DIR] | --check-models";
 for (int i = 0; i < args.Length; i++)
 {
+    string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"'{args[i]}' needs a value; {Usage}");
     switch (args[i])
     {
         case "--quick": quick = true; break;
-        case "--filter": filter = args[++i]; break;
-        case "--threads": threads = int.Parse(args[++i]); break;
-        case "--out": outDir = args[++i]; break;
+        case "--check-models": checkModels = true; break;
+        case "--filter": filter = Value(); break;
+        case "--threads": threads = int.Parse(Value()); break;
+        case "--blocks": blocks = int.Parse(Value()); break;
+        case "--out": outDir = Value(); break;
+        case "--engine": engine = Value(); break;
+        case "--block": block = int.Parse(Value()); break;
+        case "--result": result = Value(); break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--quick] [--filter PATTERN] [--threads N] [--out DIR]");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; {Usage}");
             return 2;
     }
 }
-
-if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = 160; // logs: no wrapping mid-row
-Threads.Count = threads;
-TorchSharp.torch.set_num_threads(threads);
-TorchSharp.torch.set_num_interop_threads(1);
-// Whole-model training steps have no libtorch twin here (they need a TorchSharp ResNet); the kernel cases do.
-var cases = BenchCatalog.Filter(filter).Where(c => c.Spec is not TrainStepSpec).ToList();
-if (cases.Count == 0)
+if (threads < 1 || blocks < 3)
 {
-    Console.Error.WriteLine($"no case matches '{filter}'");
+    Console.Error.WriteLine($"--threads must be at least 1 and --blocks at least 3 (a median of fewer is no median); {Usage}");
     return 2;
 }
-// libtorch's OpenMP threads are hurt far more than Tensorlet's by other processes on the same cores (their times
-// quantise to the scheduler's 4 ms tick), so a run is only a fair comparison on a quiet machine: say how quiet it was.
-string loadBefore = LoadAverage();
-if (double.TryParse(loadBefore.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out double load) && load > 1)
-    AnsiConsole.MarkupLine($"[yellow]warning:[/] load average {Markup.Escape(loadBefore)}: other processes share the cores; libtorch's figures will suffer most.");
-var ceilings = MachineCeilings.Get(threads);
-var options = quick ? TimingOptions.Quick : TimingOptions.Full;
-var results = new List<ComparisonResult>();
-foreach (var benchCase in cases)
+if (engine != null && !Tensorlet.Bench.Comparison.EngineRun.Engines.Contains(engine))
 {
-    var result = Comparison.Measure(benchCase, options, ceilings);
-    results.Add(result);
-    AnsiConsole.MarkupLine($"[grey]{Markup.Escape(result.Name)}: {result.TensorletMs:F3} ms vs {result.TorchMs:F3} ms, ratio {result.Ratio:F2}[/]");
-    Device.Cpu.Backend.TrimPool();
+    Console.Error.WriteLine($"--engine must be one of {string.Join(", ", Tensorlet.Bench.Comparison.EngineRun.Engines)}, got '{engine}'");
+    return 2;
 }
-ComparisonReport.Print(results, ceilings, threads);
-string loadAfter = LoadAverage();
-AnsiConsole.MarkupLine($"Load average (1, 5, 15 min) before: {Markup.Escape(loadBefore)}; after: {Markup.Escape(loadAfter)}.");
-Directory.CreateDirectory(outDir);
-ComparisonReport.WriteJson(results, ceilings, loadBefore, loadAfter, Path.Combine(outDir, "results.json"));
-ComparisonReport.WriteCsv(results, Path.Combine(outDir, "results.csv"));
-ComparisonPlot.Save(results, ceilings, Path.Combine(outDir, "bench.png"));
-AnsiConsole.MarkupLine($"Wrote {Markup.Escape(Path.Combine(outDir, "results.json"))}, results.csv and bench.png.");
-return 0;
+if (checkModels) return TorchModels.CheckAgainstTensorlet();
+var timing = quick ? TimingOptions.Quick : TimingOptions.Full;
+if (engine != null)
+    return EngineChild.Run(engine, block, Driver.Cases(filter), timing, threads,
+                           result ?? throw new ArgumentException("--engine needs --result FILE"));
 
-// The first three fields of /proc/loadavg ("" where there is none).
-static string LoadAverage() =>
-    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "";
+if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = 160; // logs: no wrapping mid-row
+string commandLine = "dotnet run -c Release --project benchmarks/Tensorlet.Benchmarks.Torch --" + string.Concat(args.Select(a => " " + a));
+return Driver.Run(new DriverOptions(filter, quick, threads, blocks, outDir!, commandLine));

@@ -1,4 +1,4 @@
-using Tensorlet.Cli.Bench;
+using Tensorlet.Bench;
 using TorchSharp;
 using static TorchSharp.torch;
 using TorchTensor = TorchSharp.torch.Tensor;
@@ -12,10 +12,12 @@ namespace Tensorlet.Benchmarks.Torch;
 /// </summary>
 internal static class TorchCases
 {
-    public static IBenchRun Create(CaseSpec spec)
+    /// <summary>Builds <paramref name="spec"/>; a whole-model case records its model's parameter count in <paramref name="parameters"/>.</summary>
+    public static IBenchRun Create(CaseSpec spec, Dictionary<string, long> parameters)
     {
         torch.manual_seed(42);
         var owned = new List<TorchTensor>();
+        var extra = new List<IDisposable>();
         TorchTensor Input(long[] shape, bool grad)
         {
             var t = torch.rand(shape, dtype: ScalarType.Float32, requires_grad: grad);
@@ -31,9 +33,10 @@ internal static class TorchCases
             PoolSpec p => Pool(p, Input),
             BatchNormSpec b => BatchNorm(b, Input, owned),
             SoftmaxSpec s => Softmax(s, Input, owned),
+            ModelSpec m => Model(m, parameters, extra),
             _ => throw new ArgumentException($"no libtorch implementation for {spec.GetType().Name}"),
         };
-        return new TorchRun(step, owned);
+        return new TorchRun(step, owned, extra);
     }
 
     private static Func<TorchTensor> Gemm(GemmSpec g, Func<long[], bool, TorchTensor> input)
@@ -139,7 +142,15 @@ internal static class TorchCases
         };
     }
 
-    private sealed class TorchRun(Func<TorchTensor> step, List<TorchTensor> owned) : IBenchRun
+    private static Func<TorchTensor> Model(ModelSpec m, Dictionary<string, long> parameters, List<IDisposable> extra)
+    {
+        var (step, count, owned) = TorchModels.Step(m);
+        parameters[m.Model] = count;
+        extra.AddRange(owned);
+        return step;
+    }
+
+    private sealed class TorchRun(Func<TorchTensor> step, List<TorchTensor> owned, List<IDisposable> extra) : IBenchRun
     {
         void IBenchRun.Run()
         {
@@ -151,6 +162,7 @@ internal static class TorchCases
         public void Dispose()
         {
             foreach (var t in owned) t.Dispose();
+            foreach (var d in extra) d.Dispose();
         }
     }
 }

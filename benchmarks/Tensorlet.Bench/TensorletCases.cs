@@ -1,4 +1,4 @@
-namespace Tensorlet.Cli.Bench;
+namespace Tensorlet.Bench;
 
 /// <summary>One case set up and ready to run repeatedly; disposing it frees its tensors.</summary>
 public interface IBenchRun : IDisposable
@@ -15,12 +15,6 @@ public interface IBenchRun : IDisposable
 /// </summary>
 public static class TensorletCases
 {
-    /// <summary>
-    /// Builds the step of a <see cref="TrainStepSpec"/> on a device: set by the CLI, which knows Tensorlet.Models. The
-    /// returned function runs one step and returns the loss; the list collects what the run must dispose.
-    /// </summary>
-    public static Func<TrainStepSpec, Device, List<IDisposable>, Func<Tensor>>? TrainStep { get; set; }
-
     public static IBenchRun Create(CaseSpec spec, Device device)
     {
         var gen = new Generator(42);
@@ -48,8 +42,7 @@ public static class TensorletCases
             PoolSpec p => Pool(p, Input),
             BatchNormSpec b => BatchNorm(b, Input, owned, device),
             SoftmaxSpec s => Softmax(s, Input, Labels),
-            TrainStepSpec t => TrainStep?.Invoke(t, device, disposables)
-                               ?? throw new ArgumentException($"bench: {t.Model} training needs the CLI's model factory."),
+            ModelSpec m => BenchModels.Step(m, device, disposables),
             _ => throw new ArgumentException($"bench: no Tensorlet implementation for {spec.GetType().Name}."),
         };
         return new TensorRun(step, owned, disposables, device);

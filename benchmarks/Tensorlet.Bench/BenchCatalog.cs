@@ -1,7 +1,8 @@
-namespace Tensorlet.Cli.Bench;
+namespace Tensorlet.Bench;
 
 /// <summary>A named case of <c>tensorlet bench</c>: "family/case[/pass]", e.g. "conv/b/fwd+bwd".</summary>
-public sealed record BenchCase(string Name, string Family, CaseSpec Spec);
+/// <param name="OnRequest">True for the long whole-model cases, which run only when a filter names them.</param>
+public sealed record BenchCase(string Name, string Family, CaseSpec Spec, bool OnRequest = false);
 
 /// <summary>
 /// The cases <c>tensorlet bench</c> runs, and the comparison harness runs in libtorch: square GEMMs, the six convolution
@@ -23,18 +24,21 @@ public static class BenchCatalog
         ("d", 256, 256, 8, 3, 1), ("e", 64, 256, 32, 1, 1), ("f", 128, 128, 16, 3, 32),
     ];
 
-    /// <summary>Forward FLOPs of one 3×32×32 image through CIFAR ResNet-20-B (a test checks it against Module.Summary).</summary>
-    public const double ResNet20Flops = 82_031_872;
+    /// <summary>Batch of the whole-model cases (the CPU training batch the model issues compare with PyTorch at).</summary>
+    public const int ModelBatch = 64;
 
     /// <summary>Every case, in the order they run and print (initialised after <see cref="ConvLayers"/>, which it reads).</summary>
     public static IReadOnlyList<BenchCase> All { get; } = Build();
 
+    /// <summary>What runs without a filter: every case but the on-request whole-model ones (a few minutes' more).</summary>
+    public static IReadOnlyList<BenchCase> Default { get; } = All.Where(c => !c.OnRequest).ToList();
+
     /// <summary>
     /// Cases whose name matches <paramref name="pattern"/>: a glob with * and ? when it has either, else a substring;
-    /// case-insensitive. Null or empty matches everything.
+    /// case-insensitive. Null or empty gives <see cref="Default"/>.
     /// </summary>
     public static IReadOnlyList<BenchCase> Filter(string? pattern) =>
-        string.IsNullOrEmpty(pattern) ? All : All.Where(c => Matches(c.Name, pattern)).ToList();
+        string.IsNullOrEmpty(pattern) ? Default : All.Where(c => Matches(c.Name, pattern)).ToList();
 
     public static bool Matches(string name, string pattern)
     {
@@ -46,7 +50,8 @@ public static class BenchCatalog
     private static List<BenchCase> Build()
     {
         var cases = new List<BenchCase>();
-        void Add(string family, string name, CaseSpec spec) => cases.Add(new BenchCase($"{family}/{name}", family, spec));
+        void Add(string family, string name, CaseSpec spec, bool onRequest = false) =>
+            cases.Add(new BenchCase($"{family}/{name}", family, spec, onRequest));
 
         foreach (int n in new[] { 256, 512, 1024, 4096 }) Add("gemm", n.ToString(), new GemmSpec(n, n, n));
         foreach (var (name, c, k, side, kernel, groups) in ConvLayers)
@@ -72,10 +77,16 @@ public static class BenchCatalog
         Add("softmax", "fwd+bwd", new SoftmaxSpec("softmax", 4096, 1000, true));
         Add("cross-entropy", "fwd+bwd", new SoftmaxSpec("cross-entropy", 4096, 1000, true));
 
-        // Whole training steps: CIFAR ResNet-20 with projection shortcuts, the model issues 4 and 5 compare with PyTorch
-        // (40.8 MFLOPs forward per 3×32×32 image, from Module.Summary; batch 64 on the CPU, 128 on a GPU).
-        Add("train", "resnet20-b/64", new TrainStepSpec("resnet20-b", 64, 3, 32, ResNet20Flops));
-        Add("train", "resnet20-b/128", new TrainStepSpec("resnet20-b", 128, 3, 32, ResNet20Flops));
+        // Whole models, one per family (BenchModels), batch 64: a training step and forward-only inference.
+        foreach (bool training in new[] { true, false })
+            foreach (string model in BenchModels.Names)
+                Add(training ? "train" : "infer", $"{model}/{ModelBatch}", ModelCase(model, ModelBatch, training),
+                    onRequest: !(training && model == "resnet20-b"));
+        Add("train", $"resnet20-b/{2 * ModelBatch}", ModelCase("resnet20-b", 2 * ModelBatch, true));
         return cases;
     }
+
+    // FLOPs from shapes alone: one meta-device pass per model, milliseconds.
+    private static ModelSpec ModelCase(string model, int batch, bool training) =>
+        new(model, batch, training, 3, 32, BenchModels.ForwardFlops(model));
 }

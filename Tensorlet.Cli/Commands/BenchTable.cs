@@ -1,7 +1,8 @@
 using Spectre.Console;
+using Tensorlet.Bench;
 using Tensorlet.Kernels.Cpu;
 
-namespace Tensorlet.Cli.Bench;
+namespace Tensorlet.Cli.Commands;
 
 /// <summary>The table <c>tensorlet bench</c> prints: one row per case, grouped by family, with the machine's ceilings on top.</summary>
 internal static class BenchTable

@@ -1,6 +1,6 @@
 using Tensorlet.Kernels.Cpu;
 
-namespace Tensorlet.Cli.Bench;
+namespace Tensorlet.Bench;
 
 /// <summary>Runs cases one after another on one device: set up, warm up, time, free — never two at once.</summary>
 public static class BenchRunner

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Tensorlet.Cli.Bench;
+namespace Tensorlet.Bench;
 
 /// <summary>How long to warm up and how many timed runs to take.</summary>
 /// <param name="WarmupRuns">Untimed runs first (JIT tiers, pool buffers, caches), at least this many...</param>

@@ -1,12 +1,13 @@
 using System.Text.Json.Serialization;
 using Tensorlet.Kernels.Cpu;
 
-namespace Tensorlet.Cli.Bench;
+namespace Tensorlet.Bench;
 
 /// <summary>
 /// One measured case, as <c>tensorlet bench --json</c> prints it. Throughputs come from the median run;
-/// <see cref="PeakFraction"/> is the fraction of the roofline (<see cref="MachineCeilings.Fraction"/>) reached, null where
-/// no ceilings were measured (an accelerator: the probes measure the CPU).
+/// <see cref="PeakFraction"/> is the fraction of the roofline (<see cref="MachineCeilings.Fraction"/>) reached, of the
+/// ceilings <see cref="PeakGflops"/> and <see cref="BandwidthGBps"/>; all three are null where no ceilings were measured
+/// (an accelerator: the probes measure the CPU).
 /// </summary>
 public sealed record BenchResult(
     [property: JsonPropertyName("name")] string Name,
@@ -19,6 +20,8 @@ public sealed record BenchResult(
     [property: JsonPropertyName("gbps")] double Gbps,
     [property: JsonPropertyName("bound")] string Bound,
     [property: JsonPropertyName("peakFraction")] double? PeakFraction,
+    [property: JsonPropertyName("peakGflops")] double? PeakGflops,
+    [property: JsonPropertyName("bandwidthGBps")] double? BandwidthGBps,
     [property: JsonPropertyName("threads")] int Threads,
     [property: JsonPropertyName("device")] string Device)
 {
@@ -29,6 +32,7 @@ public sealed record BenchResult(
         double seconds = timing.MedianMs / 1000;
         return new BenchResult(benchCase.Name, benchCase.Family, spec.Shape, timing.MedianMs, timing.MinMs, timing.RunsMs.Count,
                                spec.Flops / seconds / 1e9, spec.Bytes / seconds / 1e9, spec.ComputeBound ? "compute" : "memory",
-                               ceilings?.Fraction(spec.Flops, spec.Bytes, seconds), threads, device);
+                               ceilings?.Fraction(spec.Flops, spec.Bytes, seconds), ceilings?.PeakGflops, ceilings?.BandwidthGBps,
+                               threads, device);
     }
 }

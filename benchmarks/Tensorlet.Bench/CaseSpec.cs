@@ -1,7 +1,7 @@
-namespace Tensorlet.Cli.Bench;
+namespace Tensorlet.Bench;
 
-// What one benchmark case computes, independent of who computes it: Tensorlet (BenchCases) and libtorch (the
-// comparison harness in benchmarks/Tensorlet.Benchmarks.Torch, which compiles this folder in) build the same
+// What one benchmark case computes, independent of who computes it: Tensorlet (TensorletCases) and libtorch (the
+// comparison harness in benchmarks/Tensorlet.Benchmarks.Torch, which references this library) build the same
 // operation from the same spec, so "the same case" is guaranteed by construction, not by matching names.
 //
 // Work is counted once here. FLOPs: a multiply-add is 2, a comparison, add or exp is 1. Bytes: what the operation must
@@ -105,15 +105,18 @@ public sealed record SoftmaxSpec(string Op, int Rows, int Cols, bool Backward) :
 }
 
 /// <summary>
-/// One training step of a model (forward, cross-entropy, backward, SGD with momentum) on a batch of random images:
-/// images/s is the figure to compare. <paramref name="ForwardFlops"/> is the model's forward FLOPs per image (from
-/// Module.Summary); a step counts 3× that per image. The model comes from Tensorlet.Models, which the CLI supplies
-/// (<see cref="TensorletCases.TrainStep"/>), so this folder stays free of a Models dependency.
+/// A whole model on a batch of random CIFAR-sized images: with <paramref name="Training"/>, one training step (forward,
+/// cross-entropy, backward, SGD with momentum); without, forward-only inference (eval mode, no graph). Images/s is the
+/// figure to compare. <paramref name="ForwardFlops"/> is the model's forward FLOPs per image (from Module.Summary on the
+/// meta device, <see cref="BenchModels.ForwardFlops"/>); a training step counts 3× that.
 /// </summary>
-public sealed record TrainStepSpec(string Model, int Batch, int Channels, int Side, double ForwardFlops) : CaseSpec
+public sealed record ModelSpec(string Model, int Batch, bool Training, int Channels, int Side, double ForwardFlops) : CaseSpec
 {
-    public override double Flops => 3.0 * ForwardFlops * Batch;
+    public override double Flops => (Training ? 3.0 : 1.0) * ForwardFlops * Batch;
     public override double Bytes => 0;
     public override string Shape => $"{Model}, batch {Batch} of [{Channels}, {Side}, {Side}]";
     public override bool ComputeBound => true;
+
+    /// <summary>Images per second at <paramref name="ms"/> per run.</summary>
+    public double ImagesPerSecond(double ms) => Batch / (ms / 1000);
 }

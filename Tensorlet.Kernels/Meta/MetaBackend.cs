@@ -1,0 +1,90 @@
+using Tensorlet.Kernels.Ops;
+
+namespace Tensorlet.Kernels.Meta;
+
+/// <summary>
+/// The backend of the <c>meta</c> device, like PyTorch's: tensors have a shape but no storage, and every kernel does
+/// nothing. Core's shape logic and a module's forward run unchanged on it (their argument checks included), so the
+/// parameters, output shapes and FLOPs of a full-size model come from shapes alone, in milliseconds and without memory.
+/// </summary>
+public sealed class MetaBackend : IBackend
+{
+    private MetaBackend()
+    {
+    }
+
+    /// <summary>The one meta backend (it holds no state).</summary>
+    public static MetaBackend Instance { get; } = new();
+
+    public string Name => "meta";
+
+    /// <summary>An empty buffer, whatever the length asked for: meta tensors never touch memory.</summary>
+    public DeviceBuffer Allocate(int length) => new MetaBuffer(this);
+
+    public long PooledBytes => 0;
+    public long LiveBytes => 0;
+
+    public void TrimPool() { }
+
+    /// <summary>Moving data to the meta device keeps only its shape, as <c>tensor.to("meta")</c> does.</summary>
+    public void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset) { }
+
+    /// <summary>Always fails: there is no data to read.</summary>
+    public void Download(DeviceBuffer src, int srcOffset, Span<float> dst) =>
+        throw new InvalidOperationException(
+            "A meta tensor has a shape but no data: it cannot be read (create it on a real device, e.g. Device.Cpu).");
+
+    // Every kernel: nothing to compute.
+    public void Fill(in StridedView dst, float value) { }
+    public void Copy(in StridedView src, in StridedView dst) { }
+    public void Unary<TOp>(in StridedView src, in StridedView dst, float alpha, float beta) where TOp : struct, IUnaryOp<TOp> { }
+    public void Binary<TOp>(in StridedView a, in StridedView b, in StridedView dst, float alpha, float beta) where TOp : struct, IBinaryOp<TOp> { }
+    public void Where(in StridedView cond, in StridedView a, in StridedView b, in StridedView dst) { }
+    public void Reduce(ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
+        DeviceBuffer dst, int dstOffset, float scale) { }
+    public void Gather(DeviceBuffer src, int srcOffset, int outer, int axis, int inner, DeviceBuffer index,
+        int indexOffset, int k, DeviceBuffer dst, int dstOffset) { }
+    public void ScatterAdd(DeviceBuffer src, int srcOffset, int outer, int k, int inner, DeviceBuffer index,
+        int indexOffset, int axis, DeviceBuffer dst, int dstOffset) { }
+    public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, DeviceBuffer a, int offA,
+        int lda, int strideA, DeviceBuffer b, int offB, int ldb, int strideB, float beta, DeviceBuffer c,
+        int offC, int ldc, int strideC, int batch) { }
+    public void Softmax(bool log, DeviceBuffer src, int srcOffset, int rows, int cols, DeviceBuffer dst,
+        int dstOffset) { }
+    public void SoftmaxBackward(bool log, DeviceBuffer y, int yOffset, DeviceBuffer grad, int gradOffset,
+        int rows, int cols, DeviceBuffer dst, int dstOffset) { }
+    public void Conv2d(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer weight, int wOffset,
+        DeviceBuffer? bias, int bOffset, DeviceBuffer y, int yOffset) { }
+    public void Conv2dBackwardInput(in Conv2dGeometry g, DeviceBuffer gradY, int gyOffset, DeviceBuffer weight,
+        int wOffset, DeviceBuffer gradX, int gxOffset) { }
+    public void Conv2dBackwardWeight(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer gradY,
+        int gyOffset, DeviceBuffer gradW, int gwOffset, DeviceBuffer? gradBias, int gbOffset) { }
+    public void Unfold(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer cols, int colsOffset) { }
+    public void Fold(in Conv2dGeometry g, DeviceBuffer cols, int colsOffset, DeviceBuffer x, int xOffset) { }
+    public void MaxPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset,
+        DeviceBuffer indices, int indicesOffset) { }
+    public void MaxPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset,
+        DeviceBuffer indices, int indicesOffset, DeviceBuffer gradX, int gradXOffset) { }
+    public void AvgPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset) { }
+    public void AvgPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset, DeviceBuffer gradX,
+        int gradXOffset) { }
+    public void AdaptiveAvgPool2d(int n, int c, int h, int w, int outH, int outW, DeviceBuffer x, int xOffset,
+        DeviceBuffer y, int yOffset) { }
+    public void AdaptiveAvgPool2dBackward(int n, int c, int h, int w, int outH, int outW, DeviceBuffer gradY,
+        int gradYOffset, DeviceBuffer gradX, int gradXOffset) { }
+    public void BatchNormForward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer? gamma,
+        DeviceBuffer? beta, DeviceBuffer? runningMean, DeviceBuffer? runningVar, bool useBatchStats,
+        float momentum, float eps, DeviceBuffer y, int yOffset, DeviceBuffer saveMean, DeviceBuffer saveInvStd) { }
+    public void BatchNormBackward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer gradY,
+        int gradYOffset, DeviceBuffer? gamma, DeviceBuffer saveMean, DeviceBuffer saveInvStd,
+        bool useBatchStats, DeviceBuffer? gradX, int gradXOffset, DeviceBuffer? gradGamma,
+        DeviceBuffer? gradBeta) { }
+    public void DropoutMask(DeviceBuffer mask, int offset, int count, float p, ulong seed, ulong counterBase) { }
+
+    public void Dispose() { }
+
+    private sealed class MetaBuffer(IBackend backend) : DeviceBuffer(backend, 0)
+    {
+        protected override void Release() { }
+    }
+}

@@ -1,0 +1,121 @@
+using Tensorlet.Bench;
+using Tensorlet.Bench.Comparison;
+using Tensorlet.Kernels.Cpu;
+
+namespace Tensorlet.Tests.Bench;
+
+/// <summary>
+/// The libtorch harness's bookkeeping: engines alternate between blocks, the faster libtorch allocator setting is the
+/// one compared, and the self-check flags an engine whose figures drift more than ±15% from its first block.
+/// </summary>
+public class ComparisonTests
+{
+    private static readonly BenchCase Gemm = BenchCatalog.All.Single(c => c.Name == "gemm/512");
+    private static readonly MachineCeilings Ceilings = new(2, PeakGflops: 400, BandwidthGBps: 40);
+
+    [Test]
+    public void BlocksAlternateTheEngineOrder()
+    {
+        Assert.That(EngineRun.Order(0), Is.EqualTo(new[] { "tensorlet", "libtorch", "libtorch-nommap" }));
+        Assert.That(EngineRun.Order(1), Is.EqualTo(new[] { "libtorch-nommap", "libtorch", "tensorlet" }));
+        Assert.That(EngineRun.Order(2), Is.EqualTo(EngineRun.Order(0)));
+    }
+
+    [Test]
+    public void SelfCheckPassesWithinFifteenPercentOfTheFirstBlock()
+    {
+        var check = SelfCheck.Of("libtorch", new Dictionary<string, IReadOnlyList<double>>
+        {
+            ["gemm/512"] = [10.0, 10.5, 11.0],
+            ["conv/a/fwd"] = [2.0, 2.2, 2.25],
+        });
+        Assert.That(check.Passed, Is.True, check.ToString());
+        Assert.That(check.WorstCase, Is.EqualTo("conv/a/fwd"));
+        Assert.That(check.WorstDeviation, Is.EqualTo(0.1).Within(1e-12));
+        Assert.That(check.WorstSpread, Is.EqualTo(0.25 / 2.2).Within(1e-12));
+        Assert.That(check.ToString(), Does.StartWith("libtorch: PASS"));
+    }
+
+    [Test]
+    public void SelfCheckFailsWhenAFigureDriftsFurther()
+    {
+        var check = SelfCheck.Of("tensorlet", new Dictionary<string, IReadOnlyList<double>>
+        {
+            ["gemm/512"] = [10.0, 10.1, 9.9],
+            ["conv/b/fwd"] = [4.0, 5.0, 4.8],
+        });
+        Assert.That(check.Passed, Is.False);
+        Assert.That(check.WorstCase, Is.EqualTo("conv/b/fwd"));
+        Assert.That(check.ToString(), Does.StartWith("tensorlet: FAIL").And.Contain("conv/b/fwd"));
+    }
+
+    [Test]
+    public void SelfCheckNamesTheEngineAndCaseWithoutFigures()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => SelfCheck.Of("libtorch", new Dictionary<string, IReadOnlyList<double>> { ["gemm/512"] = [] }));
+        Assert.That(ex!.Message, Does.Contain("libtorch").And.Contain("gemm/512"));
+        ex = Assert.Throws<ArgumentException>(() => SelfCheck.Of("tensorlet", new Dictionary<string, IReadOnlyList<double>>()));
+        Assert.That(ex!.Message, Does.Contain("tensorlet"));
+    }
+
+    [Test]
+    public void RowComparesAgainstTheFasterLibtorchSetting()
+    {
+        var row = ComparisonRow.From(Gemm, [2.0, 2.2, 2.1], [3.0, 3.1, 2.9], [2.5, 2.6, 2.4], Ceilings);
+        Assert.That(row.TorchVariant, Is.EqualTo("nommap"));
+        Assert.That(row.TorchMs, Is.EqualTo(2.5));
+        Assert.That(row.TensorletMs, Is.EqualTo(2.1));
+        Assert.That(row.Ratio, Is.EqualTo(2.5 / 2.1).Within(1e-12));
+        Assert.That(row.Unit, Is.EqualTo("GFLOP/s"));
+        Assert.That(row.TensorletThroughput, Is.EqualTo(2.0 * 512 * 512 * 512 / 2.1e-3 / 1e9).Within(1e-9));
+        Assert.That(row.TensorletPeakFraction, Is.EqualTo(row.TensorletThroughput / 400).Within(1e-12));
+        Assert.That(row.Blocks, Is.EqualTo(3));
+
+        var plain = ComparisonRow.From(Gemm, [2.0], [1.0], [1.5], Ceilings);
+        Assert.That((plain.TorchVariant, plain.Ratio), Is.EqualTo(("default", 0.5)));
+    }
+
+    [Test]
+    public void WholeModelRowsAreInImagesPerSecond()
+    {
+        var train = BenchCatalog.All.Single(c => c.Name == "train/resnet20-b/64");
+        var row = ComparisonRow.From(train, [100.0], [80.0], [90.0], Ceilings);
+        Assert.That(row.Unit, Is.EqualTo("images/s"));
+        Assert.That(row.TensorletThroughput, Is.EqualTo(640).Within(1e-9));
+        Assert.That(row.TorchThroughput, Is.EqualTo(800).Within(1e-9));
+        Assert.That(row.Ratio, Is.EqualTo(0.8).Within(1e-12));
+    }
+
+    [Test]
+    public void MarkdownStatesTheCeilingsTheSelfCheckAndEachRatio()
+    {
+        var rows = new[] { ComparisonRow.From(Gemm, [2.0], [3.0], [2.5], Ceilings) };
+        var checks = new[] { new SelfCheck("tensorlet", "gemm/512", 0.02, 0.05), new SelfCheck("libtorch", "gemm/512", 0.3, 0.4) };
+        string md = ComparisonMarkdown.Write(rows, Ceilings, checks, "test machine", "dotnet run -- --blocks 3");
+        Assert.That(md, Does.Contain("FMA peak **400 GFLOP/s**").And.Contain("**40.0 GB/s**"));
+        Assert.That(md, Does.Contain("tensorlet: PASS").And.Contain("libtorch: FAIL"));
+        Assert.That(md, Does.Contain("| gemm/512 |").And.Contain("**1.25**").And.Contain("†"));
+        Assert.That(md, Does.Contain("`dotnet run -- --blocks 3`"));
+    }
+
+    [Test]
+    public void ReportsRoundTripAndAMissingOneIsNamed()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"tensorlet-engine-run-{Guid.NewGuid():N}.json");
+        try
+        {
+            var result = new BenchResult("gemm/512", "gemm", "512×512 · 512×512", 2, 1.9, 5, 134, 0.4, "compute", null, null, null, 2, "libtorch");
+            new EngineRun("libtorch", 1, [result], new Dictionary<string, long> { ["resnet20-b"] = 272_474 }).Save(path);
+            var back = EngineRun.Load(path);
+            Assert.That((back.Engine, back.Block), Is.EqualTo(("libtorch", 1)));
+            Assert.That(back.Results.Single(), Is.EqualTo(result));
+            Assert.That(back.Parameters["resnet20-b"], Is.EqualTo(272_474));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        var ex = Assert.Throws<FileNotFoundException>(() => EngineRun.Load(path));
+        Assert.That(ex!.Message, Does.Contain(path));
+    }
+}

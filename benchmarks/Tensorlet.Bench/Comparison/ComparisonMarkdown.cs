@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text;
+using Tensorlet.Kernels.Cpu;
+
+namespace Tensorlet.Bench.Comparison;
+
+/// <summary>
+/// The comparison as the Markdown docs/performance.md takes verbatim: the ceilings used, the self-check, one row per case
+/// and the geometric-mean ratio per family.
+/// </summary>
+public static class ComparisonMarkdown
+{
+    public static string Write(IReadOnlyList<ComparisonRow> rows, MachineCeilings ceilings, IReadOnlyList<SelfCheck> checks,
+                               string machine, string command)
+    {
+        var md = new StringBuilder();
+        string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+        md.AppendLine($"Machine: {machine}. {ceilings.Threads} thread(s) for both engines. Ceilings used (measured in the harness's " +
+                      $"own process): FMA peak **{F(ceilings.PeakGflops, "F0")} GFLOP/s** ({FmaPeak.VectorBits}-bit FMAs, " +
+                      $"{FmaPeak.Chains} chains a thread), memory bandwidth **{F(ceilings.BandwidthGBps, "F1")} GB/s**.");
+        md.AppendLine();
+        md.AppendLine($"Command: `{command}`");
+        md.AppendLine();
+        md.AppendLine("Self-check (each engine's median over blocks against its own first block, ±15%):");
+        md.AppendLine();
+        foreach (var check in checks) md.AppendLine($"- {check}");
+        md.AppendLine();
+        md.AppendLine("| case | shape | Tensorlet | libtorch | unit | % of ceiling T / L | spread T / L | ratio |");
+        md.AppendLine("|---|---|--:|--:|---|--:|--:|--:|");
+        foreach (var r in rows)
+        {
+            string format = r.TensorletThroughput < 10 ? "F2" : "F1";
+            string torch = F(r.TorchThroughput, format) + (r.TorchVariant == "nommap" ? "†" : "");
+            // A whole model's images/s has no single ceiling: its layers sit at different points of the roofline.
+            string fraction = r.Unit == "images/s" ? "–" : $"{F(100 * r.TensorletPeakFraction, "F0")}% / {F(100 * r.TorchPeakFraction, "F0")}%";
+            md.AppendLine($"| {r.Name} | {r.Shape} | {F(r.TensorletThroughput, format)} | {torch} | {r.Unit} | {fraction} | " +
+                          $"{F(100 * r.TensorletSpread, "F0")}% / {F(100 * r.TorchSpread, "F0")}% | **{F(r.Ratio, "F2")}** |");
+        }
+        md.AppendLine();
+        md.AppendLine("† libtorch was faster with `MALLOC_MMAP_MAX_=0` (the figure shown); elsewhere with its default allocator. " +
+                      "Ratio = Tensorlet throughput / libtorch throughput: above 1, Tensorlet is faster.");
+        md.AppendLine();
+        md.AppendLine("Geometric-mean ratio per family: " + string.Join(", ",
+            rows.GroupBy(r => r.Family).Select(g => $"{g.Key} {F(GeometricMean(g.Select(r => r.Ratio)), "F2")}")) + ".");
+        return md.ToString();
+    }
+
+    public static double GeometricMean(IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        return list.Count == 0 ? 0 : Math.Exp(list.Average(Math.Log));
+    }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Spectre.Console;
+using Tensorlet.Bench;
+using Tensorlet.Bench.Comparison;
+using Tensorlet.Kernels.Cpu;
+
+namespace Tensorlet.Benchmarks.Torch;
+
+/// <summary>Options of one comparison run (the command line of the harness).</summary>
+internal sealed record DriverOptions(string? Filter, bool Quick, int Threads, int Blocks, string OutDir, string CommandLine);
+
+/// <summary>
+/// The comparison's driver: it measures nothing itself but the ceilings. Each block runs every engine in a child process
+/// of its own — Tensorlet, libtorch with its default allocator, and libtorch with <c>MALLOC_MMAP_MAX_=0</c> — one after
+/// another, in an order that alternates between blocks, so all three see the same machine load. A case's figure is the
+/// median of its blocks; libtorch's is the faster of its two settings.
+/// </summary>
+internal static class Driver
+{
+    /// <summary>The cases both engines can run: every match of the filter but whole models without a TorchSharp twin.</summary>
+    public static List<BenchCase> Cases(string? filter) =>
+        BenchCatalog.Filter(filter).Where(c => c.Spec is not ModelSpec m || TorchModels.Has(m.Model)).ToList();
+
+    public static int Run(DriverOptions options)
+    {
+        var cases = Cases(options.Filter);
+        if (cases.Count == 0)
+        {
+            Console.Error.WriteLine($"no case matches '{options.Filter}'");
+            return 2;
+        }
+        string loadBefore = LoadAverage();
+        var ceilings = MachineCeilings.Get(options.Threads);
+        AnsiConsole.MarkupLine($"{cases.Count} case(s), {options.Blocks} block(s) of 3 engines, {options.Threads} thread(s); " +
+                               $"FMA peak {ceilings.PeakGflops:F0} GFLOP/s, bandwidth {ceilings.BandwidthGBps:F1} GB/s. Load average: {Markup.Escape(loadBefore)}.");
+        Directory.CreateDirectory(options.OutDir);
+        var runs = new List<EngineRun>();
+        for (int block = 0; block < options.Blocks; block++)
+            foreach (string engine in EngineRun.Order(block))
+            {
+                var run = RunChild(engine, block, options);
+                runs.Add(run);
+                AnsiConsole.MarkupLine($"[grey]block {block + 1}/{options.Blocks}, {engine}: {run.Results.Count} case(s)[/]");
+            }
+
+        // Each engine's milliseconds per case, in block order.
+        IReadOnlyList<double> Ms(string engine, string name) =>
+            runs.Where(r => r.Engine == engine).OrderBy(r => r.Block).Select(r => r.Results.Single(x => x.Name == name).Ms).ToList();
+        var rows = cases.Select(c => ComparisonRow.From(c, Ms("tensorlet", c.Name), Ms("libtorch", c.Name), Ms("libtorch-nommap", c.Name), ceilings)).ToList();
+        var checks = EngineRun.Engines.Select(e => SelfCheck.Of(e, cases.ToDictionary(c => c.Name, c => Ms(e, c.Name)))).ToList();
+        bool parametersEqual = CheckParameters(runs);
+
+        ComparisonReport.Print(rows, ceilings, checks);
+        string loadAfter = LoadAverage();
+        AnsiConsole.MarkupLine($"Load average (1, 5, 15 min) before: {Markup.Escape(loadBefore)}; after: {Markup.Escape(loadAfter)}.");
+        string machine = $"{Environment.ProcessorCount} logical CPU(s), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, load average {loadBefore} → {loadAfter}";
+        File.WriteAllText(Path.Combine(options.OutDir, "results.md"), ComparisonMarkdown.Write(rows, ceilings, checks, machine, options.CommandLine));
+        ComparisonReport.WriteJson(rows, checks, ceilings, loadBefore, loadAfter, Path.Combine(options.OutDir, "results.json"));
+        ComparisonReport.WriteCsv(rows, Path.Combine(options.OutDir, "results.csv"));
+        ComparisonPlot.Save(rows, ceilings, Path.Combine(options.OutDir, "bench.png"));
+        AnsiConsole.MarkupLine($"Wrote {Markup.Escape(options.OutDir)}/results.md, results.json, results.csv and bench.png.");
+        return checks.All(c => c.Passed) && parametersEqual ? 0 : 1;
+    }
+
+    // Every whole model must have as many parameters in libtorch as in Tensorlet, or the two are not the same network.
+    private static bool CheckParameters(List<EngineRun> runs)
+    {
+        bool allEqual = true;
+        var ours = runs.First(r => r.Engine == "tensorlet").Parameters;
+        var theirs = runs.First(r => r.Engine == "libtorch").Parameters;
+        foreach (var (model, count) in ours)
+        {
+            long other = theirs.GetValueOrDefault(model, -1);
+            bool equal = other == count;
+            allEqual &= equal;
+            AnsiConsole.MarkupLine($"parameters of {Markup.Escape(model)}: Tensorlet {count:N0}, libtorch {other:N0} " +
+                                   (equal ? "[green]equal[/]" : "[red]DIFFER: not the same network[/]"));
+        }
+        return allEqual;
+    }
+
+    private static EngineRun RunChild(string engine, int block, DriverOptions options)
+    {
+        string result = Path.Combine(options.OutDir, $"block{block}-{engine}.json");
+        var psi = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        // Under `dotnet harness.dll` the process is dotnet itself: the child needs the assembly named again.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") psi.ArgumentList.Add(typeof(Driver).Assembly.Location);
+        foreach (string a in new[] { "--engine", engine, "--block", block.ToString(), "--threads", options.Threads.ToString(), "--result", result })
+            psi.ArgumentList.Add(a);
+        if (options.Filter != null) { psi.ArgumentList.Add("--filter"); psi.ArgumentList.Add(options.Filter); }
+        if (options.Quick) psi.ArgumentList.Add("--quick");
+        // glibc then never returns freed blocks to the kernel with munmap, so large outputs are not faulted in afresh.
+        if (engine == "libtorch-nommap") psi.Environment["MALLOC_MMAP_MAX_"] = "0";
+        else psi.Environment.Remove("MALLOC_MMAP_MAX_");
+        using var child = Process.Start(psi) ?? throw new InvalidOperationException($"comparison: could not start the {engine} child.");
+        child.WaitForExit();
+        if (child.ExitCode != 0)
+            throw new InvalidOperationException($"comparison: the {engine} child of block {block + 1} exited with code {child.ExitCode}.");
+        return EngineRun.Load(result);
+    }
+
+    // The first three fields of /proc/loadavg ("" where there is none).
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "";
+}

@@ -1,0 +1,38 @@
+using Tensorlet.Bench;
+using Tensorlet.Bench.Comparison;
+
+namespace Tensorlet.Benchmarks.Torch;
+
+/// <summary>
+/// One child process of the comparison: a single engine, alone in its process, runs every case (warm-up, then timed
+/// runs) and writes an <see cref="EngineRun"/>. Only the engine measured is ever touched, so neither engine's threads
+/// nor its allocator can disturb the other's figures.
+/// </summary>
+internal static class EngineChild
+{
+    public static int Run(string engine, int block, IReadOnlyList<BenchCase> cases, TimingOptions timing, int threads, string resultPath)
+    {
+        var parameters = new Dictionary<string, long>();
+        List<BenchResult> results;
+        if (engine == "tensorlet")
+        {
+            Threads.Count = threads;
+            results = BenchRunner.Run(cases, Device.Cpu, timing, ceilings: null);
+            foreach (var m in cases.Select(c => c.Spec).OfType<ModelSpec>()) parameters[m.Model] = BenchModels.Parameters(m.Model);
+        }
+        else
+        {
+            TorchSharp.torch.set_num_threads(threads);
+            TorchSharp.torch.set_num_interop_threads(1);
+            results = [];
+            foreach (var benchCase in cases)
+            {
+                Timing measured;
+                using (var run = TorchCases.Create(benchCase.Spec, parameters)) measured = BenchTimer.Measure(run.Run, timing);
+                results.Add(BenchResult.From(benchCase, measured, null, threads, engine));
+            }
+        }
+        new EngineRun(engine, block, results, parameters).Save(resultPath);
+        return 0;
+    }
+}
