@@ -102,7 +102,7 @@ public sealed partial class CpuBackend : IBackend
         for (int i = 0; i < batch; i++)
         {
             // Spans run to the end of each buffer: the checks above bound what Sgemm touches, and k = 0 needs no A or B.
-            Sgemm.Multiply(transA, transB, m, n, k, alpha,
+            Sgemm.Run(_gemm, transA, transB, m, n, k, alpha,
                            pa.AsSpan(Math.Min(pa.Length, offA + i * strideA)), lda,
                            pb.AsSpan(Math.Min(pb.Length, offB + i * strideB)), ldb,
                            beta, pc.AsSpan(offC + i * strideC), ldc);

@@ -1,3 +1,5 @@
+using Tensorlet.Kernels.Cpu.Gemm;
+
 namespace Tensorlet.Kernels.Cpu.Conv;
 
 /// <summary>
@@ -7,9 +9,9 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// </summary>
 internal static unsafe class ConvBackwardInput
 {
-    public static void Run(in Conv2dGeometry g, float* gy, float* w, float* gx)
+    public static void Run(in Conv2dGeometry g, float* gy, float* w, float* gx, GemmKernel kernel)
     {
-        var plan = new ConvPlan(g);
+        var plan = new ConvPlan(g, kernel);
         plan.ForImages((_, start, end) =>
         {
             float* col = ConvScratch.Column(plan.ColumnFloats);
@@ -38,10 +40,10 @@ internal static unsafe class ConvBackwardInput
             float* gxg = gx + (nint)group * plan.GroupC * plan.Plane;
             if (plan.Pointwise)
             {
-                ConvGemm.Multiply(true, false, plan.GroupC, columns, plan.GroupK, wg, plan.Rows, gyg, ld, 0f, gxg, plan.Plane);
+                ConvGemm.Multiply(plan.Kernel, true, false, plan.GroupC, columns, plan.GroupK, wg, plan.Rows, gyg, ld, 0f, gxg, plan.Plane);
                 continue;
             }
-            ConvGemm.Multiply(true, false, plan.Rows, columns, plan.GroupK, wg, plan.Rows, gyg, ld, 0f, col, plan.StepColumns);
+            ConvGemm.Multiply(plan.Kernel, true, false, plan.Rows, columns, plan.GroupK, wg, plan.Rows, gyg, ld, 0f, col, plan.StepColumns);
             plan.Fold(col, count, group, gx);
         }
     }

@@ -16,39 +16,49 @@ namespace Tensorlet.Kernels.Cpu.Gemm;
 internal static unsafe class MicroKernels
 {
     /// <summary>
-    /// 6×32 on 512-bit FMA: 12 accumulators, 2 B loads and 6 broadcasts per k step. Zen 4 executes a zmm FMA
-    /// as two 256-bit halves, so 12 independent chains comfortably cover the 4-cycle FMA latency.
+    /// 8×48 on 512-bit FMA: 24 accumulators, 3 B loads and 8 broadcasts per k step. Two 512-bit FMA pipes of
+    /// latency 4 need 8 independent chains to stay busy; 24 leave room for load latency, and the 28 live zmm
+    /// registers stay clear of spills.
     /// </summary>
     [SkipLocalsInit]
-    public static void Avx512x6x32(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Avx512x8x48(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        PrefetchTile(c, ldc, 6, 2);
+        Vector512<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
+        Vector512<float> c40 = default, c41 = default, c42 = default, c50 = default, c51 = default, c52 = default;
+        Vector512<float> c60 = default, c61 = default, c62 = default, c70 = default, c71 = default, c72 = default;
+        PrefetchTile(c, ldc, 8, 3);
         for (int p = 0; p < kc; p++)
         {
-            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
-            Vector512<float> x = Vector512.Create(a[0]);
-            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16), b2 = Vector512.Load(b + 32);
+            Vector512<float> x;
+            x = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01); c02 = Vector512.FusedMultiplyAdd(x, b2, c02);
             x = Vector512.Create(a[1]);
-            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11); c12 = Vector512.FusedMultiplyAdd(x, b2, c12);
             x = Vector512.Create(a[2]);
-            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21); c22 = Vector512.FusedMultiplyAdd(x, b2, c22);
             x = Vector512.Create(a[3]);
-            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31); c32 = Vector512.FusedMultiplyAdd(x, b2, c32);
             x = Vector512.Create(a[4]);
-            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41); c42 = Vector512.FusedMultiplyAdd(x, b2, c42);
             x = Vector512.Create(a[5]);
-            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            a += 6;
-            b += 32;
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51); c52 = Vector512.FusedMultiplyAdd(x, b2, c52);
+            x = Vector512.Create(a[6]);
+            c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61); c62 = Vector512.FusedMultiplyAdd(x, b2, c62);
+            x = Vector512.Create(a[7]);
+            c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71); c72 = Vector512.FusedMultiplyAdd(x, b2, c72);
+            a += 8;
+            b += 48;
         }
-        Store(c, c00, alpha, beta); Store(c + 16, c01, alpha, beta); c += ldc;
-        Store(c, c10, alpha, beta); Store(c + 16, c11, alpha, beta); c += ldc;
-        Store(c, c20, alpha, beta); Store(c + 16, c21, alpha, beta); c += ldc;
-        Store(c, c30, alpha, beta); Store(c + 16, c31, alpha, beta); c += ldc;
-        Store(c, c40, alpha, beta); Store(c + 16, c41, alpha, beta); c += ldc;
-        Store(c, c50, alpha, beta); Store(c + 16, c51, alpha, beta);
+        Store(c, c00, alpha, beta); Store(c + 16, c01, alpha, beta); Store(c + 32, c02, alpha, beta); c += ldc;
+        Store(c, c10, alpha, beta); Store(c + 16, c11, alpha, beta); Store(c + 32, c12, alpha, beta); c += ldc;
+        Store(c, c20, alpha, beta); Store(c + 16, c21, alpha, beta); Store(c + 32, c22, alpha, beta); c += ldc;
+        Store(c, c30, alpha, beta); Store(c + 16, c31, alpha, beta); Store(c + 32, c32, alpha, beta); c += ldc;
+        Store(c, c40, alpha, beta); Store(c + 16, c41, alpha, beta); Store(c + 32, c42, alpha, beta); c += ldc;
+        Store(c, c50, alpha, beta); Store(c + 16, c51, alpha, beta); Store(c + 32, c52, alpha, beta); c += ldc;
+        Store(c, c60, alpha, beta); Store(c + 16, c61, alpha, beta); Store(c + 32, c62, alpha, beta); c += ldc;
+        Store(c, c70, alpha, beta); Store(c + 16, c71, alpha, beta); Store(c + 32, c72, alpha, beta);
     }
 
     /// <summary>6×16 on 256-bit FMA (AVX2): the same shape as the 512-bit kernel at half the width.</summary>
@@ -124,7 +134,7 @@ internal static unsafe class MicroKernels
         if (!Sse.IsSupported) return;
         for (int r = 0; r < rows; r++, c += ldc)
         {
-            Sse.Prefetch0(c);
+            for (int line = 0; line < lines; line++) Sse.Prefetch0(c + 16 * line);
             Sse.Prefetch0(c + 16 * lines - 1);
         }
     }

@@ -1,0 +1,84 @@
+using Tensorlet.Kernels;
+using Tensorlet.Kernels.Cpu;
+using Ref = Tensorlet.Kernels.Reference;
+using static Tensorlet.Tests.Kernels.KernelTestKit;
+
+namespace Tensorlet.Tests.Kernels;
+
+/// <summary>
+/// Every convolution pass with every GEMM micro-kernel this CPU runs (a <see cref="CpuBackend"/> built with that
+/// <see cref="GemmKernels"/> choice), on one and two threads, against the double-accumulating reference: the
+/// fused forward packs its panels to the kernel's tile, so each tile size meets its own edges here.
+/// </summary>
+public class ConvolutionKernelVariantTests
+{
+    // Beyond the shared cases: channel counts on and off every tile height (4, 6, 8), batches that take the fused
+    // forward on two threads, and images whose output rows straddle several 16/48-column panels.
+    private static readonly Conv2dGeometry[] Extra =
+    [
+        new(N: 4, C: 3, H: 13, W: 13, K: 16, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 2, C: 16, H: 10, W: 10, K: 16, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 3, C: 24, H: 7, W: 9, K: 26, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1),
+        new(N: 2, C: 32, H: 6, W: 6, K: 32, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 8),
+        new(N: 2, C: 12, H: 9, W: 9, K: 50, KH: 1, KW: 1),
+        new(N: 5, C: 8, H: 11, W: 11, K: 9, KH: 3, KW: 3, DilationH: 2, DilationW: 2, PadH: 2, PadW: 2),
+    ];
+
+    private static IEnumerable<TestCaseData> KernelCases() =>
+        from kernel in Enum.GetValues<GemmKernels>()
+        where kernel != GemmKernels.Auto && Sgemm.IsSupported(kernel)
+        from threads in new[] { 1, 2 }
+        select new TestCaseData(kernel, threads).SetName($"Conv_{kernel}_{threads}threads");
+
+    [TestCaseSource(nameof(KernelCases))]
+    public void EveryPassMatchesReference(GemmKernels kernel, int threads)
+    {
+        int saved = Tensorlet.Threads.Count;
+        using var backend = new CpuBackend(kernel);
+        try
+        {
+            Tensorlet.Threads.Count = threads;
+            foreach (var g in ConvolutionKernelTests.Cases.Concat(Extra)) CheckAll(backend, g, $"{kernel} {threads}t {g}");
+        }
+        finally { Tensorlet.Threads.Count = saved; }
+    }
+
+    private static void CheckAll(CpuBackend cpu, in Conv2dGeometry g, string what)
+    {
+        var x = Random(g.N * g.C * g.H * g.W, 1, -1f, 1f);
+        var w = Random(g.K * g.GroupC * g.KH * g.KW, 2, -1f, 1f);
+        var b = Random(g.K, 3, -1f, 1f);
+        var gy = Random(g.N * g.K * g.OutH * g.OutW, 4, -1f, 1f);
+        using var bx = Put(cpu, x);
+        using var bw = Put(cpu, w);
+        using var bb = Put(cpu, b);
+        using var bgy = Put(cpu, gy);
+        using var by = cpu.Allocate(gy.Length);
+        using var bgx = cpu.Allocate(x.Length);
+        using var bgw = cpu.Allocate(w.Length);
+        using var bgb = cpu.Allocate(b.Length);
+
+        cpu.Conv2d(g, bx, 0, bw, 0, bb, 0, by, 0);
+        AssertClose(Ref.Conv2d.Forward(g, x, w, b), Get(cpu, by), 1e-5, 1e-4, $"forward {what}");
+        cpu.Conv2dBackwardInput(g, bgy, 0, bw, 0, bgx, 0);
+        AssertClose(Ref.Conv2d.BackwardInput(g, gy, w), Get(cpu, bgx), 1e-5, 1e-4, $"backward input {what}");
+        cpu.Conv2dBackwardWeight(g, bx, 0, bgy, 0, bgw, 0, bgb, 0);
+        var (expectedW, expectedB) = Ref.Conv2d.BackwardWeight(g, x, gy);
+        AssertClose(expectedW, Get(cpu, bgw), 1e-5, 1e-4, $"backward weight {what}");
+        AssertClose(expectedB, Get(cpu, bgb), 1e-5, 1e-4, $"backward bias {what}");
+    }
+
+    private static DeviceBuffer Put(CpuBackend cpu, float[] host)
+    {
+        var buffer = cpu.Allocate(host.Length);
+        cpu.Upload(host, buffer, 0);
+        return buffer;
+    }
+
+    private static float[] Get(CpuBackend cpu, DeviceBuffer buffer)
+    {
+        var host = new float[buffer.Length];
+        cpu.Download(buffer, 0, host);
+        return host;
+    }
+}
