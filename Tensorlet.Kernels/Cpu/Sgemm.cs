@@ -68,7 +68,7 @@ public static unsafe class Sgemm
             if (k == 0 || alpha == 0) ScaleC(pc, ldc, m, n, beta);
             // A single row of C reads B once either way; packing B first would only double that traffic.
             else if ((long)m * n * k < SmallThreshold || m == 1) SmallGemm.Run(op, m, n);
-            else Blocked(op, kernel, m, n);
+            else Blocked(op, kernel.For(m, n), m, n);
         }
     }
 

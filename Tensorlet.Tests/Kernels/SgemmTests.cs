@@ -1,4 +1,5 @@
 using Tensorlet.Kernels.Cpu;
+using Tensorlet.Kernels.Cpu.Gemm;
 using RefGemm = Tensorlet.Kernels.Reference.Gemm;
 
 namespace Tensorlet.Tests.Kernels;
@@ -111,7 +112,7 @@ public class SgemmTests
         // Edge shapes for every tile (6×16, 8×48, 4×2V): 1, primes, one past and one short of a tile, several
         // KC (160, 256) and MC blocks, with padding, both transposes and β = 0 (NaN in C) or not.
         var shapes = new[] { (1, 1, 1), (1, 97, 13), (7, 33, 41), (9, 49, 161), (47, 95, 17), (97, 101, 103),
-                             (145, 65, 257), (300, 31, 300), (193, 47, 330), (2, 200, 3) };
+                             (145, 65, 257), (300, 31, 300), (193, 47, 330), (2, 200, 3), (64, 27, 1100), (13, 20, 300) };
         foreach (int threads in new[] { 1, 2 })
         {
             Threads.Count = threads;
@@ -119,6 +120,17 @@ public class SgemmTests
                 for (int t = 0; t < 4; t++)
                     Check(m, n, k, (t & 1) != 0, (t & 2) != 0, 1.5f, t == 3 ? 0f : 0.5f, pad: t, seed: t, kernel);
         }
+    }
+
+    [Test]
+    public void NarrowCTakesTheNarrowAvx512Tile()
+    {
+        // EveryKernelMatchesReference reaches the 12×32 tile only through this choice, so pin it down.
+        Assert.That(GemmKernel.Avx512.For(300, 31), Is.SameAs(GemmKernel.Avx512Narrow));
+        Assert.That(GemmKernel.Avx512.For(64, 27), Is.SameAs(GemmKernel.Avx512Narrow));
+        Assert.That(GemmKernel.Avx512.For(512, 512), Is.SameAs(GemmKernel.Avx512));
+        Assert.That(GemmKernel.Avx512.For(64, 576), Is.SameAs(GemmKernel.Avx512));
+        Assert.That(GemmKernel.Avx2.For(5, 7), Is.SameAs(GemmKernel.Avx2));
     }
 
     [TestCaseSource(nameof(Kernels))]

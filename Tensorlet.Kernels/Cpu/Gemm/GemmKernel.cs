@@ -21,8 +21,18 @@ internal sealed unsafe class GemmKernel
     /// <summary>True when the write-back uses fused multiply-add; the scalar edge merge must then do the same.</summary>
     public required bool Fused { get; init; }
 
+    /// <summary>A kernel of the same instruction set with narrower tiles, for C with few columns (null: none).</summary>
+    public GemmKernel? Narrow { get; init; }
+
     /// <summary>(kc, packedA, packedB, c, ldc, α, β): C tile = α·Σ + β·C.</summary>
     public required delegate*<int, float*, float*, float*, nint, float, float, void> Run { get; init; }
+
+    /// <summary>The narrow partner of <see cref="Avx512"/>, declared first because static fields initialise in text order.</summary>
+    public static readonly GemmKernel Avx512Narrow = new()
+    {
+        Name = "avx512 12x32", MR = 12, NR = 32, KC = 256, MC = 192, NC = 4096, Fused = true,
+        Run = &MicroKernels.Avx512x12x32,
+    };
 
     /// <summary>
     /// 8×48: a 48-float B row (3 zmm) against 8 broadcasts of A is 24 FMAs per k step, enough independent chains
@@ -35,8 +45,21 @@ internal sealed unsafe class GemmKernel
     public static readonly GemmKernel Avx512 = new()
     {
         Name = "avx512 8x48", MR = 8, NR = 48, KC = 256, MC = 192, NC = 4080, Fused = true,
-        Run = &MicroKernels.Avx512x8x48,
+        Run = &MicroKernels.Avx512x8x48, Narrow = Avx512Narrow,
     };
+
+    /// <summary>
+    /// This kernel, or its <see cref="Narrow"/> one where that pads an m×n C to less area: a 27-column C takes
+    /// 48-column tiles at 56% use but 32-column ones at 84%. Depends on the shape only, so the bits do too.
+    /// </summary>
+    public GemmKernel For(int m, int n)
+    {
+        if (Narrow is not { } narrow) return this;
+        long wide = (long)BlockedGemm.RoundUp(m, MR) * BlockedGemm.RoundUp(n, NR);
+        long thin = (long)BlockedGemm.RoundUp(m, narrow.MR) * BlockedGemm.RoundUp(n, narrow.NR);
+        // The wide tile loads less per FMA, so it keeps ties and near-ties.
+        return thin * 10 < wide * 9 ? narrow : this;
+    }
 
     public static readonly GemmKernel Avx2 = new()
     {

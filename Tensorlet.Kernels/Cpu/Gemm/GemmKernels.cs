@@ -11,7 +11,10 @@ public enum GemmKernels
     /// <summary>The widest kernel this CPU supports: <see cref="Avx512"/>, else <see cref="Avx2"/>, else <see cref="Portable"/>.</summary>
     Auto,
 
-    /// <summary>8×48 tiles of 512-bit fused multiply-adds (AVX-512F: Zen 4, Zen 5, Intel Skylake-X and later).</summary>
+    /// <summary>
+    /// 8×48 tiles of 512-bit fused multiply-adds, 12×32 where C has few columns (AVX-512F: Zen 4, Zen 5, Intel
+    /// Skylake-X and later).
+    /// </summary>
     Avx512,
 
     /// <summary>6×16 tiles of 256-bit fused multiply-adds (AVX2 + FMA: Haswell, Zen 1 and later).</summary>
