@@ -1,5 +1,7 @@
 using Tensorlet.Kernels;
 using Tensorlet.Kernels.Cpu;
+using Tensorlet.Kernels.Cpu.Conv;
+using Tensorlet.Kernels.Cpu.Gemm;
 using Ref = Tensorlet.Kernels.Reference;
 using static Tensorlet.Tests.Kernels.KernelTestKit;
 
@@ -12,6 +14,16 @@ namespace Tensorlet.Tests.Kernels;
 /// </summary>
 public class ConvolutionKernelVariantTests
 {
+    // Declared before Extra, which includes them (static fields initialise in text order).
+    public static readonly Conv2dGeometry[] DirectCases =
+    [
+        new(N: 2, C: 32, H: 16, W: 16, K: 32, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 8),
+        new(N: 3, C: 6, H: 9, W: 20, K: 10, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 2),
+        new(N: 2, C: 2, H: 12, W: 12, K: 4, KH: 3, KW: 3, DilationH: 2, DilationW: 2, PadH: 2, PadW: 2),
+        new(N: 1, C: 2, H: 20, W: 21, K: 3, KH: 5, KW: 5),
+        new(N: 2, C: 3, H: 11, W: 33, K: 7, KH: 3, KW: 1, PadH: 1),
+    ];
+
     // Beyond the shared cases: channel counts on and off every tile height (4, 6, 8), batches that take the fused
     // forward on two threads, and images whose output rows straddle several 16/48-column panels.
     private static readonly Conv2dGeometry[] Extra =
@@ -22,7 +34,20 @@ public class ConvolutionKernelVariantTests
         new(N: 2, C: 32, H: 6, W: 6, K: 32, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 8),
         new(N: 2, C: 12, H: 9, W: 9, K: 50, KH: 1, KW: 1),
         new(N: 5, C: 8, H: 11, W: 11, K: 9, KH: 3, KW: 3, DilationH: 2, DilationW: 2, PadH: 2, PadW: 2),
+        // The direct kernel (stride 1, Cg·KH·KW ≤ 64): whole 16-column chunks, a partial last chunk, an odd last
+        // row, Kg not a multiple of its 4 channels, dilation, no padding.
+        .. DirectCases,
     ];
+
+    [Test]
+    public void DirectCasesTakeTheDirectKernel()
+    {
+        // Without this, a change to DirectConv.Applies could silently leave the direct kernel untested.
+        if (!Sgemm.IsSupported(GemmKernels.Avx512)) return;
+        foreach (var g in DirectCases)
+            Assert.That(DirectConv.Applies(new ConvPlan(g, GemmKernel.Avx512)), $"{g}");
+        Assert.That(DirectConv.Applies(new ConvPlan(DirectCases[0], GemmKernel.Avx2)), Is.False);
+    }
 
     private static IEnumerable<TestCaseData> KernelCases() =>
         from kernel in Enum.GetValues<GemmKernels>()

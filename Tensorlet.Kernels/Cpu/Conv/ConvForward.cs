@@ -14,6 +14,11 @@ internal static unsafe class ConvForward
     public static void Run(in Conv2dGeometry g, float* x, float* w, float* bias, float* y, GemmKernel kernel)
     {
         var plan = new ConvPlan(g, kernel);
+        if (DirectConv.Applies(plan))
+        {
+            DirectConv.Run(plan, x, w, bias, y);
+            return;
+        }
         bool fused = plan.FusedForward;
         float* packed = fused ? LoweredGemm.PackWeights(plan, w) : null;
         long rowsFloats = fused ? (long)LoweredGemm.PaddedRows(plan) * LoweredGemm.PaddedColumns(plan) : plan.StepRowsFloats;

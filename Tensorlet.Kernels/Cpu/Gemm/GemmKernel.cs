@@ -24,6 +24,9 @@ internal sealed unsafe class GemmKernel
     /// <summary>A kernel of the same instruction set with narrower tiles, for C with few columns (null: none).</summary>
     public GemmKernel? Narrow { get; init; }
 
+    /// <summary>True for the 512-bit kernels: a choice of them allows the other Vector512 convolution kernels too.</summary>
+    public bool Is512 { get; init; }
+
     /// <summary>(kc, packedA, packedB, c, ldc, α, β): C tile = α·Σ + β·C.</summary>
     public required delegate*<int, float*, float*, float*, nint, float, float, void> Run { get; init; }
 
@@ -31,7 +34,7 @@ internal sealed unsafe class GemmKernel
     public static readonly GemmKernel Avx512Narrow = new()
     {
         Name = "avx512 12x32", MR = 12, NR = 32, KC = 256, MC = 192, NC = 4096, Fused = true,
-        Run = &MicroKernels.Avx512x12x32,
+        Run = &MicroKernels.Avx512x12x32, Is512 = true,
     };
 
     /// <summary>
@@ -45,7 +48,7 @@ internal sealed unsafe class GemmKernel
     public static readonly GemmKernel Avx512 = new()
     {
         Name = "avx512 8x48", MR = 8, NR = 48, KC = 256, MC = 192, NC = 4080, Fused = true,
-        Run = &MicroKernels.Avx512x8x48, Narrow = Avx512Narrow,
+        Run = &MicroKernels.Avx512x8x48, Narrow = Avx512Narrow, Is512 = true,
     };
 
     /// <summary>
