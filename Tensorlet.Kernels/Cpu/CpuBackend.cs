@@ -14,7 +14,7 @@ public sealed partial class CpuBackend : IBackend
     /// <summary>The one CPU backend (one pool per process, so all CPU tensors share memory).</summary>
     public static CpuBackend Instance { get; } = new();
 
-    public string Name => "cpu";
+    public string Name => Kernels == GemmKernels.Auto ? "cpu" : $"cpu ({Kernels})";
     public long PooledBytes => _pool.PooledBytes;
     public long LiveBytes => _pool.LiveBytes;
     public void TrimPool() => _pool.Trim();

@@ -3,6 +3,7 @@ using Tensorlet.Kernels.Cpu;
 using Tensorlet.Kernels.Cpu.Conv;
 using Tensorlet.Kernels.Cpu.Gemm;
 using Ref = Tensorlet.Kernels.Reference;
+using Tensorlet.Tests.Gpu;
 using static Tensorlet.Tests.Kernels.KernelTestKit;
 
 namespace Tensorlet.Tests.Kernels;
@@ -68,42 +69,42 @@ public class ConvolutionKernelVariantTests
         finally { Tensorlet.Threads.Count = saved; }
     }
 
+    [Test]
+    public void BuffersOfAnotherCpuBackendAreRefusedByName()
+    {
+        // A backend with a forced kernel has its own pool; the error must tell the two CPU backends apart.
+        using var portable = new CpuBackend(GemmKernels.Portable);
+        Assert.That(portable.Name, Is.EqualTo("cpu (Portable)"));
+        var g = new Conv2dGeometry(N: 1, C: 1, H: 3, W: 3, K: 1, KH: 1, KW: 1);
+        using var x = Cpu.Allocate(9);
+        using var w = portable.Allocate(1);
+        using var y = portable.Allocate(9);
+        var ex = Assert.Throws<ArgumentException>(() => portable.Conv2d(g, x, 0, w, 0, null, 0, y, 0))!;
+        Assert.That(ex.Message, Does.Contain("'x'").And.Contain("backend 'cpu', not 'cpu (Portable)'"));
+    }
+
     private static void CheckAll(CpuBackend cpu, in Conv2dGeometry g, string what)
     {
         var x = Random(g.N * g.C * g.H * g.W, 1, -1f, 1f);
         var w = Random(g.K * g.GroupC * g.KH * g.KW, 2, -1f, 1f);
         var b = Random(g.K, 3, -1f, 1f);
         var gy = Random(g.N * g.K * g.OutH * g.OutW, 4, -1f, 1f);
-        using var bx = Put(cpu, x);
-        using var bw = Put(cpu, w);
-        using var bb = Put(cpu, b);
-        using var bgy = Put(cpu, gy);
+        using var bx = GpuTestKit.Upload(cpu, x);
+        using var bw = GpuTestKit.Upload(cpu, w);
+        using var bb = GpuTestKit.Upload(cpu, b);
+        using var bgy = GpuTestKit.Upload(cpu, gy);
         using var by = cpu.Allocate(gy.Length);
         using var bgx = cpu.Allocate(x.Length);
         using var bgw = cpu.Allocate(w.Length);
         using var bgb = cpu.Allocate(b.Length);
 
         cpu.Conv2d(g, bx, 0, bw, 0, bb, 0, by, 0);
-        AssertClose(Ref.Conv2d.Forward(g, x, w, b), Get(cpu, by), 1e-5, 1e-4, $"forward {what}");
+        AssertClose(Ref.Conv2d.Forward(g, x, w, b), GpuTestKit.Download(cpu, by), 1e-5, 1e-4, $"forward {what}");
         cpu.Conv2dBackwardInput(g, bgy, 0, bw, 0, bgx, 0);
-        AssertClose(Ref.Conv2d.BackwardInput(g, gy, w), Get(cpu, bgx), 1e-5, 1e-4, $"backward input {what}");
+        AssertClose(Ref.Conv2d.BackwardInput(g, gy, w), GpuTestKit.Download(cpu, bgx), 1e-5, 1e-4, $"backward input {what}");
         cpu.Conv2dBackwardWeight(g, bx, 0, bgy, 0, bgw, 0, bgb, 0);
         var (expectedW, expectedB) = Ref.Conv2d.BackwardWeight(g, x, gy);
-        AssertClose(expectedW, Get(cpu, bgw), 1e-5, 1e-4, $"backward weight {what}");
-        AssertClose(expectedB, Get(cpu, bgb), 1e-5, 1e-4, $"backward bias {what}");
-    }
-
-    private static DeviceBuffer Put(CpuBackend cpu, float[] host)
-    {
-        var buffer = cpu.Allocate(host.Length);
-        cpu.Upload(host, buffer, 0);
-        return buffer;
-    }
-
-    private static float[] Get(CpuBackend cpu, DeviceBuffer buffer)
-    {
-        var host = new float[buffer.Length];
-        cpu.Download(buffer, 0, host);
-        return host;
+        AssertClose(expectedW, GpuTestKit.Download(cpu, bgw), 1e-5, 1e-4, $"backward weight {what}");
+        AssertClose(expectedB, GpuTestKit.Download(cpu, bgb), 1e-5, 1e-4, $"backward bias {what}");
     }
 }
