@@ -23,6 +23,8 @@ public class ConvolutionKernelVariantTests
         new(N: 2, C: 2, H: 12, W: 12, K: 4, KH: 3, KW: 3, DilationH: 2, DilationW: 2, PadH: 2, PadW: 2),
         new(N: 1, C: 2, H: 20, W: 21, K: 3, KH: 5, KW: 5),
         new(N: 2, C: 3, H: 11, W: 33, K: 7, KH: 3, KW: 1, PadH: 1),
+        // 8-channel tiles: one full, one with 4 of its channels real.
+        new(N: 2, C: 3, H: 10, W: 18, K: 12, KH: 3, KW: 3, PadH: 1, PadW: 1),
     ];
 
     // Beyond the shared cases: channel counts on and off every tile height (4, 6, 8), batches that take the fused

@@ -14,7 +14,10 @@ internal static unsafe class ConvBackwardInput
     public static void Run(in Conv2dGeometry g, float* gy, float* w, float* gx, GemmKernel kernel)
     {
         var plan = new ConvPlan(g, kernel);
-        if (!plan.Pointwise && Transposed(g) is { } flipped)
+        // The transposed forward pads its output channels (Cg here) to whole tiles, unless the direct kernel takes it;
+        // with fewer than a tile's rows (a first layer's 3 channels) the col2im route wastes less.
+        if (!plan.Pointwise && Transposed(g) is { } flipped
+            && (g.GroupC >= kernel.MR || DirectConv.Applies(new ConvPlan(flipped, kernel))))
         {
             float* flippedWeights = ConvScratch.Flipped((long)g.K * g.GroupC * g.KH * g.KW);
             FlipWeights(g, w, flippedWeights);
