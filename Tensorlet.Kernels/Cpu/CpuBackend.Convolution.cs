@@ -3,7 +3,8 @@ using Tensorlet.Kernels.Cpu.Conv;
 namespace Tensorlet.Kernels.Cpu;
 
 // Convolution entry points: check the geometry and that every operand fits its buffer, then run the
-// im2col + GEMM kernels of Conv/ over the arrays, fixed for the whole (possibly multithreaded) call.
+// im2col + GEMM kernels of Conv/ (with this backend's GEMM micro-kernel) over the arrays, fixed for the whole
+// (possibly multithreaded) call.
 public sealed partial class CpuBackend
 {
     public unsafe void Conv2d(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer weight, int wOffset,
@@ -12,7 +13,7 @@ public sealed partial class CpuBackend
         OperationChecks.Conv2d(this, g, x, xOffset, weight, wOffset, bias, bOffset, y, yOffset);
         if (g.N == 0) return;
         fixed (float* sx = Array(x), sw = Array(weight), sb = ArrayOrNull(bias), sy = Array(y))
-            ConvForward.Run(g, sx + xOffset, sw + wOffset, sb == null ? null : sb + bOffset, sy + yOffset);
+            ConvForward.Run(g, sx + xOffset, sw + wOffset, sb == null ? null : sb + bOffset, sy + yOffset, _gemm);
     }
 
     public unsafe void Conv2dBackwardInput(in Conv2dGeometry g, DeviceBuffer gradY, int gyOffset, DeviceBuffer weight, int wOffset,
@@ -21,7 +22,7 @@ public sealed partial class CpuBackend
         OperationChecks.Conv2dBackwardInput(this, g, gradY, gyOffset, weight, wOffset, gradX, gxOffset);
         if (g.N == 0) return;
         fixed (float* sgy = Array(gradY), sw = Array(weight), sgx = Array(gradX))
-            ConvBackwardInput.Run(g, sgy + gyOffset, sw + wOffset, sgx + gxOffset);
+            ConvBackwardInput.Run(g, sgy + gyOffset, sw + wOffset, sgx + gxOffset, _gemm);
     }
 
     public unsafe void Conv2dBackwardWeight(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gyOffset,
@@ -29,7 +30,7 @@ public sealed partial class CpuBackend
     {
         OperationChecks.Conv2dBackwardWeight(this, g, x, xOffset, gradY, gyOffset, gradW, gwOffset, gradBias, gbOffset);
         fixed (float* sx = Array(x), sgy = Array(gradY), sgw = Array(gradW), sgb = ArrayOrNull(gradBias))
-            ConvBackwardWeight.Run(g, sx + xOffset, sgy + gyOffset, sgw + gwOffset, sgb == null ? null : sgb + gbOffset);
+            ConvBackwardWeight.Run(g, sx + xOffset, sgy + gyOffset, sgw + gwOffset, sgb == null ? null : sgb + gbOffset, _gemm);
     }
 
     // Unfold and Fold run the convolution's own lowering kernels image by image (their layout is PyTorch's); they are

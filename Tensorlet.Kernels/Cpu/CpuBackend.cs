@@ -16,7 +16,7 @@ public sealed partial class CpuBackend : IBackend
     /// <summary>The one CPU backend (one pool per process, so all CPU tensors share memory).</summary>
     public static CpuBackend Instance { get; } = new();
 
-    public string Name => "cpu";
+    public string Name => Kernels == GemmKernels.Auto ? "cpu" : $"cpu ({Kernels})";
     public long PooledBytes => _pool.PooledBytes;
     public long LiveBytes => _pool.LiveBytes;
     public void TrimPool() => _pool.Trim();
@@ -107,7 +107,7 @@ public sealed partial class CpuBackend : IBackend
         for (int i = 0; i < batch; i++)
         {
             // Spans run to the end of each buffer: the checks above bound what Sgemm touches, and k = 0 needs no A or B.
-            Sgemm.Multiply(transA, transB, m, n, k, alpha,
+            Sgemm.Run(_gemm, transA, transB, m, n, k, alpha,
                            pa.AsSpan(Math.Min(pa.Length, offA + i * strideA)), lda,
                            pb.AsSpan(Math.Min(pb.Length, offB + i * strideB)), ldb,
                            beta, pc.AsSpan(offC + i * strideC), ldc);

@@ -10,10 +10,10 @@ namespace Tensorlet.Kernels.Cpu;
 /// <summary>
 /// Fast single-precision GEMM, C = α·op(A)·op(B) + β·C, row-major, with the same contract as
 /// <see cref="Reference.Gemm.Multiply"/>. GotoBLAS/BLIS structure: A and B are packed into cache-sized blocks of
-/// micro-panels and a register-tiled FMA micro-kernel (Vector512, else Vector256, else Vector&lt;float&gt;) computes
-/// each tile. C is split statically among <see cref="Threads.Count"/> parts, each thread packing its own blocks,
-/// so the same thread count always gives the same bits (and, since every element sums its k slices in the same
-/// order, so does any thread count).
+/// micro-panels and a register-tiled FMA micro-kernel (Vector512, else Vector256, else Vector&lt;float&gt;; see
+/// <see cref="GemmKernels"/>) computes each tile. C is split statically among <see cref="Threads.Count"/> parts,
+/// each thread packing its own blocks, so the same thread count always gives the same bits (and, since every
+/// element sums its k slices in the same order, so does any thread count).
 /// </summary>
 public static unsafe class Sgemm
 {
@@ -26,26 +26,35 @@ public static unsafe class Sgemm
     /// <summary>Below this many multiply-adds per thread a second thread is not worth waking.</summary>
     internal const long MinWorkPerThread = 64 * 64 * 64;
 
-    private static GemmKernel _kernel = GemmKernel.Best;
+    /// <summary>The micro-kernel <see cref="GemmKernels.Auto"/> uses on this CPU, e.g. "avx512 8x48".</summary>
+    public static string Kernel => GemmKernel.Best.Name;
 
-    /// <summary>The micro-kernel in use, e.g. "avx512 6x32".</summary>
-    public static string Kernel => _kernel.Name;
+    /// <summary>The name and register tile of a kernel choice, e.g. "avx2 6x16".</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a <see cref="GemmKernels"/> member.</exception>
+    /// <exception cref="PlatformNotSupportedException">This CPU cannot run that kernel.</exception>
+    public static string KernelName(GemmKernels kernels) => GemmKernel.For(kernels, nameof(kernels)).Name;
 
-    /// <summary>Forces a micro-kernel (tests and benchmarks exercise the narrower ones on wide hardware).</summary>
-    internal static GemmKernel KernelOverride
-    {
-        get => _kernel;
-        set => _kernel = value;
-    }
+    /// <summary>True when this CPU runs the kernel natively (<see cref="GemmKernels.Auto"/> and <see cref="GemmKernels.Portable"/> always).</summary>
+    public static bool IsSupported(GemmKernels kernels) => GemmKernel.IsSupported(kernels);
 
     /// <summary>
     /// C = α·op(A)·op(B) + β·C where op(A) is m×k, op(B) is k×n and C is m×n, all row-major. Untransposed A holds
     /// (i,p) at a[i·lda+p]; transposed A is stored k×m, so op(A)(i,p) = a[p·lda+i]. B likewise. With β = 0, C is
-    /// written without being read, so NaNs already in C do not propagate.
+    /// written without being read, so NaNs already in C do not propagate. <paramref name="kernels"/> picks the
+    /// micro-kernel (<see cref="GemmKernels.Auto"/>: the widest this CPU runs).
     /// </summary>
+    /// <exception cref="PlatformNotSupportedException">This CPU cannot run the chosen kernel.</exception>
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
                                 ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
-                                float beta, Span<float> c, int ldc)
+                                float beta, Span<float> c, int ldc, GemmKernels kernels = GemmKernels.Auto)
+    {
+        Run(GemmKernel.For(kernels, nameof(kernels)), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /// <summary>The same product with the kernel already resolved (the backend resolves its choice once).</summary>
+    internal static void Run(GemmKernel kernel, bool transA, bool transB, int m, int n, int k, float alpha,
+                             ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+                             float beta, Span<float> c, int ldc)
     {
         GemmArguments.Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
@@ -59,13 +68,12 @@ public static unsafe class Sgemm
             if (k == 0 || alpha == 0) ScaleC(pc, ldc, m, n, beta);
             // A single row of C reads B once either way; packing B first would only double that traffic.
             else if ((long)m * n * k < SmallThreshold || m == 1) SmallGemm.Run(op, m, n);
-            else Blocked(op, m, n);
+            else Blocked(op, kernel.For(m, n), m, n);
         }
     }
 
-    private static void Blocked(GemmOperands op, int m, int n)
+    private static void Blocked(GemmOperands op, GemmKernel kernel, int m, int n)
     {
-        GemmKernel kernel = _kernel;
         int mr = kernel.MR, nr = kernel.NR;
         long work = (long)m * n * op.K;
         // Split whichever dimension has more register tiles, in whole tiles, so no tile straddles two threads.

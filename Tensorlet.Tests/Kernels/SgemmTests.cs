@@ -16,21 +16,12 @@ namespace Tensorlet.Tests.Kernels;
 public class SgemmTests
 {
     private int _savedThreads;
-    private GemmKernel _savedKernel = null!;
 
     [SetUp]
-    public void SaveSettings()
-    {
-        _savedThreads = Threads.Count;
-        _savedKernel = Sgemm.KernelOverride;
-    }
+    public void SaveSettings() => _savedThreads = Threads.Count;
 
     [TearDown]
-    public void RestoreSettings()
-    {
-        Threads.Count = _savedThreads;
-        Sgemm.KernelOverride = _savedKernel;
-    }
+    public void RestoreSettings() => Threads.Count = _savedThreads;
 
     private static readonly (int M, int N, int K)[] Shapes =
     [
@@ -109,25 +100,86 @@ public class SgemmTests
         Assert.That(c2, Is.EqualTo(c1), "1 and 2 threads differ");
     }
 
-    private static IEnumerable<TestCaseData> NarrowKernels()
-    {
-        yield return new TestCaseData("avx2").SetName("Kernel_avx2");
-        yield return new TestCaseData("portable").SetName("Kernel_portable");
-    }
+    /// <summary>Every kernel this CPU runs; on an AVX-512 machine that is all of them, so each is checked here.</summary>
+    private static IEnumerable<TestCaseData> Kernels() =>
+        from kernel in Enum.GetValues<GemmKernels>()
+        where Sgemm.IsSupported(kernel)
+        select new TestCaseData(kernel).SetName($"Kernel_{kernel}");
 
-    [TestCaseSource(nameof(NarrowKernels))]
-    public void NarrowerKernels(string name)
+    [TestCaseSource(nameof(Kernels))]
+    public void EveryKernelMatchesReference(GemmKernels kernel)
     {
-        if (name == "avx2" && !(System.Runtime.Intrinsics.X86.Fma.IsSupported && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
-            Assert.Ignore("No AVX2/FMA on this CPU.");
-        Sgemm.KernelOverride = name == "avx2" ? GemmKernel.Avx2 : GemmKernel.Portable;
-        foreach (var (m, n, k) in new[] { (7, 33, 41), (97, 101, 103), (145, 65, 257), (300, 31, 300) })
-            for (int t = 0; t < 4; t++)
-                Check(m, n, k, (t & 1) != 0, (t & 2) != 0, 1.5f, t == 3 ? 0f : 0.5f, pad: t, seed: t);
+        // Edge shapes for every tile (6×16, 8×48, 4×2V): 1, primes, one past and one short of a tile, several
+        // KC (160, 256) and MC blocks, with padding, both transposes and β = 0 (NaN in C) or not.
+        var shapes = new[] { (1, 1, 1), (1, 97, 13), (7, 33, 41), (9, 49, 161), (47, 95, 17), (97, 101, 103),
+                             (145, 65, 257), (300, 31, 300), (193, 47, 330), (2, 200, 3), (64, 27, 1100), (13, 20, 300) };
+        foreach (int threads in new[] { 1, 2 })
+        {
+            Threads.Count = threads;
+            foreach (var (m, n, k) in shapes)
+                for (int t = 0; t < 4; t++)
+                    Check(m, n, k, (t & 1) != 0, (t & 2) != 0, 1.5f, t == 3 ? 0f : 0.5f, pad: t, seed: t, kernel);
+        }
     }
 
     [Test]
-    public void KernelIsNamed() => Assert.That(Sgemm.Kernel, Does.Match(@"^\w+ \d+x\d+$"));
+    public void NarrowCTakesTheNarrowAvx512Tile()
+    {
+        // EveryKernelMatchesReference reaches the 12×32 tile only through this choice, so pin it down.
+        Assert.That(GemmKernel.Avx512.For(300, 31), Is.SameAs(GemmKernel.Avx512Narrow));
+        Assert.That(GemmKernel.Avx512.For(64, 27), Is.SameAs(GemmKernel.Avx512Narrow));
+        Assert.That(GemmKernel.Avx512.For(512, 512), Is.SameAs(GemmKernel.Avx512));
+        Assert.That(GemmKernel.Avx512.For(64, 576), Is.SameAs(GemmKernel.Avx512));
+        Assert.That(GemmKernel.Avx2.For(5, 7), Is.SameAs(GemmKernel.Avx2));
+    }
+
+    [TestCaseSource(nameof(Kernels))]
+    public void EveryKernelGivesTheSameBitsForAnyThreadCount(GemmKernels kernel)
+    {
+        const int m = 131, n = 263, k = 389;
+        var rng = new Random(9);
+        float[] a = Random(rng, m * k), b = Random(rng, k * n), c1 = new float[m * n], c2 = new float[m * n];
+        Threads.Count = 1;
+        Sgemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, c1, n, kernel);
+        Threads.Count = 2;
+        Sgemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, c2, n, kernel);
+        Assert.That(c2, Is.EqualTo(c1), $"{Sgemm.KernelName(kernel)}: 1 and 2 threads differ");
+    }
+
+    [Test]
+    public void KernelIsNamed()
+    {
+        Assert.That(Sgemm.Kernel, Does.Match(@"^\w+ \d+x\d+$"));
+        Assert.That(Sgemm.KernelName(GemmKernels.Auto), Is.EqualTo(Sgemm.Kernel));
+        Assert.That(Sgemm.KernelName(GemmKernels.Portable), Does.StartWith("vector"));
+    }
+
+    [Test]
+    public void KernelChoiceOutsideTheEnumIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            Sgemm.Multiply(false, false, 2, 2, 2, 1f, new float[4], 2, new float[4], 2, 0f, new float[4], 2, (GemmKernels)42))!;
+        Assert.That(ex.ParamName, Is.EqualTo("kernels"));
+        Assert.That(ex.Message, Does.Contain("42").And.Contain("Avx512"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new CpuBackend((GemmKernels)(-1)));
+    }
+
+    [Test]
+    public void KernelTheCpuLacksIsRefused()
+    {
+        // Either the CPU runs a kernel (and it computes) or choosing it throws a clear error; never a fault.
+        foreach (var kernel in Enum.GetValues<GemmKernels>())
+        {
+            if (Sgemm.IsSupported(kernel))
+            {
+                Assert.That(new CpuBackend(kernel).KernelName, Is.EqualTo(Sgemm.KernelName(kernel)));
+                continue;
+            }
+            var ex = Assert.Throws<PlatformNotSupportedException>(() => _ = new CpuBackend(kernel))!;
+            Assert.That(ex.Message, Does.Contain(kernel.ToString()));
+        }
+        Assert.That(Sgemm.IsSupported(GemmKernels.Auto) && Sgemm.IsSupported(GemmKernels.Portable));
+    }
 
     [Test]
     public void ValidationNamesArgumentAndSizes()
@@ -152,7 +204,8 @@ public class SgemmTests
             Sgemm.Multiply(false, false, -1, 3, 4, 1f, new float[8], 4, new float[12], 3, 0f, new float[6], 3));
     }
 
-    private static void Check(int m, int n, int k, bool transA, bool transB, float alpha, float beta, int pad, int seed)
+    private static void Check(int m, int n, int k, bool transA, bool transB, float alpha, float beta, int pad, int seed,
+                              GemmKernels kernel = GemmKernels.Auto)
     {
         var rng = new Random(seed);
         int lda = (transA ? m : k) + pad, ldb = (transB ? k : n) + pad, ldc = n + pad;
@@ -161,7 +214,7 @@ public class SgemmTests
         if (beta == 0) Array.Fill(c0, float.NaN);
         float[] expected = (float[])c0.Clone(), actual = (float[])c0.Clone();
         RefGemm.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, expected, ldc);
-        Sgemm.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, actual, ldc);
+        Sgemm.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, actual, ldc, kernel);
 
         // Σ|a·b| per element, the scale of the rounding error.
         float[] absA = Array.ConvertAll(a, Math.Abs), absB = Array.ConvertAll(b, Math.Abs);
@@ -176,7 +229,7 @@ public class SgemmTests
                 double tol = (k + 4) * u * scale + 1e-30;
                 double diff = Math.Abs((double)actual[idx] - expected[idx]);
                 if (!(diff <= tol))
-                    Assert.Fail($"{m}x{n}x{k} trans=({transA},{transB}) α={alpha} β={beta} pad={pad}: C[{i},{j}] = " +
+                    Assert.Fail($"{kernel} {m}x{n}x{k} trans=({transA},{transB}) α={alpha} β={beta} pad={pad}: C[{i},{j}] = " +
                                 $"{actual[idx]}, reference {expected[idx]}, |diff| {diff:G3} > tol {tol:G3}");
             }
         // Padding between rows of C belongs to someone else and must be untouched.

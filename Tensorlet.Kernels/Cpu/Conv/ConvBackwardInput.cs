@@ -1,15 +1,29 @@
+using Tensorlet.Kernels.Cpu.Gemm;
+
 namespace Tensorlet.Kernels.Cpu.Conv;
 
 /// <summary>
-/// Input gradient as GEMM + col2im: per step of images and per group, gcol_g = W_gᵀ · gY_g is the gradient of the
-/// lowered images, and col2im sums each of its entries back onto the pixel it was read from. For pointwise
-/// convolutions the lowered image is the image, so the GEMM writes gX directly.
+/// Input gradient. With stride 1 it is itself a forward convolution (<see cref="Transposed"/>): gX = gY ⋆ W′, W′
+/// the weights with input and output channels swapped and the taps flipped, so it runs on the fused forward path
+/// and never materialises the lowered gradient. Otherwise, per step of images and per group, gcol_g = W_gᵀ · gY_g
+/// is the gradient of the lowered images, and col2im sums each of its entries back onto the pixel it was read
+/// from. For pointwise convolutions the lowered image is the image, so the GEMM writes gX directly.
 /// </summary>
 internal static unsafe class ConvBackwardInput
 {
-    public static void Run(in Conv2dGeometry g, float* gy, float* w, float* gx)
+    public static void Run(in Conv2dGeometry g, float* gy, float* w, float* gx, GemmKernel kernel)
     {
-        var plan = new ConvPlan(g);
+        var plan = new ConvPlan(g, kernel);
+        // The transposed forward pads its output channels (Cg here) to whole tiles, unless the direct kernel takes it;
+        // with fewer than a tile's rows (a first layer's 3 channels) the col2im route wastes less.
+        if (!plan.Pointwise && Transposed(g) is { } flipped
+            && (g.GroupC >= kernel.MR || DirectConv.Applies(new ConvPlan(flipped, kernel))))
+        {
+            float* flippedWeights = ConvScratch.Flipped((long)g.K * g.GroupC * g.KH * g.KW);
+            FlipWeights(g, w, flippedWeights);
+            ConvForward.Run(flipped, gy, flippedWeights, null, gx, kernel);
+            return;
+        }
         plan.ForImages((_, start, end) =>
         {
             float* col = ConvScratch.Column(plan.ColumnFloats);
@@ -20,6 +34,33 @@ internal static unsafe class ConvBackwardInput
                 Step(plan, gy + (nint)n * plan.ImageY, count, w, gx + (nint)n * plan.ImageX, col, rows);
             }
         });
+    }
+
+    /// <summary>
+    /// For stride 1, gX[c, h, w] = Σ_k,i,j gY[k, h + pH − i·dH, w + pW − j·dW] · W[k, c, i, j]: a forward convolution
+    /// of gY (K channels) with KH×KW taps flipped, padding d·(KH − 1) − p and the same dilation and groups, whose
+    /// output is exactly H×W. Null when the stride is not 1 or the padding exceeds the dilated kernel's reach (the
+    /// transposed padding would be negative).
+    /// </summary>
+    public static Conv2dGeometry? Transposed(in Conv2dGeometry g)
+    {
+        int padH = g.DilationH * (g.KH - 1) - g.PadH, padW = g.DilationW * (g.KW - 1) - g.PadW;
+        if (g.StrideH != 1 || g.StrideW != 1 || padH < 0 || padW < 0) return null;
+        return new Conv2dGeometry(g.N, g.K, g.OutH, g.OutW, g.C, g.KH, g.KW, 1, 1, padH, padW, g.DilationH, g.DilationW, g.Groups);
+    }
+
+    /// <summary>W′[g·Cg + c, k, i, j] = W[g·Kg + k, c, KH − 1 − i, KW − 1 − j]: the weights of <see cref="Transposed"/>.</summary>
+    private static void FlipWeights(in Conv2dGeometry g, float* w, float* flipped)
+    {
+        int taps = g.KH * g.KW, kg = g.GroupK, cg = g.GroupC;
+        for (int group = 0; group < g.Groups; group++)
+        for (int k = 0; k < kg; k++)
+        for (int c = 0; c < cg; c++)
+        {
+            float* src = w + ((nint)(group * kg + k) * cg + c) * taps;
+            float* dst = flipped + ((nint)(group * cg + c) * kg + k) * taps;
+            for (int t = 0; t < taps; t++) dst[t] = src[taps - 1 - t];
+        }
     }
 
     private static void Step(in ConvPlan plan, float* gy, int count, float* w, float* gx, float* col, float* rows)
@@ -38,10 +79,10 @@ internal static unsafe class ConvBackwardInput
             float* gxg = gx + (nint)group * plan.GroupC * plan.Plane;
             if (plan.Pointwise)
             {
-                ConvGemm.Multiply(true, false, plan.GroupC, columns, plan.GroupK, wg, plan.Rows, gyg, ld, 0f, gxg, plan.Plane);
+                ConvGemm.Multiply(plan.Kernel, true, false, plan.GroupC, columns, plan.GroupK, wg, plan.Rows, gyg, ld, 0f, gxg, plan.Plane);
                 continue;
             }
-            ConvGemm.Multiply(true, false, plan.Rows, columns, plan.GroupK, wg, plan.Rows, gyg, ld, 0f, col, plan.StepColumns);
+            ConvGemm.Multiply(plan.Kernel, true, false, plan.Rows, columns, plan.GroupK, wg, plan.Rows, gyg, ld, 0f, col, plan.StepColumns);
             plan.Fold(col, count, group, gx);
         }
     }

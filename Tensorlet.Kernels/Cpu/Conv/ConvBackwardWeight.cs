@@ -1,3 +1,5 @@
+using Tensorlet.Kernels.Cpu.Gemm;
+
 namespace Tensorlet.Kernels.Cpu.Conv;
 
 /// <summary>
@@ -7,9 +9,9 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// </summary>
 internal static unsafe class ConvBackwardWeight
 {
-    public static void Run(in Conv2dGeometry g, float* x, float* gy, float* gw, float* gb)
+    public static void Run(in Conv2dGeometry g, float* x, float* gy, float* gw, float* gb, GemmKernel kernel)
     {
-        var plan = new ConvPlan(g);
+        var plan = new ConvPlan(g, kernel);
         int weights = plan.Groups * plan.GroupWeights, k = g.K;
         long partFloats = weights + (gb != null ? k : 0);
         // Reserved by the calling thread before the workers start, so the scratch list is never grown concurrently.
@@ -57,7 +59,7 @@ internal static unsafe class ConvBackwardWeight
                 plan.Lower(x, count, group, col);
                 b = col;
             }
-            ConvGemm.Multiply(false, true, plan.GroupK, plan.Rows, count * spatial, gyg, ld, b, ld,
+            ConvGemm.Multiply(plan.Kernel, false, true, plan.GroupK, plan.Rows, count * spatial, gyg, ld, b, ld,
                               1f, dw + (nint)group * plan.GroupWeights, plan.Rows);
         }
         if (db == null) return;

@@ -1,3 +1,5 @@
+using Tensorlet.Kernels.Cpu.Gemm;
+
 namespace Tensorlet.Kernels.Cpu.Conv;
 
 /// <summary>
@@ -9,9 +11,14 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// </summary>
 internal static unsafe class ConvForward
 {
-    public static void Run(in Conv2dGeometry g, float* x, float* w, float* bias, float* y)
+    public static void Run(in Conv2dGeometry g, float* x, float* w, float* bias, float* y, GemmKernel kernel)
     {
-        var plan = new ConvPlan(g);
+        var plan = new ConvPlan(g, kernel);
+        if (DirectConv.Applies(plan))
+        {
+            DirectConv.Run(plan, x, w, bias, y);
+            return;
+        }
         bool fused = plan.FusedForward;
         float* packed = fused ? LoweredGemm.PackWeights(plan, w) : null;
         long rowsFloats = fused ? (long)LoweredGemm.PaddedRows(plan) * LoweredGemm.PaddedColumns(plan) : plan.StepRowsFloats;
@@ -60,7 +67,7 @@ internal static unsafe class ConvForward
         float* dst = y + (nint)group * plan.GroupK * spatial;
         if (bias != null)
             for (int k = 0; k < plan.GroupK; k++) new Span<float>(dst + (nint)k * spatial, spatial).Fill(bias[group * plan.GroupK + k]);
-        ConvGemm.Multiply(false, false, plan.GroupK, spatial, plan.Rows, w + (nint)group * plan.GroupWeights, plan.Rows,
+        ConvGemm.Multiply(plan.Kernel, false, false, plan.GroupK, spatial, plan.Rows, w + (nint)group * plan.GroupWeights, plan.Rows,
                           x + (nint)group * plan.GroupC * plan.Plane, spatial, bias != null ? 1f : 0f, dst, spatial);
     }
 
@@ -71,7 +78,7 @@ internal static unsafe class ConvForward
         float* dst = batched ? rows : y + (nint)group * plan.GroupK * plan.Spatial;
         int ld = batched ? plan.StepColumns : plan.Spatial;
         plan.Lower(x, count, group, col);
-        ConvGemm.Multiply(false, false, plan.GroupK, count * plan.Spatial, plan.Rows, w + (nint)group * plan.GroupWeights,
+        ConvGemm.Multiply(plan.Kernel, false, false, plan.GroupK, count * plan.Spatial, plan.Rows, w + (nint)group * plan.GroupWeights,
                           plan.Rows, col, plan.StepColumns, 0f, dst, ld);
         if (batched) plan.ScatterRows(rows, ld, count, group, y, bias);
         else if (bias != null)

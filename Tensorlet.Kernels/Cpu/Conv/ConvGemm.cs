@@ -1,3 +1,5 @@
+using Tensorlet.Kernels.Cpu.Gemm;
+
 namespace Tensorlet.Kernels.Cpu.Conv;
 
 /// <summary>
@@ -8,11 +10,11 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 internal static unsafe class ConvGemm
 {
     /// <summary>C[m×n] = op(A)·op(B) + β·C with row-major leading dimensions lda, ldb, ldc.</summary>
-    public static void Multiply(bool transA, bool transB, int m, int n, int k,
+    public static void Multiply(GemmKernel kernel, bool transA, bool transB, int m, int n, int k,
                                 float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
         int aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;
-        Sgemm.Multiply(transA, transB, m, n, k, 1f,
+        Sgemm.Run(kernel, transA, transB, m, n, k, 1f,
                        new ReadOnlySpan<float>(a, Extent(aRows, aCols, lda)), lda,
                        new ReadOnlySpan<float>(b, Extent(bRows, bCols, ldb)), ldb,
                        beta, new Span<float>(c, Extent(m, n, ldc)), ldc);

@@ -1,3 +1,5 @@
+using Tensorlet.Kernels.Cpu.Gemm;
+
 namespace Tensorlet.Kernels.Cpu.Conv;
 
 /// <summary>
@@ -7,9 +9,10 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// </summary>
 internal readonly struct ConvPlan
 {
-    public ConvPlan(in Conv2dGeometry g)
+    public ConvPlan(in Conv2dGeometry g, GemmKernel kernel)
     {
         Geometry = g;
+        Kernel = kernel;
         Spatial = g.OutH * g.OutW;
         Plane = g.H * g.W;
         Rows = g.GroupC * g.KH * g.KW;
@@ -28,6 +31,9 @@ internal readonly struct ConvPlan
     public const int TargetColumns = 1024;
 
     public Conv2dGeometry Geometry { get; }
+
+    /// <summary>The GEMM micro-kernel every product of this call uses.</summary>
+    public GemmKernel Kernel { get; }
 
     /// <summary>OH·OW: the GEMM's n, columns of Y and of the lowered image.</summary>
     public int Spatial { get; }

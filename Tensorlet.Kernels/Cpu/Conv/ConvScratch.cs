@@ -14,6 +14,7 @@ internal sealed unsafe class ConvScratch
     [ThreadStatic] private static ConvScratch? _plane;
     [ThreadStatic] private static ConvScratch? _weights;
     [ThreadStatic] private static ConvScratch? _panel;
+    [ThreadStatic] private static ConvScratch? _flipped;
 
     // Partial weight gradients are written by workers but owned by the calling thread for the whole call,
     // so two threads running convolutions at once never share them.
@@ -33,6 +34,9 @@ internal sealed unsafe class ConvScratch
 
     /// <summary>The calling thread's packed copy of a call's weights, read by every part of that call.</summary>
     public static float* Weights(long floats) => (_weights ??= new ConvScratch()).Reserve(floats);
+
+    /// <summary>The calling thread's flipped, channel-swapped weights of an input-gradient call.</summary>
+    public static float* Flipped(long floats) => (_flipped ??= new ConvScratch()).Reserve(floats);
 
     /// <summary>The calling thread's packed B micro-panel (L1-sized).</summary>
     public static float* Panel(long floats) => (_panel ??= new ConvScratch()).Reserve(floats);

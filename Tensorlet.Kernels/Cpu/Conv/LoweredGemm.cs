@@ -12,15 +12,15 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 internal static unsafe class LoweredGemm
 {
     /// <summary>Whole MR tiles covering Kg rows: the row count of one group's packed weights and output scratch.</summary>
-    public static int PaddedRows(in ConvPlan plan) => BlockedGemm.RoundUp(plan.GroupK, Sgemm.KernelOverride.MR);
+    public static int PaddedRows(in ConvPlan plan) => BlockedGemm.RoundUp(plan.GroupK, plan.Kernel.MR);
 
     /// <summary>Whole NR panels covering one step's columns: the leading dimension of the output scratch.</summary>
-    public static int PaddedColumns(in ConvPlan plan) => BlockedGemm.RoundUp(plan.StepColumns, Sgemm.KernelOverride.NR);
+    public static int PaddedColumns(in ConvPlan plan) => BlockedGemm.RoundUp(plan.StepColumns, plan.Kernel.NR);
 
     /// <summary>Packs every group's weights, KC slice by slice, into the micro-kernel's A layout (in the caller's scratch).</summary>
     public static float* PackWeights(in ConvPlan plan, float* w)
     {
-        var kernel = Sgemm.KernelOverride;
+        var kernel = plan.Kernel;
         int mp = PaddedRows(plan), rows = plan.Rows;
         // Interleaving may write a few floats past the last panel.
         float* packed = ConvScratch.Weights((long)plan.Groups * mp * rows + 16);
@@ -42,7 +42,7 @@ internal static unsafe class LoweredGemm
     public static void Multiply(in ConvPlan plan, float* packedW, float* source, int count, nint imageStride, int ld,
                                 int planeStride, float* output)
     {
-        var kernel = Sgemm.KernelOverride;
+        var kernel = plan.Kernel;
         var run = kernel.Run;
         var g = plan.Geometry;
         int mr = kernel.MR, nr = kernel.NR, mp = PaddedRows(plan), rows = plan.Rows, ldOut = PaddedColumns(plan);

@@ -16,39 +16,107 @@ namespace Tensorlet.Kernels.Cpu.Gemm;
 internal static unsafe class MicroKernels
 {
     /// <summary>
-    /// 6×32 on 512-bit FMA: 12 accumulators, 2 B loads and 6 broadcasts per k step. Zen 4 executes a zmm FMA
-    /// as two 256-bit halves, so 12 independent chains comfortably cover the 4-cycle FMA latency.
+    /// 8×48 on 512-bit FMA: 24 accumulators, 3 B loads and 8 broadcasts per k step. Two 512-bit FMA pipes of
+    /// latency 4 need 8 independent chains to stay busy; 24 leave room for load latency, and the 28 live zmm
+    /// registers stay clear of spills.
     /// </summary>
     [SkipLocalsInit]
-    public static void Avx512x6x32(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Avx512x8x48(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        PrefetchTile(c, ldc, 6, 2);
+        Vector512<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
+        Vector512<float> c40 = default, c41 = default, c42 = default, c50 = default, c51 = default, c52 = default;
+        Vector512<float> c60 = default, c61 = default, c62 = default, c70 = default, c71 = default, c72 = default;
+        PrefetchTile(c, ldc, 8, 3);
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16), b2 = Vector512.Load(b + 32);
+            Vector512<float> x;
+            x = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01); c02 = Vector512.FusedMultiplyAdd(x, b2, c02);
+            x = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11); c12 = Vector512.FusedMultiplyAdd(x, b2, c12);
+            x = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21); c22 = Vector512.FusedMultiplyAdd(x, b2, c22);
+            x = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31); c32 = Vector512.FusedMultiplyAdd(x, b2, c32);
+            x = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41); c42 = Vector512.FusedMultiplyAdd(x, b2, c42);
+            x = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51); c52 = Vector512.FusedMultiplyAdd(x, b2, c52);
+            x = Vector512.Create(a[6]);
+            c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61); c62 = Vector512.FusedMultiplyAdd(x, b2, c62);
+            x = Vector512.Create(a[7]);
+            c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71); c72 = Vector512.FusedMultiplyAdd(x, b2, c72);
+            a += 8;
+            b += 48;
+        }
+        Store(c, c00, alpha, beta); Store(c + 16, c01, alpha, beta); Store(c + 32, c02, alpha, beta); c += ldc;
+        Store(c, c10, alpha, beta); Store(c + 16, c11, alpha, beta); Store(c + 32, c12, alpha, beta); c += ldc;
+        Store(c, c20, alpha, beta); Store(c + 16, c21, alpha, beta); Store(c + 32, c22, alpha, beta); c += ldc;
+        Store(c, c30, alpha, beta); Store(c + 16, c31, alpha, beta); Store(c + 32, c32, alpha, beta); c += ldc;
+        Store(c, c40, alpha, beta); Store(c + 16, c41, alpha, beta); Store(c + 32, c42, alpha, beta); c += ldc;
+        Store(c, c50, alpha, beta); Store(c + 16, c51, alpha, beta); Store(c + 32, c52, alpha, beta); c += ldc;
+        Store(c, c60, alpha, beta); Store(c + 16, c61, alpha, beta); Store(c + 32, c62, alpha, beta); c += ldc;
+        Store(c, c70, alpha, beta); Store(c + 16, c71, alpha, beta); Store(c + 32, c72, alpha, beta);
+    }
+
+    /// <summary>
+    /// 12×32 on 512-bit FMA: 24 accumulators like <see cref="Avx512x8x48"/>, but 2 B loads and 12 broadcasts per
+    /// k step. Used where C has few columns (the weight gradient of a convolution with few input channels, a
+    /// classifier's logits), since 32-column tiles waste less of a narrow C than 48-column ones.
+    /// </summary>
+    [SkipLocalsInit]
+    public static void Avx512x12x32(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        Vector512<float> c000 = default, c001 = default, c010 = default, c011 = default, c020 = default, c021 = default;
+        Vector512<float> c030 = default, c031 = default, c040 = default, c041 = default, c050 = default, c051 = default;
+        Vector512<float> c060 = default, c061 = default, c070 = default, c071 = default, c080 = default, c081 = default;
+        Vector512<float> c090 = default, c091 = default, c100 = default, c101 = default, c110 = default, c111 = default;
+        PrefetchTile(c, ldc, 12, 2);
         for (int p = 0; p < kc; p++)
         {
             Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
-            Vector512<float> x = Vector512.Create(a[0]);
-            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            Vector512<float> x;
+            x = Vector512.Create(a[0]);
+            c000 = Vector512.FusedMultiplyAdd(x, b0, c000); c001 = Vector512.FusedMultiplyAdd(x, b1, c001);
             x = Vector512.Create(a[1]);
-            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            c010 = Vector512.FusedMultiplyAdd(x, b0, c010); c011 = Vector512.FusedMultiplyAdd(x, b1, c011);
             x = Vector512.Create(a[2]);
-            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            c020 = Vector512.FusedMultiplyAdd(x, b0, c020); c021 = Vector512.FusedMultiplyAdd(x, b1, c021);
             x = Vector512.Create(a[3]);
-            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            c030 = Vector512.FusedMultiplyAdd(x, b0, c030); c031 = Vector512.FusedMultiplyAdd(x, b1, c031);
             x = Vector512.Create(a[4]);
-            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            c040 = Vector512.FusedMultiplyAdd(x, b0, c040); c041 = Vector512.FusedMultiplyAdd(x, b1, c041);
             x = Vector512.Create(a[5]);
-            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            a += 6;
+            c050 = Vector512.FusedMultiplyAdd(x, b0, c050); c051 = Vector512.FusedMultiplyAdd(x, b1, c051);
+            x = Vector512.Create(a[6]);
+            c060 = Vector512.FusedMultiplyAdd(x, b0, c060); c061 = Vector512.FusedMultiplyAdd(x, b1, c061);
+            x = Vector512.Create(a[7]);
+            c070 = Vector512.FusedMultiplyAdd(x, b0, c070); c071 = Vector512.FusedMultiplyAdd(x, b1, c071);
+            x = Vector512.Create(a[8]);
+            c080 = Vector512.FusedMultiplyAdd(x, b0, c080); c081 = Vector512.FusedMultiplyAdd(x, b1, c081);
+            x = Vector512.Create(a[9]);
+            c090 = Vector512.FusedMultiplyAdd(x, b0, c090); c091 = Vector512.FusedMultiplyAdd(x, b1, c091);
+            x = Vector512.Create(a[10]);
+            c100 = Vector512.FusedMultiplyAdd(x, b0, c100); c101 = Vector512.FusedMultiplyAdd(x, b1, c101);
+            x = Vector512.Create(a[11]);
+            c110 = Vector512.FusedMultiplyAdd(x, b0, c110); c111 = Vector512.FusedMultiplyAdd(x, b1, c111);
+            a += 12;
             b += 32;
         }
-        Store(c, c00, alpha, beta); Store(c + 16, c01, alpha, beta); c += ldc;
-        Store(c, c10, alpha, beta); Store(c + 16, c11, alpha, beta); c += ldc;
-        Store(c, c20, alpha, beta); Store(c + 16, c21, alpha, beta); c += ldc;
-        Store(c, c30, alpha, beta); Store(c + 16, c31, alpha, beta); c += ldc;
-        Store(c, c40, alpha, beta); Store(c + 16, c41, alpha, beta); c += ldc;
-        Store(c, c50, alpha, beta); Store(c + 16, c51, alpha, beta);
+        Store(c, c000, alpha, beta); Store(c + 16, c001, alpha, beta); c += ldc;
+        Store(c, c010, alpha, beta); Store(c + 16, c011, alpha, beta); c += ldc;
+        Store(c, c020, alpha, beta); Store(c + 16, c021, alpha, beta); c += ldc;
+        Store(c, c030, alpha, beta); Store(c + 16, c031, alpha, beta); c += ldc;
+        Store(c, c040, alpha, beta); Store(c + 16, c041, alpha, beta); c += ldc;
+        Store(c, c050, alpha, beta); Store(c + 16, c051, alpha, beta); c += ldc;
+        Store(c, c060, alpha, beta); Store(c + 16, c061, alpha, beta); c += ldc;
+        Store(c, c070, alpha, beta); Store(c + 16, c071, alpha, beta); c += ldc;
+        Store(c, c080, alpha, beta); Store(c + 16, c081, alpha, beta); c += ldc;
+        Store(c, c090, alpha, beta); Store(c + 16, c091, alpha, beta); c += ldc;
+        Store(c, c100, alpha, beta); Store(c + 16, c101, alpha, beta); c += ldc;
+        Store(c, c110, alpha, beta); Store(c + 16, c111, alpha, beta);
     }
 
     /// <summary>6×16 on 256-bit FMA (AVX2): the same shape as the 512-bit kernel at half the width.</summary>
@@ -124,7 +192,7 @@ internal static unsafe class MicroKernels
         if (!Sse.IsSupported) return;
         for (int r = 0; r < rows; r++, c += ldc)
         {
-            Sse.Prefetch0(c);
+            for (int line = 0; line < lines; line++) Sse.Prefetch0(c + 16 * line);
             Sse.Prefetch0(c + 16 * lines - 1);
         }
     }

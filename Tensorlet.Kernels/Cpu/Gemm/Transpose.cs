@@ -22,7 +22,9 @@ internal static unsafe class Transpose
         int p = 0;
         if (Avx.IsSupported)
         {
-            for (int r0 = 0; r0 < width; r0 += 8)
+            // Last group of eight first: when width is not a multiple of 8 its stores spill into the next k step's
+            // first columns, which the earlier groups then overwrite with the right values.
+            for (int r0 = (width - 1) / 8 * 8; r0 >= 0; r0 -= 8)
             {
                 int valid = Math.Min(8, rows - r0);
                 float* s = src + r0 * ld;
