@@ -2,9 +2,6 @@ using System.Runtime.CompilerServices;
 using Tensorlet.Kernels.Cpu.Gemm;
 using Tensorlet.Kernels.Reference;
 
-[assembly: InternalsVisibleTo("Tensorlet.Tests")]
-[assembly: InternalsVisibleTo("Tensorlet.Benchmarks")]
-
 namespace Tensorlet.Kernels.Cpu;
 
 /// <summary>
@@ -56,7 +53,7 @@ public static unsafe class Sgemm
                              ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
                              float beta, Span<float> c, int ldc)
     {
-        GemmArguments.Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        OperationChecks.Gemm(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
         fixed (float* pa = a, pb = b, pc = c)
         {
