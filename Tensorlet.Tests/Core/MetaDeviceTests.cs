@@ -49,6 +49,9 @@ public class MetaDeviceTests
     [Test]
     public void AFullSizeModelBuiltOnMetaAllocatesNothingOnTheCpu()
     {
+        // Earlier tests' unreachable tensors may still be finalised (and give their bytes back) while this one runs.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         long before = Device.Cpu.Backend.LiveBytes;
         ModelSummary summary;
         using (Device.Meta.AsDefault())
@@ -57,7 +60,7 @@ public class MetaDeviceTests
             Assert.That(model.Parameters().All(p => p.Device.IsMeta), Is.True);
             summary = model.Summary(1, 3, 224, 224);
         }
-        Assert.That(Device.Cpu.Backend.LiveBytes, Is.EqualTo(before), "no CPU buffer was taken");
+        Assert.That(Device.Cpu.Backend.LiveBytes, Is.LessThanOrEqualTo(before), "no CPU buffer was taken");
         Assert.That(summary.TotalParameters, Is.EqualTo(138_357_544), "VGG-16's parameter count (torchvision's)");
         Assert.That(summary.Layers[^1].OutputShape, Is.EqualTo(new[] { 1, 1000 }));
     }
