@@ -71,7 +71,7 @@ public class BatchNormBenchmarks : DeviceBenchmark, IWorkload
             return;
         }
         var b = Buffers;
-        Backend!.BatchNormBackward(N, c, hw, b[0], 0, b[2], 0, b[4], b[8], b[9], true, b[3], 0, b[10], b[11]); Variants.Sync(Backend);
+        Backend!.BatchNormBackward(Args(c, hw, true), b[2], 0, new(b[3], 0, b[10], b[11])); Variants.Sync(Backend);
     }
 
     private void Forward(bool training)
@@ -83,6 +83,12 @@ public class BatchNormBenchmarks : DeviceBenchmark, IWorkload
             return;
         }
         var b = Buffers;
-        Backend!.BatchNormForward(N, c, hw, b[0], 0, b[4], b[5], b[6], b[7], training, 0.1f, 1e-5f, b[1], 0, b[8], b[9]); Variants.Sync(Backend);
+        Backend!.BatchNormForward(Args(c, hw, training), b[1], 0); Variants.Sync(Backend);
+    }
+
+    private BatchNormArgs Args(int c, int hw, bool training)
+    {
+        var b = Buffers;
+        return new(N, c, hw, b[0], 0, b[4], b[5], b[6], b[7], b[8], b[9], training, 0.1f, 1e-5f);
     }
 }
