@@ -23,14 +23,12 @@ public enum ConvVariant
 /// finishes; <see cref="ConvolutionBenchmarks"/> runs the backend at batch 32.
 /// </summary>
 [ThroughputColumns]
-public class ConvolutionVariantBenchmarks : IWorkload
+public class ConvolutionVariantBenchmarks : DeviceBenchmark, IWorkload
 {
     private const int Batch = 2;
     private Conv2dGeometry _g;
     private float[] _x = [], _w = [], _b = [], _y = [], _gy = [], _gx = [], _gw = [], _gb = [];
     private Im2colGemmConvolution? _im2col;
-    private IBackend? _backend;
-    private DeviceBuffer[] _buffers = [];
 
     [ParamsSource(nameof(Available))]
     public ConvVariant Variant { get; set; } = ConvVariant.Reference;
@@ -56,16 +54,9 @@ public class ConvolutionVariantBenchmarks : IWorkload
         if (Variant == ConvVariant.Im2colGemm) _im2col = new Im2colGemmConvolution(_g);
         if (Variant is ConvVariant.Cpu or ConvVariant.Gpu)
         {
-            _backend = Variants.Backend(Variant == ConvVariant.Cpu ? KernelVariant.Cpu : KernelVariant.Gpu);
-            _buffers = [.. new[] { _x, _w, _b, _y, _gy, _gx, _gw, _gb }.Select(h => Variants.Upload(_backend, h))];
+            Backend = Variants.Backend(Variant == ConvVariant.Cpu ? KernelVariant.Cpu : KernelVariant.Gpu);
+            Buffers = [.. new[] { _x, _w, _b, _y, _gy, _gx, _gw, _gb }.Select(h => Variants.Upload(Backend, h))];
         }
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        foreach (var b in _buffers) b.Dispose();
-        _buffers = [];
     }
 
     public Work WorkPerOperation(string method) =>
@@ -79,9 +70,9 @@ public class ConvolutionVariantBenchmarks : IWorkload
             case ConvVariant.Reference: _y = Kernels.Reference.Conv2d.Forward(_g, _x, _w, _b); break;
             case ConvVariant.Im2colGemm: _im2col!.Forward(_x, _w, _b, _y); break;
             default:
-                var (x, w, b, y) = (_buffers[0], _buffers[1], _buffers[2], _buffers[3]);
-                _backend!.Conv2d(_g, x, 0, w, 0, b, 0, y, 0);
-                Variants.Sync(_backend);
+                var (x, w, b, y) = (Buffers[0], Buffers[1], Buffers[2], Buffers[3]);
+                Backend!.Conv2d(_g, x, 0, w, 0, b, 0, y, 0);
+                Variants.Sync(Backend);
                 break;
         }
     }
@@ -101,10 +92,10 @@ public class ConvolutionVariantBenchmarks : IWorkload
                 _im2col.BackwardWeight(_x, _gy, _gw, _gb);
                 break;
             default:
-                var (x, w, gy, gx, gw, gb) = (_buffers[0], _buffers[1], _buffers[4], _buffers[5], _buffers[6], _buffers[7]);
-                _backend!.Conv2dBackwardInput(_g, gy, 0, w, 0, gx, 0);
-                _backend.Conv2dBackwardWeight(_g, x, 0, gy, 0, gw, 0, gb, 0);
-                Variants.Sync(_backend);
+                var (x, w, gy, gx, gw, gb) = (Buffers[0], Buffers[1], Buffers[4], Buffers[5], Buffers[6], Buffers[7]);
+                Backend!.Conv2dBackwardInput(_g, gy, 0, w, 0, gx, 0);
+                Backend.Conv2dBackwardWeight(_g, x, 0, gy, 0, gw, 0, gb, 0);
+                Variants.Sync(Backend);
                 break;
         }
     }

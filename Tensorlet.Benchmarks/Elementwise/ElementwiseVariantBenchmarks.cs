@@ -12,14 +12,12 @@ namespace Tensorlet.Benchmarks.Elementwise;
 /// written once; FLOPs count one per output element.
 /// </summary>
 [ThroughputColumns]
-public class ElementwiseVariantBenchmarks : IWorkload
+public class ElementwiseVariantBenchmarks : DeviceBenchmark, IWorkload
 {
     private static readonly int[] Shape = [64, 256, 1024];
     private const int Count = 64 * 256 * 1024;
     private float[] _a = [], _b = [], _bias = [], _c = [];
     private HostView _ha, _hb, _hbias, _hc;
-    private IBackend? _backend;
-    private DeviceBuffer[] _buffers = [];
     private StridedView _va, _vb, _vbias, _vc;
 
     [ParamsSource(typeof(Variants), nameof(Variants.Available))]
@@ -36,17 +34,10 @@ public class ElementwiseVariantBenchmarks : IWorkload
         (_ha, _hb, _hc) = (HostView.Contiguous(_a, Shape), HostView.Contiguous(_b, Shape), HostView.Contiguous(_c, Shape));
         _hbias = new HostView(_bias, 0, Shape, BiasStrides);
         if (Variant == KernelVariant.Reference) return;
-        _backend = Variants.Backend(Variant);
-        _buffers = [Variants.Upload(_backend, _a), Variants.Upload(_backend, _b), Variants.Upload(_backend, _bias), Variants.Upload(_backend, _c)];
-        (_va, _vb, _vc) = (StridedView.Contiguous(_buffers[0], 0, Shape), StridedView.Contiguous(_buffers[1], 0, Shape), StridedView.Contiguous(_buffers[3], 0, Shape));
-        _vbias = new StridedView(_buffers[2], 0, Shape, BiasStrides);
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        foreach (var b in _buffers) b.Dispose();
-        _buffers = [];
+        Backend = Variants.Backend(Variant);
+        Buffers = [Variants.Upload(Backend, _a), Variants.Upload(Backend, _b), Variants.Upload(Backend, _bias), Variants.Upload(Backend, _c)];
+        (_va, _vb, _vc) = (StridedView.Contiguous(Buffers[0], 0, Shape), StridedView.Contiguous(Buffers[1], 0, Shape), StridedView.Contiguous(Buffers[3], 0, Shape));
+        _vbias = new StridedView(Buffers[2], 0, Shape, BiasStrides);
     }
 
     public Work WorkPerOperation(string method) =>
@@ -70,12 +61,12 @@ public class ElementwiseVariantBenchmarks : IWorkload
     private void Binary<TOp>(bool bias) where TOp : struct, Kernels.Ops.IBinaryOp<TOp>
     {
         if (Variant == KernelVariant.Reference) Kernels.Reference.Elementwise.Binary<TOp>(_ha, bias ? _hbias : _hb, _hc);
-        else { _backend!.Binary<TOp>(_va, bias ? _vbias : _vb, _vc); Variants.Sync(_backend); }
+        else { Backend!.Binary<TOp>(_va, bias ? _vbias : _vb, _vc); Variants.Sync(Backend); }
     }
 
     private void Unary<TOp>() where TOp : struct, Kernels.Ops.IUnaryOp<TOp>
     {
         if (Variant == KernelVariant.Reference) Kernels.Reference.Elementwise.Unary<TOp>(_ha, _hc);
-        else { _backend!.Unary<TOp>(_va, _vc); Variants.Sync(_backend); }
+        else { Backend!.Unary<TOp>(_va, _vc); Variants.Sync(Backend); }
     }
 }

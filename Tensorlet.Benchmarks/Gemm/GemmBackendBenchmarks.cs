@@ -10,10 +10,8 @@ namespace Tensorlet.Benchmarks.Gemm;
 /// cuBLAS. 2·n³ FLOP per operation; GPU timings include waiting for the kernel to finish.
 /// </summary>
 [ThroughputColumns]
-public class GemmBackendBenchmarks : IWorkload
+public class GemmBackendBenchmarks : DeviceBenchmark, IWorkload
 {
-    private IBackend? _backend;
-    private DeviceBuffer[] _buffers = [];
 
     [ParamsSource(nameof(Backends))]
     public KernelVariant Variant { get; set; } = KernelVariant.Cpu;
@@ -27,16 +25,9 @@ public class GemmBackendBenchmarks : IWorkload
     public void Setup()
     {
         Variants.UseThreads(Variant);
-        _backend = Variants.Backend(Variant);
+        Backend = Variants.Backend(Variant);
         var (a, b, c) = GemmData.Square(Size);
-        _buffers = [Variants.Upload(_backend, a), Variants.Upload(_backend, b), Variants.Upload(_backend, c)];
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        foreach (var b in _buffers) b.Dispose();
-        _buffers = [];
+        Buffers = [Variants.Upload(Backend, a), Variants.Upload(Backend, b), Variants.Upload(Backend, c)];
     }
 
     public Work WorkPerOperation(string method) => new(2.0 * Size * Size * Size, 0, Variants.ThreadCount(Variant));
@@ -44,7 +35,7 @@ public class GemmBackendBenchmarks : IWorkload
     [Benchmark]
     public void Gemm()
     {
-        _backend!.Gemm(false, false, Size, Size, Size, 1f, _buffers[0], 0, Size, 0, _buffers[1], 0, Size, 0, 0f, _buffers[2], 0, Size, 0, 1);
-        Variants.Sync(_backend);
+        Backend!.Gemm(false, false, Size, Size, Size, 1f, Buffers[0], 0, Size, 0, Buffers[1], 0, Size, 0, 0f, Buffers[2], 0, Size, 0, 1);
+        Variants.Sync(Backend);
     }
 }

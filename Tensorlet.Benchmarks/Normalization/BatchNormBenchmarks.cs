@@ -12,12 +12,10 @@ namespace Tensorlet.Benchmarks.Normalization;
 /// 256 KB here) stays in L2 between passes.
 /// </summary>
 [ThroughputColumns]
-public class BatchNormBenchmarks : IWorkload
+public class BatchNormBenchmarks : DeviceBenchmark, IWorkload
 {
     private const int N = 64;
-    private IBackend? _backend;
     private float[] _x = [], _gy = [], _gamma = [], _beta = [], _mean = [], _var = [], _saveMean = [], _saveInvStd = [];
-    private DeviceBuffer[] _buffers = [];
 
     [ParamsSource(typeof(Variants), nameof(Variants.Available))]
     public KernelVariant Variant { get; set; } = KernelVariant.Reference;
@@ -28,9 +26,8 @@ public class BatchNormBenchmarks : IWorkload
 
     private (int C, int HW) Parse()
     {
-        var parts = Stage.Split('x');
-        int side = int.Parse(parts[1]);
-        return (int.Parse(parts[0]), side * side);
+        var (c, side) = ParsePair(Stage);
+        return (c, side * side);
     }
 
     [GlobalSetup]
@@ -44,18 +41,11 @@ public class BatchNormBenchmarks : IWorkload
         (_gamma, _beta, _mean, _var) = (Enumerable.Repeat(1f, c).ToArray(), new float[c], new float[c], Enumerable.Repeat(1f, c).ToArray());
         (_, _saveMean, _saveInvStd) = Kernels.Reference.Normalization.BatchNormForward(N, c, hw, _x, _gamma, _beta, null, null, true, 0.1f, 1e-5f);
         if (Variant == KernelVariant.Reference) return;
-        _backend = Variants.Backend(Variant);
+        Backend = Variants.Backend(Variant);
         // x, y, gy, gx, γ, β, running mean, running var, saved mean, saved 1/σ, gγ, gβ.
-        _buffers = [Variants.Upload(_backend, _x), _backend.Allocate(count), Variants.Upload(_backend, _gy), _backend.Allocate(count),
-                    Variants.Upload(_backend, _gamma), Variants.Upload(_backend, _beta), Variants.Upload(_backend, _mean), Variants.Upload(_backend, _var),
-                    Variants.Upload(_backend, _saveMean), Variants.Upload(_backend, _saveInvStd), _backend.Allocate(c), _backend.Allocate(c)];
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        foreach (var b in _buffers) b.Dispose();
-        _buffers = [];
+        Buffers = [Variants.Upload(Backend, _x), Backend.Allocate(count), Variants.Upload(Backend, _gy), Backend.Allocate(count),
+                    Variants.Upload(Backend, _gamma), Variants.Upload(Backend, _beta), Variants.Upload(Backend, _mean), Variants.Upload(Backend, _var),
+                    Variants.Upload(Backend, _saveMean), Variants.Upload(Backend, _saveInvStd), Backend.Allocate(c), Backend.Allocate(c)];
     }
 
     public Work WorkPerOperation(string method)
@@ -80,8 +70,8 @@ public class BatchNormBenchmarks : IWorkload
             Kernels.Reference.Normalization.BatchNormBackward(N, c, hw, _x, _gy, _gamma, _saveMean, _saveInvStd, true);
             return;
         }
-        var b = _buffers;
-        _backend!.BatchNormBackward(N, c, hw, b[0], 0, b[2], 0, b[4], b[8], b[9], true, b[3], 0, b[10], b[11]); Variants.Sync(_backend);
+        var b = Buffers;
+        Backend!.BatchNormBackward(Args(c, hw, true), b[2], 0, new(b[3], 0, b[10], b[11])); Variants.Sync(Backend);
     }
 
     private void Forward(bool training)
@@ -92,7 +82,13 @@ public class BatchNormBenchmarks : IWorkload
             Kernels.Reference.Normalization.BatchNormForward(N, c, hw, _x, _gamma, _beta, _mean, _var, training, 0.1f, 1e-5f);
             return;
         }
-        var b = _buffers;
-        _backend!.BatchNormForward(N, c, hw, b[0], 0, b[4], b[5], b[6], b[7], training, 0.1f, 1e-5f, b[1], 0, b[8], b[9]); Variants.Sync(_backend);
+        var b = Buffers;
+        Backend!.BatchNormForward(Args(c, hw, training), b[1], 0); Variants.Sync(Backend);
+    }
+
+    private BatchNormArgs Args(int c, int hw, bool training)
+    {
+        var b = Buffers;
+        return new(N, c, hw, b[0], 0, b[4], b[5], b[6], b[7], b[8], b[9], training, 0.1f, 1e-5f);
     }
 }

@@ -11,12 +11,10 @@ namespace Tensorlet.Benchmarks.Pooling;
 /// must move (inputs read once, outputs written once; max pooling's index maps count 4 B per output).
 /// </summary>
 [ThroughputColumns]
-public class PoolingBenchmarks : IWorkload
+public class PoolingBenchmarks : DeviceBenchmark, IWorkload
 {
     private const int N = 64;
-    private IBackend? _backend;
     private float[] _x = [], _gy = [], _indices3 = [], _indices2 = [], _gyPooled = [];
-    private DeviceBuffer[] _buffers = [];
     private Pool2dGeometry _max3, _max2, _avg2;
 
     [ParamsSource(typeof(Variants), nameof(Variants.Available))]
@@ -26,11 +24,7 @@ public class PoolingBenchmarks : IWorkload
     [Params("16x32", "32x16", "64x8")]
     public string Stage { get; set; } = "16x32";
 
-    private (int C, int Side) Parse()
-    {
-        var parts = Stage.Split('x');
-        return (int.Parse(parts[0]), int.Parse(parts[1]));
-    }
+    private (int C, int Side) Parse() => ParsePair(Stage);
 
     private Pool2dGeometry Geometry(int k, int s, int p)
     {
@@ -38,12 +32,12 @@ public class PoolingBenchmarks : IWorkload
         return new Pool2dGeometry(N, c, side, side, k, k, s, s, p, p);
     }
 
-    private DeviceBuffer X => _buffers[0];
-    private DeviceBuffer GradX => _buffers[1];
-    private DeviceBuffer Y => _buffers[2];
-    private DeviceBuffer GradY => _buffers[3];
-    private DeviceBuffer Indices3 => _buffers[4];
-    private DeviceBuffer Indices2 => _buffers[5];
+    private DeviceBuffer X => Buffers[0];
+    private DeviceBuffer GradX => Buffers[1];
+    private DeviceBuffer Y => Buffers[2];
+    private DeviceBuffer GradY => Buffers[3];
+    private DeviceBuffer Indices3 => Buffers[4];
+    private DeviceBuffer Indices2 => Buffers[5];
 
     [GlobalSetup]
     public void Setup()
@@ -58,16 +52,9 @@ public class PoolingBenchmarks : IWorkload
         _indices3 = Kernels.Reference.Pooling.MaxPool2d(_max3, _x).Indices;
         _indices2 = Kernels.Reference.Pooling.MaxPool2d(_max2, _x).Indices;
         if (Variant == KernelVariant.Reference) return;
-        _backend = Variants.Backend(Variant);
-        _buffers = [Variants.Upload(_backend, _x), _backend.Allocate(input), _backend.Allocate(output), Variants.Upload(_backend, _gy),
-                    Variants.Upload(_backend, _indices3), Variants.Upload(_backend, _indices2)];
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        foreach (var b in _buffers) b.Dispose();
-        _buffers = [];
+        Backend = Variants.Backend(Variant);
+        Buffers = [Variants.Upload(Backend, _x), Backend.Allocate(input), Backend.Allocate(output), Variants.Upload(Backend, _gy),
+                    Variants.Upload(Backend, _indices3), Variants.Upload(Backend, _indices2)];
     }
 
     public Work WorkPerOperation(string method)
@@ -91,42 +78,42 @@ public class PoolingBenchmarks : IWorkload
     public void MaxPool3x3Forward()
     {
         if (Reference) Kernels.Reference.Pooling.MaxPool2d(_max3, _x);
-        else { _backend!.MaxPool2d(_max3, X, 0, Y, 0, Indices3, 0); Variants.Sync(_backend); }
+        else { Backend!.MaxPool2d(_max3, X, 0, Y, 0, Indices3, 0); Variants.Sync(Backend); }
     }
 
     [Benchmark(Description = "max 3x3/2 p1 bwd")]
     public void MaxPool3x3Backward()
     {
         if (Reference) Kernels.Reference.Pooling.MaxPool2dBackward(_max3, _gy, _indices3);
-        else { _backend!.MaxPool2dBackward(_max3, GradY, 0, Indices3, 0, GradX, 0); Variants.Sync(_backend); }
+        else { Backend!.MaxPool2dBackward(_max3, GradY, 0, Indices3, 0, GradX, 0); Variants.Sync(Backend); }
     }
 
     [Benchmark(Description = "max 2x2/2 fwd")]
     public void MaxPool2x2Forward()
     {
         if (Reference) Kernels.Reference.Pooling.MaxPool2d(_max2, _x);
-        else { _backend!.MaxPool2d(_max2, X, 0, Y, 0, Indices2, 0); Variants.Sync(_backend); }
+        else { Backend!.MaxPool2d(_max2, X, 0, Y, 0, Indices2, 0); Variants.Sync(Backend); }
     }
 
     [Benchmark(Description = "max 2x2/2 bwd")]
     public void MaxPool2x2Backward()
     {
         if (Reference) Kernels.Reference.Pooling.MaxPool2dBackward(_max2, _gy, _indices2);
-        else { _backend!.MaxPool2dBackward(_max2, GradY, 0, Indices2, 0, GradX, 0); Variants.Sync(_backend); }
+        else { Backend!.MaxPool2dBackward(_max2, GradY, 0, Indices2, 0, GradX, 0); Variants.Sync(Backend); }
     }
 
     [Benchmark(Description = "avg 2x2/2 fwd")]
     public void AvgPool2x2Forward()
     {
         if (Reference) Kernels.Reference.Pooling.AvgPool2d(_avg2, _x);
-        else { _backend!.AvgPool2d(_avg2, X, 0, Y, 0); Variants.Sync(_backend); }
+        else { Backend!.AvgPool2d(_avg2, X, 0, Y, 0); Variants.Sync(Backend); }
     }
 
     [Benchmark(Description = "avg 2x2/2 bwd")]
     public void AvgPool2x2Backward()
     {
         if (Reference) Kernels.Reference.Pooling.AvgPool2dBackward(_avg2, _gy);
-        else { _backend!.AvgPool2dBackward(_avg2, GradY, 0, GradX, 0); Variants.Sync(_backend); }
+        else { Backend!.AvgPool2dBackward(_avg2, GradY, 0, GradX, 0); Variants.Sync(Backend); }
     }
 
     [Benchmark(Description = "global avg fwd")]
@@ -134,7 +121,7 @@ public class PoolingBenchmarks : IWorkload
     {
         var g = _max3;
         if (Reference) Kernels.Reference.Pooling.AdaptiveAvgPool2d(N, g.C, g.H, g.W, 1, 1, _x);
-        else { _backend!.AdaptiveAvgPool2d(N, g.C, g.H, g.W, 1, 1, X, 0, Y, 0); Variants.Sync(_backend); }
+        else { Backend!.AdaptiveAvgPool2d(N, g.C, g.H, g.W, 1, 1, X, 0, Y, 0); Variants.Sync(Backend); }
     }
 
     [Benchmark(Description = "global avg bwd")]
@@ -142,6 +129,6 @@ public class PoolingBenchmarks : IWorkload
     {
         var g = _max3;
         if (Reference) Kernels.Reference.Pooling.AdaptiveAvgPool2dBackward(N, g.C, g.H, g.W, 1, 1, _gyPooled);
-        else { _backend!.AdaptiveAvgPool2dBackward(N, g.C, g.H, g.W, 1, 1, GradY, 0, GradX, 0); Variants.Sync(_backend); }
+        else { Backend!.AdaptiveAvgPool2dBackward(N, g.C, g.H, g.W, 1, 1, GradY, 0, GradX, 0); Variants.Sync(Backend); }
     }
 }

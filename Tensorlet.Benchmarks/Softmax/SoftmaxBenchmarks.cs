@@ -11,12 +11,10 @@ namespace Tensorlet.Benchmarks.Softmax;
 /// and scale (4 per element) forward and 4 per element backward; GB/s counts each [rows, cols] operand once.
 /// </summary>
 [ThroughputColumns]
-public class SoftmaxBenchmarks : IWorkload
+public class SoftmaxBenchmarks : DeviceBenchmark, IWorkload
 {
     private int _rows, _cols;
     private float[] _x = [], _g = [], _y = [], _targets = [];
-    private IBackend? _backend;
-    private DeviceBuffer[] _buffers = [];
 
     [ParamsSource(typeof(Variants), nameof(Variants.Available))]
     public KernelVariant Variant { get; set; } = KernelVariant.Reference;
@@ -25,11 +23,7 @@ public class SoftmaxBenchmarks : IWorkload
     [Params("64x10", "4096x1000")]
     public string Logits { get; set; } = "64x10";
 
-    private (int Rows, int Cols) Parse()
-    {
-        var parts = Logits.Split('x');
-        return (int.Parse(parts[0]), int.Parse(parts[1]));
-    }
+    private (int Rows, int Cols) Parse() => ParsePair(Logits);
 
     [GlobalSetup]
     public void Setup()
@@ -43,17 +37,10 @@ public class SoftmaxBenchmarks : IWorkload
         for (int r = 0; r < _rows; r++) _g[r * _cols + (int)_targets[r]] = -1f / _rows;
         _y = Kernels.Reference.Softmax.Forward(true, _x, _rows, _cols);
         if (Variant == KernelVariant.Reference) return;
-        _backend = Variants.Backend(Variant);
+        Backend = Variants.Backend(Variant);
         // x, g, y (softmax output), dx, targets, picked log-probabilities, loss.
-        _buffers = [Variants.Upload(_backend, _x), Variants.Upload(_backend, _g), Variants.Upload(_backend, _y),
-                    _backend.Allocate(_rows * _cols), Variants.Upload(_backend, _targets), _backend.Allocate(_rows), _backend.Allocate(1)];
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        foreach (var b in _buffers) b.Dispose();
-        _buffers = [];
+        Buffers = [Variants.Upload(Backend, _x), Variants.Upload(Backend, _g), Variants.Upload(Backend, _y),
+                    Backend.Allocate(_rows * _cols), Variants.Upload(Backend, _targets), Backend.Allocate(_rows), Backend.Allocate(1)];
     }
 
     public Work WorkPerOperation(string method)
@@ -78,7 +65,7 @@ public class SoftmaxBenchmarks : IWorkload
     public void SoftmaxBackward()
     {
         if (Variant == KernelVariant.Reference) Kernels.Reference.Softmax.Backward(false, _y, _g, _rows, _cols);
-        else { _backend!.SoftmaxBackward(false, _buffers[2], 0, _buffers[1], 0, _rows, _cols, _buffers[3], 0); Variants.Sync(_backend); }
+        else { Backend!.SoftmaxBackward(false, Buffers[2], 0, Buffers[1], 0, _rows, _cols, Buffers[3], 0); Variants.Sync(Backend); }
     }
 
     /// <summary>Loss and logit gradient of a mean cross-entropy; returns the loss (read back only on the reference path).</summary>
@@ -93,17 +80,17 @@ public class SoftmaxBenchmarks : IWorkload
             Kernels.Reference.Softmax.Backward(true, logp, _g, _rows, _cols);
             return (float)(loss / _rows);
         }
-        var (x, g, y, dx, targets, picked, lossBuffer) = (_buffers[0], _buffers[1], _buffers[2], _buffers[3], _buffers[4], _buffers[5], _buffers[6]);
-        _backend!.Softmax(true, x, 0, _rows, _cols, y, 0);
-        _backend.Gather(y, 0, _rows, _cols, 1, targets, 0, 1, picked, 0);
-        _backend.Reduce(ReduceOp.Sum, picked, 0, 1, _rows, 1, lossBuffer, 0, -1f / _rows);
-        _backend.SoftmaxBackward(true, y, 0, g, 0, _rows, _cols, dx, 0); Variants.Sync(_backend);
+        var (x, g, y, dx, targets, picked, lossBuffer) = (Buffers[0], Buffers[1], Buffers[2], Buffers[3], Buffers[4], Buffers[5], Buffers[6]);
+        Backend!.Softmax(true, x, 0, _rows, _cols, y, 0);
+        Backend.Gather(y, 0, _rows, _cols, 1, targets, 0, 1, picked, 0);
+        Backend.Reduce(ReduceOp.Sum, picked, 0, 1, _rows, 1, lossBuffer, 0, -1f / _rows);
+        Backend.SoftmaxBackward(true, y, 0, g, 0, _rows, _cols, dx, 0); Variants.Sync(Backend);
         return 0;
     }
 
     private void Forward(bool log)
     {
         if (Variant == KernelVariant.Reference) Kernels.Reference.Softmax.Forward(log, _x, _rows, _cols);
-        else { _backend!.Softmax(log, _buffers[0], 0, _rows, _cols, _buffers[3], 0); Variants.Sync(_backend); }
+        else { Backend!.Softmax(log, Buffers[0], 0, _rows, _cols, Buffers[3], 0); Variants.Sync(Backend); }
     }
 }

@@ -3,78 +3,41 @@ using Tensorlet.Onnx;
 namespace Tensorlet.NN;
 
 /// <summary>Max pooling over [N, C, H, W]; stride defaults to the kernel size. See <c>F.MaxPool2d</c>.</summary>
-public sealed class MaxPool2d : Module, IOnnxExportable
+public sealed class MaxPool2d : Pool2d, IOnnxExportable
 {
-    private readonly bool _pairs;
-
     public MaxPool2d(int kernelSize, int? stride = null, int padding = 0, bool ceilMode = false)
-        : this((kernelSize, kernelSize), stride is int s ? (s, s) : null, (padding, padding), ceilMode) => _pairs = false;
+        : base((kernelSize, kernelSize), stride is int s ? (s, s) : null, (padding, padding), ceilMode, pairs: false) { }
 
     public MaxPool2d((int H, int W) kernelSize, (int H, int W)? stride = null, (int H, int W) padding = default, bool ceilMode = false)
-    {
-        KernelSize = kernelSize;
-        Stride = stride ?? kernelSize;
-        Padding = padding;
-        CeilMode = ceilMode;
-        _pairs = true;
-    }
-
-    public (int H, int W) KernelSize { get; }
-    public (int H, int W) Stride { get; }
-    public (int H, int W) Padding { get; }
-    public bool CeilMode { get; }
+        : base(kernelSize, stride, padding, ceilMode, pairs: true) { }
 
     public override Tensor Forward(Tensor input) => F.MaxPool2d(input, KernelSize, Stride, Padding, CeilMode);
 
-    public string ExportOnnx(OnnxGraphBuilder g, string input) =>
-        g.Node("MaxPool", [input], ("kernel_shape", new[] { KernelSize.H, KernelSize.W }), ("strides", new[] { Stride.H, Stride.W }),
-               ("pads", new[] { Padding.H, Padding.W, Padding.H, Padding.W }), ("ceil_mode", CeilMode ? 1 : 0));
+    public string ExportOnnx(OnnxGraphBuilder g, string input) => g.Node("MaxPool", [input], OnnxWindow());
 
-    /// <summary>One comparison per window element.</summary>
-    public override double ForwardFlops(int[] inputShape, int[] outputShape) => (double)Shape.Count(outputShape) * KernelSize.H * KernelSize.W;
-
-    protected override string Describe() =>
-        $"MaxPool2d(kernel_size={PyRepr.Size(KernelSize, _pairs)}, stride={PyRepr.Size(Stride, _pairs)}, padding={PyRepr.Size(Padding, _pairs)}, " +
-        $"dilation=1, ceil_mode={PyRepr.Bool(CeilMode)})";
+    protected override string Describe() => $"MaxPool2d({DescribeWindow()}, dilation=1, ceil_mode={PyRepr.Bool(CeilMode)})";
 }
 
 /// <summary>Average pooling over [N, C, H, W]; stride defaults to the kernel size. See <c>F.AvgPool2d</c>.</summary>
-public sealed class AvgPool2d : Module, IOnnxExportable
+public sealed class AvgPool2d : Pool2d, IOnnxExportable
 {
-    private readonly bool _pairs;
-
     public AvgPool2d(int kernelSize, int? stride = null, int padding = 0, bool ceilMode = false, bool countIncludePad = true)
-        : this((kernelSize, kernelSize), stride is int s ? (s, s) : null, (padding, padding), ceilMode, countIncludePad) => _pairs = false;
+        : base((kernelSize, kernelSize), stride is int s ? (s, s) : null, (padding, padding), ceilMode, pairs: false) =>
+        CountIncludePad = countIncludePad;
 
     public AvgPool2d((int H, int W) kernelSize, (int H, int W)? stride = null, (int H, int W) padding = default, bool ceilMode = false,
                      bool countIncludePad = true)
-    {
-        KernelSize = kernelSize;
-        Stride = stride ?? kernelSize;
-        Padding = padding;
-        CeilMode = ceilMode;
+        : base(kernelSize, stride, padding, ceilMode, pairs: true) =>
         CountIncludePad = countIncludePad;
-        _pairs = true;
-    }
 
-    public (int H, int W) KernelSize { get; }
-    public (int H, int W) Stride { get; }
-    public (int H, int W) Padding { get; }
-    public bool CeilMode { get; }
     public bool CountIncludePad { get; }
 
     public override Tensor Forward(Tensor input) => F.AvgPool2d(input, KernelSize, Stride, Padding, CeilMode, CountIncludePad);
 
     public string ExportOnnx(OnnxGraphBuilder g, string input) =>
-        g.Node("AveragePool", [input], ("kernel_shape", new[] { KernelSize.H, KernelSize.W }), ("strides", new[] { Stride.H, Stride.W }),
-               ("pads", new[] { Padding.H, Padding.W, Padding.H, Padding.W }), ("ceil_mode", CeilMode ? 1 : 0),
-               ("count_include_pad", CountIncludePad ? 1 : 0));
+        g.Node("AveragePool", [input], [.. OnnxWindow(), ("count_include_pad", CountIncludePad ? 1 : 0)]);
 
-    /// <summary>One addition per window element (the division is folded in).</summary>
-    public override double ForwardFlops(int[] inputShape, int[] outputShape) => (double)Shape.Count(outputShape) * KernelSize.H * KernelSize.W;
-
-    protected override string Describe() =>
-        $"AvgPool2d(kernel_size={PyRepr.Size(KernelSize, _pairs)}, stride={PyRepr.Size(Stride, _pairs)}, padding={PyRepr.Size(Padding, _pairs)})";
+    protected override string Describe() => $"AvgPool2d({DescribeWindow()})";
 }
 
 /// <summary>Average pooling to a fixed output size, whatever the input size; <c>AdaptiveAvgPool2d(1)</c> is global average pooling.</summary>

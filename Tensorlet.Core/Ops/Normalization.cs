@@ -1,3 +1,5 @@
+using Tensorlet.Kernels;
+
 namespace Tensorlet;
 
 // Batch normalisation over the channel axis 1 of [N, C], [N, C, L] or [N, C, H, W]: per channel,
@@ -39,8 +41,9 @@ public static partial class F
         var y = Tensor.Empty(x.Shape, x.Device);
         var saveMean = Tensor.Empty([c], x.Device);
         var saveInvStd = Tensor.Empty([c], x.Device);
-        backend.BatchNormForward(n, c, hw, xc.Buffer, xc.Offset, gamma?.Buffer, beta?.Buffer, rm?.Buffer, rv?.Buffer, training,
-                                 momentum, eps, y.Buffer, 0, saveMean.Buffer, saveInvStd.Buffer);
+        var args = new BatchNormArgs(n, c, hw, xc.Buffer, xc.Offset, gamma?.Buffer, beta?.Buffer, rm?.Buffer, rv?.Buffer,
+                                     saveMean.Buffer, saveInvStd.Buffer, training, momentum, eps);
+        backend.BatchNormForward(args, y.Buffer, 0);
         // Statistics kept in an odd layout were updated in a dense copy; write them back.
         using (GradMode.NoGrad())
         {
@@ -55,8 +58,7 @@ public static partial class F
             var gx = x.RequiresGrad ? Tensor.Empty(x.Shape, x.Device) : null;
             var gGamma = weight is { RequiresGrad: true } ? Tensor.Empty([c], x.Device) : null;
             var gBeta = bias is { RequiresGrad: true } ? Tensor.Empty([c], x.Device) : null;
-            backend.BatchNormBackward(n, c, hw, xc.Buffer, xc.Offset, gc.Buffer, gc.Offset, gamma?.Buffer, saveMean.Buffer, saveInvStd.Buffer,
-                                      training, gx?.Buffer, 0, gGamma?.Buffer, gBeta?.Buffer);
+            backend.BatchNormBackward(args, gc.Buffer, gc.Offset, new BatchNormGrads(gx?.Buffer, 0, gGamma?.Buffer, gBeta?.Buffer));
             if (gx != null) x.AccumulateGrad(gx);
             if (gGamma != null) weight!.AccumulateGrad(gGamma);
             if (gBeta != null) bias!.AccumulateGrad(gBeta);

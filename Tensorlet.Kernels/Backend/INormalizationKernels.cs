@@ -8,24 +8,20 @@ namespace Tensorlet.Kernels;
 public interface INormalizationKernels
 {
     /// <summary>
-    /// y = (x − μ)·invstd·γ + β per channel (γ = 1 and β = 0 when null). With <paramref name="useBatchStats"/> μ and
+    /// y = (x − μ)·invstd·γ + β per channel (γ = 1 and β = 0 when null). With <c>UseBatchStats</c> μ and
     /// the biased variance σ² come from the batch (over N and HW, accumulated in double) and the running statistics,
     /// when given, are updated in place: rm = (1 − m)·rm + m·μ, rv = (1 − m)·rv + m·σ²·M/(M − 1) (unbiased, M = N·HW).
     /// Otherwise μ and σ² are the running statistics, which are then required. μ and invstd = 1/√(σ² + ε) are written to
-    /// <paramref name="saveMean"/> and <paramref name="saveInvStd"/> for the backward pass.
+    /// <c>SaveMean</c> and <c>SaveInvStd</c> for the backward pass. <paramref name="y"/> is [N, C, HW] at <paramref name="yOffset"/>.
     /// </summary>
-    void BatchNormForward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer? gamma, DeviceBuffer? beta,
-                          DeviceBuffer? runningMean, DeviceBuffer? runningVar, bool useBatchStats, float momentum, float eps,
-                          DeviceBuffer y, int yOffset, DeviceBuffer saveMean, DeviceBuffer saveInvStd);
+    void BatchNormForward(BatchNormArgs args, DeviceBuffer y, int yOffset);
 
     /// <summary>
     /// Gradients of <see cref="BatchNormForward"/> from its saved μ and invstd, with x̂ = (x − μ)·invstd and M = N·HW.
     /// Batch statistics: gx = γ·invstd/M · (M·gy − Σgy − x̂·Σ(gy·x̂)) (μ and σ² depend on x);
     /// running statistics: gx = γ·invstd·gy. Always gγ = Σ gy·x̂ and gβ = Σ gy. Null outputs are skipped.
     /// </summary>
-    void BatchNormBackward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gradYOffset,
-                           DeviceBuffer? gamma, DeviceBuffer saveMean, DeviceBuffer saveInvStd, bool useBatchStats,
-                           DeviceBuffer? gradX, int gradXOffset, DeviceBuffer? gradGamma, DeviceBuffer? gradBeta);
+    void BatchNormBackward(BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads);
 
     /// <summary>
     /// mask[offset + i] = 0 with probability p, else 1/(1 − p), for i in [0, count). Element i draws its uniform from a

@@ -221,47 +221,44 @@ public static class OperationChecks
     // ---- normalisation --------------------------------------------------------------------------------
 
     /// <summary>Returns N·C·HW.</summary>
-    public static long BatchNormForward(IBackend backend, int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer? gamma, DeviceBuffer? beta,
-                                        DeviceBuffer? runningMean, DeviceBuffer? runningVar, bool useBatchStats,
-                                        DeviceBuffer y, int yOffset, DeviceBuffer saveMean, DeviceBuffer saveInvStd)
+    public static long BatchNormForward(IBackend backend, BatchNormArgs args, DeviceBuffer y, int yOffset)
     {
         const string op = "BatchNormForward";
-        long count = BatchNormCount(op, n, c, hw);
-        ArgumentChecks.Operand(backend, op, nameof(x), x, xOffset, count);
+        long count = BatchNormCommon(backend, op, args);
         ArgumentChecks.Operand(backend, op, nameof(y), y, yOffset, count);
-        var rm = ArgumentChecks.Channels(backend, op, nameof(runningMean), runningMean, c);
-        var rv = ArgumentChecks.Channels(backend, op, nameof(runningVar), runningVar, c);
-        if (!useBatchStats && (rm == null || rv == null))
+        var rm = ArgumentChecks.Channels(backend, op, "runningMean", args.RunningMean, args.C);
+        var rv = ArgumentChecks.Channels(backend, op, "runningVar", args.RunningVar, args.C);
+        if (!args.UseBatchStats && (rm == null || rv == null))
             throw new ArgumentException($"{op}: normalising with running statistics needs both runningMean and runningVar.");
-        ArgumentChecks.Channels(backend, op, nameof(gamma), gamma, c);
-        ArgumentChecks.Channels(backend, op, nameof(beta), beta, c);
-        ArgumentChecks.Channels(backend, op, nameof(saveMean), saveMean, c);
-        ArgumentChecks.Channels(backend, op, nameof(saveInvStd), saveInvStd, c);
+        ArgumentChecks.Channels(backend, op, "beta", args.Beta, args.C);
         return count;
     }
 
     /// <summary>Returns N·C·HW.</summary>
-    public static long BatchNormBackward(IBackend backend, int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gradYOffset,
-                                         DeviceBuffer? gamma, DeviceBuffer saveMean, DeviceBuffer saveInvStd,
-                                         DeviceBuffer? gradX, int gradXOffset, DeviceBuffer? gradGamma, DeviceBuffer? gradBeta)
+    public static long BatchNormBackward(IBackend backend, BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads)
     {
         const string op = "BatchNormBackward";
-        long count = BatchNormCount(op, n, c, hw);
-        ArgumentChecks.Operand(backend, op, nameof(x), x, xOffset, count);
+        ArgumentNullException.ThrowIfNull(grads);
+        long count = BatchNormCommon(backend, op, args);
         ArgumentChecks.Operand(backend, op, nameof(gradY), gradY, gradYOffset, count);
-        if (gradX != null) ArgumentChecks.Operand(backend, op, nameof(gradX), gradX, gradXOffset, count);
-        ArgumentChecks.Channels(backend, op, nameof(gamma), gamma, c);
-        ArgumentChecks.Channels(backend, op, nameof(saveMean), saveMean, c);
-        ArgumentChecks.Channels(backend, op, nameof(saveInvStd), saveInvStd, c);
-        ArgumentChecks.Channels(backend, op, nameof(gradGamma), gradGamma, c);
-        ArgumentChecks.Channels(backend, op, nameof(gradBeta), gradBeta, c);
+        if (grads.GradX != null) ArgumentChecks.Operand(backend, op, "gradX", grads.GradX, grads.GradXOffset, count);
+        ArgumentChecks.Channels(backend, op, "gradGamma", grads.GradGamma, args.C);
+        ArgumentChecks.Channels(backend, op, "gradBeta", grads.GradBeta, args.C);
         return count;
     }
 
-    private static long BatchNormCount(string op, int n, int c, int hw)
+    /// <summary>The checks forward and backward share: sizes, x, γ and the saved statistics. Returns N·C·HW.</summary>
+    private static long BatchNormCommon(IBackend backend, string op, BatchNormArgs args)
     {
-        ArgumentChecks.NonNegative(op, (nameof(n), n), (nameof(c), c), (nameof(hw), hw));
-        return (long)n * c * hw;
+        ArgumentNullException.ThrowIfNull(args);
+        int c = args.C;
+        ArgumentChecks.NonNegative(op, ("n", args.N), ("c", c), ("hw", args.HW));
+        long count = (long)args.N * c * args.HW;
+        ArgumentChecks.Operand(backend, op, "x", args.X, args.XOffset, count);
+        ArgumentChecks.Channels(backend, op, "gamma", args.Gamma, c);
+        ArgumentChecks.Channels(backend, op, "saveMean", args.SaveMean, c);
+        ArgumentChecks.Channels(backend, op, "saveInvStd", args.SaveInvStd, c);
+        return count;
     }
 
     /// <summary>Returns the mask value for kept elements, 1/(1 − p) (0 when p = 1).</summary>

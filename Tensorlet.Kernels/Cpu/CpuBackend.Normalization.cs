@@ -3,33 +3,29 @@ namespace Tensorlet.Kernels.Cpu;
 // Batch-norm and dropout entry points: check sizes and buffers, then run BatchNorm.cs or fill the mask.
 public sealed partial class CpuBackend
 {
-    public void BatchNormForward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer? gamma, DeviceBuffer? beta,
-                                 DeviceBuffer? runningMean, DeviceBuffer? runningVar, bool useBatchStats, float momentum, float eps,
-                                 DeviceBuffer y, int yOffset, DeviceBuffer saveMean, DeviceBuffer saveInvStd)
+    public void BatchNormForward(BatchNormArgs args, DeviceBuffer y, int yOffset)
     {
-        long count = OperationChecks.BatchNormForward(this, n, c, hw, x, xOffset, gamma, beta, runningMean, runningVar, useBatchStats,
-                                                      y, yOffset, saveMean, saveInvStd);
+        long count = OperationChecks.BatchNormForward(this, args, y, yOffset);
         if (count == 0) return;
-        BatchNorm.Forward(n, c, hw, Array(x), xOffset, ArrayOrNull(gamma), ArrayOrNull(beta), ArrayOrNull(runningMean), ArrayOrNull(runningVar),
-                          useBatchStats, momentum, eps, Array(y), yOffset, Array(saveMean), Array(saveInvStd));
+        var a = args;
+        BatchNorm.Forward(a.N, a.C, a.HW, Array(a.X), a.XOffset, ArrayOrNull(a.Gamma), ArrayOrNull(a.Beta), ArrayOrNull(a.RunningMean),
+                          ArrayOrNull(a.RunningVar), a.UseBatchStats, a.Momentum, a.Eps, Array(y), yOffset, Array(a.SaveMean), Array(a.SaveInvStd));
     }
 
-    public void BatchNormBackward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gradYOffset,
-                                  DeviceBuffer? gamma, DeviceBuffer saveMean, DeviceBuffer saveInvStd, bool useBatchStats,
-                                  DeviceBuffer? gradX, int gradXOffset, DeviceBuffer? gradGamma, DeviceBuffer? gradBeta)
+    public void BatchNormBackward(BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads)
     {
-        long count = OperationChecks.BatchNormBackward(this, n, c, hw, x, xOffset, gradY, gradYOffset, gamma, saveMean, saveInvStd,
-                                                       gradX, gradXOffset, gradGamma, gradBeta);
-        var gg = ArrayOrNull(gradGamma);
-        var gb = ArrayOrNull(gradBeta);
+        long count = OperationChecks.BatchNormBackward(this, args, gradY, gradYOffset, grads);
+        var a = args;
+        var gg = ArrayOrNull(grads.GradGamma);
+        var gb = ArrayOrNull(grads.GradBeta);
         if (count == 0)
         {
-            gg?.AsSpan(0, c).Clear();
-            gb?.AsSpan(0, c).Clear();
+            gg?.AsSpan(0, a.C).Clear();
+            gb?.AsSpan(0, a.C).Clear();
             return;
         }
-        BatchNorm.Backward(n, c, hw, Array(x), xOffset, Array(gradY), gradYOffset, ArrayOrNull(gamma), Array(saveMean), Array(saveInvStd),
-                           useBatchStats, ArrayOrNull(gradX), gradXOffset, gg, gb);
+        BatchNorm.Backward(a.N, a.C, a.HW, Array(a.X), a.XOffset, Array(gradY), gradYOffset, ArrayOrNull(a.Gamma), Array(a.SaveMean),
+                           Array(a.SaveInvStd), a.UseBatchStats, ArrayOrNull(grads.GradX), grads.GradXOffset, gg, gb);
     }
 
     public void DropoutMask(DeviceBuffer mask, int offset, int count, float p, ulong seed, ulong counterBase)

@@ -33,17 +33,9 @@ public sealed partial class CpuBackend : IBackend
         return new CpuBuffer(this, _pool, _pool.Rent(length));
     }
 
-    public void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset)
-    {
-        ArgumentChecks.Operand(this, "Upload", nameof(dst), dst, dstOffset, src.Length);
-        src.CopyTo(Array(dst).AsSpan(dstOffset));
-    }
+    public void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset) => HostTransfer.Upload(this, src, dst, dstOffset);
 
-    public void Download(DeviceBuffer src, int srcOffset, Span<float> dst)
-    {
-        ArgumentChecks.Operand(this, "Download", nameof(src), src, srcOffset, dst.Length);
-        Array(src).AsSpan(srcOffset, dst.Length).CopyTo(dst);
-    }
+    public void Download(DeviceBuffer src, int srcOffset, Span<float> dst) => HostTransfer.Download(this, src, srcOffset, dst);
 
     public void Fill(in StridedView dst, float value)
     {

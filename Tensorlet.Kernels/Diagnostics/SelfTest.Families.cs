@@ -108,10 +108,11 @@ public sealed partial class SelfTest
             string mode = train ? "train" : "eval";
             Check($"BatchNorm forward ({mode})",
                   [Random(count), Random(c), Random(c), Random(c), Random(c, 0.5f, 2f), new float[count], new float[c], new float[c]], [3, 4, 5, 6, 7],
-                  (b, m) => b.BatchNormForward(n, c, hw, m[0], 0, m[1], m[2], m[3], m[4], train, 0.1f, 1e-5f, m[5], 0, m[6], m[7]));
+                  (b, m) => b.BatchNormForward(new(n, c, hw, m[0], 0, m[1], m[2], m[3], m[4], m[6], m[7], train, 0.1f, 1e-5f), m[5], 0));
             Check($"BatchNorm backward ({mode})",
                   [Random(count), Random(count), Random(c), Random(c, -0.3f, 0.3f), Random(c, 0.5f, 2f), new float[count], new float[c], new float[c]], [5, 6, 7],
-                  (b, m) => b.BatchNormBackward(n, c, hw, m[0], 0, m[1], 0, m[2], m[3], m[4], train, m[5], 0, m[6], m[7]));
+                  (b, m) => b.BatchNormBackward(new(n, c, hw, m[0], 0, m[2], null, null, null, m[3], m[4], train, 0.1f, 1e-5f), m[1], 0,
+                                                new(m[5], 0, m[6], m[7])));
         }
         Check("DropoutMask p=0.3", [new float[1000]], [0], (b, m) => b.DropoutMask(m[0], 0, 1000, 0.3f, 1234, 77), tolerance: 0);
     }

@@ -9,28 +9,24 @@ public sealed partial class GpuBackend
     private BatchNormKernels BatchNorm => _batchNorm ??= new BatchNormKernels(Accelerator);
     private DropoutKernels Dropout => _dropout ??= new DropoutKernels(Accelerator);
 
-    public void BatchNormForward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer? gamma, DeviceBuffer? beta,
-                                 DeviceBuffer? runningMean, DeviceBuffer? runningVar, bool useBatchStats, float momentum, float eps,
-                                 DeviceBuffer y, int yOffset, DeviceBuffer saveMean, DeviceBuffer saveInvStd)
+    public void BatchNormForward(BatchNormArgs args, DeviceBuffer y, int yOffset)
     {
-        long count = OperationChecks.BatchNormForward(this, n, c, hw, x, xOffset, gamma, beta, runningMean, runningVar, useBatchStats,
-                                                      y, yOffset, saveMean, saveInvStd);
+        long count = OperationChecks.BatchNormForward(this, args, y, yOffset);
         // As on the CPU, an empty batch has no statistics: nothing is written, the running statistics stay as they are.
         if (count == 0) return;
-        BatchNorm.Forward(this, n, c, hw, x, xOffset, gamma, beta, runningMean, runningVar, useBatchStats, momentum, eps,
-                          y, yOffset, saveMean, saveInvStd);
+        var a = args;
+        BatchNorm.Forward(this, a.N, a.C, a.HW, a.X, a.XOffset, a.Gamma, a.Beta, a.RunningMean, a.RunningVar, a.UseBatchStats, a.Momentum,
+                          a.Eps, y, yOffset, a.SaveMean, a.SaveInvStd);
     }
 
-    public void BatchNormBackward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gradYOffset,
-                                  DeviceBuffer? gamma, DeviceBuffer saveMean, DeviceBuffer saveInvStd, bool useBatchStats,
-                                  DeviceBuffer? gradX, int gradXOffset, DeviceBuffer? gradGamma, DeviceBuffer? gradBeta)
+    public void BatchNormBackward(BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads)
     {
-        OperationChecks.BatchNormBackward(this, n, c, hw, x, xOffset, gradY, gradYOffset, gamma, saveMean, saveInvStd,
-                                          gradX, gradXOffset, gradGamma, gradBeta);
+        OperationChecks.BatchNormBackward(this, args, gradY, gradYOffset, grads);
         // An empty batch (N·HW = 0) still runs: its channels reduce to zero sums, the γ and β gradients.
-        if (c == 0 || (gradX == null && gradGamma == null && gradBeta == null)) return;
-        BatchNorm.Backward(this, n, c, hw, x, xOffset, gradY, gradYOffset, gamma, saveMean, saveInvStd, useBatchStats,
-                           gradX, gradXOffset, gradGamma, gradBeta);
+        if (args.C == 0 || (grads.GradX == null && grads.GradGamma == null && grads.GradBeta == null)) return;
+        var a = args;
+        BatchNorm.Backward(this, a.N, a.C, a.HW, a.X, a.XOffset, gradY, gradYOffset, a.Gamma, a.SaveMean, a.SaveInvStd, a.UseBatchStats,
+                           grads.GradX, grads.GradXOffset, grads.GradGamma, grads.GradBeta);
     }
 
     public void DropoutMask(DeviceBuffer mask, int offset, int count, float p, ulong seed, ulong counterBase)

@@ -72,13 +72,8 @@ public sealed class MetaBackend : IBackend
         DeviceBuffer y, int yOffset) { }
     public void AdaptiveAvgPool2dBackward(int n, int c, int h, int w, int outH, int outW, DeviceBuffer gradY,
         int gradYOffset, DeviceBuffer gradX, int gradXOffset) { }
-    public void BatchNormForward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer? gamma,
-        DeviceBuffer? beta, DeviceBuffer? runningMean, DeviceBuffer? runningVar, bool useBatchStats,
-        float momentum, float eps, DeviceBuffer y, int yOffset, DeviceBuffer saveMean, DeviceBuffer saveInvStd) { }
-    public void BatchNormBackward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer gradY,
-        int gradYOffset, DeviceBuffer? gamma, DeviceBuffer saveMean, DeviceBuffer saveInvStd,
-        bool useBatchStats, DeviceBuffer? gradX, int gradXOffset, DeviceBuffer? gradGamma,
-        DeviceBuffer? gradBeta) { }
+    public void BatchNormForward(BatchNormArgs args, DeviceBuffer y, int yOffset) { }
+    public void BatchNormBackward(BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads) { }
     public void DropoutMask(DeviceBuffer mask, int offset, int count, float p, ulong seed, ulong counterBase) { }
 
     public void Dispose() { }

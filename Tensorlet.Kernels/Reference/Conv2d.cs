@@ -14,15 +14,12 @@ public static class Conv2d
         int oh = g.OutH, ow = g.OutW;
         var y = new float[g.N * g.K * oh * ow];
         var geo = g;
-        for (int n = 0; n < g.N; n++)
-        for (int k = 0; k < g.K; k++)
-        for (int r = 0; r < oh; r++)
-        for (int s = 0; s < ow; s++)
+        Outputs(g, (n, k, r, s, o) =>
         {
             double sum = bias?[k] ?? 0.0;
             Taps(geo, n, k, r, s, (xi, wi) => sum += (double)x[xi] * w[wi]);
-            y[((n * g.K + k) * oh + r) * ow + s] = (float)sum;
-        }
+            y[o] = (float)sum;
+        });
         return y;
     }
 
@@ -30,17 +27,13 @@ public static class Conv2d
     public static float[] BackwardInput(in Conv2dGeometry g, float[] gy, float[] w)
     {
         g.Validate();
-        int oh = g.OutH, ow = g.OutW;
         var gx = new double[g.N * g.C * g.H * g.W];
         var geo = g;
-        for (int n = 0; n < g.N; n++)
-        for (int k = 0; k < g.K; k++)
-        for (int r = 0; r < oh; r++)
-        for (int s = 0; s < ow; s++)
+        Outputs(g, (n, k, r, s, o) =>
         {
-            double grad = gy[((n * g.K + k) * oh + r) * ow + s];
+            double grad = gy[o];
             Taps(geo, n, k, r, s, (xi, wi) => gx[xi] += grad * w[wi]);
-        }
+        });
         return Array.ConvertAll(gx, v => (float)v);
     }
 
@@ -48,20 +41,27 @@ public static class Conv2d
     public static (float[] GradWeight, float[] GradBias) BackwardWeight(in Conv2dGeometry g, float[] x, float[] gy)
     {
         g.Validate();
-        int oh = g.OutH, ow = g.OutW;
         var gw = new double[g.K * g.GroupC * g.KH * g.KW];
         var gb = new double[g.K];
         var geo = g;
+        Outputs(g, (n, k, r, s, o) =>
+        {
+            double grad = gy[o];
+            gb[k] += grad;
+            Taps(geo, n, k, r, s, (xi, wi) => gw[wi] += grad * x[xi]);
+        });
+        return (Array.ConvertAll(gw, v => (float)v), Array.ConvertAll(gb, v => (float)v));
+    }
+
+    /// <summary>Calls <paramref name="output"/>(n, k, r, s, index in y) for every output element, in NCHW order.</summary>
+    private static void Outputs(in Conv2dGeometry g, Action<int, int, int, int, int> output)
+    {
+        int oh = g.OutH, ow = g.OutW;
         for (int n = 0; n < g.N; n++)
         for (int k = 0; k < g.K; k++)
         for (int r = 0; r < oh; r++)
         for (int s = 0; s < ow; s++)
-        {
-            double grad = gy[((n * g.K + k) * oh + r) * ow + s];
-            gb[k] += grad;
-            Taps(geo, n, k, r, s, (xi, wi) => gw[wi] += grad * x[xi]);
-        }
-        return (Array.ConvertAll(gw, v => (float)v), Array.ConvertAll(gb, v => (float)v));
+            output(n, k, r, s, ((n * g.K + k) * oh + r) * ow + s);
     }
 
     /// <summary>

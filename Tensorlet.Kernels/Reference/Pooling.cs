@@ -54,8 +54,29 @@ public static class Pooling
 
     public static float[] AvgPool2d(in Pool2dGeometry g, float[] x)
     {
-        int oh = g.OutH, ow = g.OutW, planes = g.N * g.C;
         var (rows, cols) = PoolAxis.Of(g);
+        return Average(g.N * g.C, rows, cols, x);
+    }
+
+    public static float[] AvgPool2dBackward(in Pool2dGeometry g, float[] gradY)
+    {
+        var (rows, cols) = PoolAxis.Of(g);
+        return AverageBackward(g.N * g.C, rows, cols, gradY);
+    }
+
+    public static float[] AdaptiveAvgPool2d(int n, int c, int h, int w, int outH, int outW, float[] x) =>
+        Average(n * c, PoolAxis.AdaptiveBins(h, outH), PoolAxis.AdaptiveBins(w, outW), x);
+
+    public static float[] AdaptiveAvgPool2dBackward(int n, int c, int h, int w, int outH, int outW, float[] gradY) =>
+        AverageBackward(n * c, PoolAxis.AdaptiveBins(h, outH), PoolAxis.AdaptiveBins(w, outW), gradY);
+
+    /// <summary>
+    /// Each output is its window's sum over the window's divisor. The axes say where windows start and end and what
+    /// they divide by, strided or adaptive alike, so both average pools are this one loop.
+    /// </summary>
+    private static float[] Average(int planes, PoolAxis rows, PoolAxis cols, float[] x)
+    {
+        int h = rows.Size, w = cols.Size, oh = rows.Out, ow = cols.Out;
         var y = new float[planes * oh * ow];
         for (int pl = 0; pl < planes; pl++)
             for (int i = 0; i < oh; i++)
@@ -63,57 +84,24 @@ public static class Pooling
                 {
                     int h0 = rows.Start(i), h1 = rows.End(i), w0 = cols.Start(j), w1 = cols.End(j);
                     double sum = 0;
-                    for (int h = h0; h < h1; h++)
-                        for (int w = w0; w < w1; w++) sum += x[pl * g.H * g.W + h * g.W + w];
+                    for (int r = h0; r < h1; r++)
+                        for (int s = w0; s < w1; s++) sum += x[pl * h * w + r * w + s];
                     y[(pl * oh + i) * ow + j] = (float)(sum / Divisor(rows, cols, i, j));
                 }
         return y;
     }
 
-    public static float[] AvgPool2dBackward(in Pool2dGeometry g, float[] gradY)
+    /// <summary>The gradient of <see cref="Average"/>: each output's gradient shared equally by its window.</summary>
+    private static float[] AverageBackward(int planes, PoolAxis rows, PoolAxis cols, float[] gradY)
     {
-        int oh = g.OutH, ow = g.OutW, planes = g.N * g.C;
-        var (rows, cols) = PoolAxis.Of(g);
-        var gradX = new double[planes * g.H * g.W];
+        int h = rows.Size, w = cols.Size, oh = rows.Out, ow = cols.Out;
+        var gradX = new double[planes * h * w];
         for (int pl = 0; pl < planes; pl++)
             for (int i = 0; i < oh; i++)
                 for (int j = 0; j < ow; j++)
                 {
                     int h0 = rows.Start(i), h1 = rows.End(i), w0 = cols.Start(j), w1 = cols.End(j);
                     double share = gradY[(pl * oh + i) * ow + j] / Divisor(rows, cols, i, j);
-                    for (int h = h0; h < h1; h++)
-                        for (int w = w0; w < w1; w++) gradX[pl * g.H * g.W + h * g.W + w] += share;
-                }
-        return ToFloat(gradX);
-    }
-
-    public static float[] AdaptiveAvgPool2d(int n, int c, int h, int w, int outH, int outW, float[] x)
-    {
-        PoolAxis rows = PoolAxis.AdaptiveBins(h, outH), cols = PoolAxis.AdaptiveBins(w, outW);
-        var y = new float[n * c * outH * outW];
-        for (int pl = 0; pl < n * c; pl++)
-            for (int i = 0; i < outH; i++)
-                for (int j = 0; j < outW; j++)
-                {
-                    int h0 = rows.Start(i), h1 = rows.End(i), w0 = cols.Start(j), w1 = cols.End(j);
-                    double sum = 0;
-                    for (int r = h0; r < h1; r++)
-                        for (int s = w0; s < w1; s++) sum += x[pl * h * w + r * w + s];
-                    y[(pl * outH + i) * outW + j] = (float)(sum / Divisor(rows, cols, i, j));
-                }
-        return y;
-    }
-
-    public static float[] AdaptiveAvgPool2dBackward(int n, int c, int h, int w, int outH, int outW, float[] gradY)
-    {
-        PoolAxis rows = PoolAxis.AdaptiveBins(h, outH), cols = PoolAxis.AdaptiveBins(w, outW);
-        var gradX = new double[n * c * h * w];
-        for (int pl = 0; pl < n * c; pl++)
-            for (int i = 0; i < outH; i++)
-                for (int j = 0; j < outW; j++)
-                {
-                    int h0 = rows.Start(i), h1 = rows.End(i), w0 = cols.Start(j), w1 = cols.End(j);
-                    double share = gradY[(pl * outH + i) * outW + j] / Divisor(rows, cols, i, j);
                     for (int r = h0; r < h1; r++)
                         for (int s = w0; s < w1; s++) gradX[pl * h * w + r * w + s] += share;
                 }

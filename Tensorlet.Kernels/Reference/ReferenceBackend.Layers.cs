@@ -89,35 +89,32 @@ public sealed partial class ReferenceBackend
         Store(Pooling.AdaptiveAvgPool2dBackward(n, c, h, w, outH, outW, Read(gradY, gradYOffset, output)), gradX, gradXOffset);
     }
 
-    public void BatchNormForward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer? gamma, DeviceBuffer? beta,
-                                 DeviceBuffer? runningMean, DeviceBuffer? runningVar, bool useBatchStats, float momentum, float eps,
-                                 DeviceBuffer y, int yOffset, DeviceBuffer saveMean, DeviceBuffer saveInvStd)
+    public void BatchNormForward(BatchNormArgs args, DeviceBuffer y, int yOffset)
     {
-        long count = OperationChecks.BatchNormForward(this, n, c, hw, x, xOffset, gamma, beta, runningMean, runningVar, useBatchStats,
-                                                      y, yOffset, saveMean, saveInvStd);
+        long count = OperationChecks.BatchNormForward(this, args, y, yOffset);
         // An empty batch has no statistics: nothing is written and the running statistics stay as they are.
         if (count == 0) return;
-        float[]? rm = ReadOrNull(runningMean, c), rv = ReadOrNull(runningVar, c);
-        var (values, mean, invStd) = Normalization.BatchNormForward(n, c, hw, Read(x, xOffset, count), ReadOrNull(gamma, c),
-                                                                    ReadOrNull(beta, c), rm, rv, useBatchStats, momentum, eps);
+        var a = args;
+        float[]? rm = ReadOrNull(a.RunningMean, a.C), rv = ReadOrNull(a.RunningVar, a.C);
+        var (values, mean, invStd) = Normalization.BatchNormForward(a.N, a.C, a.HW, Read(a.X, a.XOffset, count), ReadOrNull(a.Gamma, a.C),
+                                                                    ReadOrNull(a.Beta, a.C), rm, rv, a.UseBatchStats, a.Momentum, a.Eps);
         Store(values, y, yOffset);
-        Store(mean, saveMean, 0);
-        Store(invStd, saveInvStd, 0);
-        if (rm != null) Store(rm, runningMean!, 0);
-        if (rv != null) Store(rv, runningVar!, 0);
+        Store(mean, a.SaveMean, 0);
+        Store(invStd, a.SaveInvStd, 0);
+        if (rm != null) Store(rm, a.RunningMean!, 0);
+        if (rv != null) Store(rv, a.RunningVar!, 0);
     }
 
-    public void BatchNormBackward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gradYOffset,
-                                  DeviceBuffer? gamma, DeviceBuffer saveMean, DeviceBuffer saveInvStd, bool useBatchStats,
-                                  DeviceBuffer? gradX, int gradXOffset, DeviceBuffer? gradGamma, DeviceBuffer? gradBeta)
+    public void BatchNormBackward(BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads)
     {
-        long count = OperationChecks.BatchNormBackward(this, n, c, hw, x, xOffset, gradY, gradYOffset, gamma, saveMean, saveInvStd,
-                                                       gradX, gradXOffset, gradGamma, gradBeta);
-        var (gx, gg, gb) = Normalization.BatchNormBackward(n, c, hw, Read(x, xOffset, count), Read(gradY, gradYOffset, count),
-                                                           ReadOrNull(gamma, c), Read(saveMean, 0, c), Read(saveInvStd, 0, c), useBatchStats);
-        if (gradX != null) Store(gx, gradX, gradXOffset);
-        if (gradGamma != null) Store(gg, gradGamma, 0);
-        if (gradBeta != null) Store(gb, gradBeta, 0);
+        long count = OperationChecks.BatchNormBackward(this, args, gradY, gradYOffset, grads);
+        var a = args;
+        var (gx, gg, gb) = Normalization.BatchNormBackward(a.N, a.C, a.HW, Read(a.X, a.XOffset, count), Read(gradY, gradYOffset, count),
+                                                           ReadOrNull(a.Gamma, a.C), Read(a.SaveMean, 0, a.C), Read(a.SaveInvStd, 0, a.C),
+                                                           a.UseBatchStats);
+        if (grads.GradX != null) Store(gx, grads.GradX, grads.GradXOffset);
+        if (grads.GradGamma != null) Store(gg, grads.GradGamma, 0);
+        if (grads.GradBeta != null) Store(gb, grads.GradBeta, 0);
     }
 
     public void DropoutMask(DeviceBuffer mask, int offset, int count, float p, ulong seed, ulong counterBase)

@@ -37,17 +37,9 @@ public sealed partial class ReferenceBackend : IBackend
     /// <summary>Reference buffers are host arrays, readable and writable in place.</summary>
     public float[]? HostArray(DeviceBuffer buffer) => Data(ArgumentChecks.Buffer(this, "HostArray", nameof(buffer), buffer));
 
-    public void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset)
-    {
-        ArgumentChecks.Operand(this, "Upload", nameof(dst), dst, dstOffset, src.Length);
-        src.CopyTo(Data(dst).AsSpan(dstOffset));
-    }
+    public void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset) => HostTransfer.Upload(this, src, dst, dstOffset);
 
-    public void Download(DeviceBuffer src, int srcOffset, Span<float> dst)
-    {
-        ArgumentChecks.Operand(this, "Download", nameof(src), src, srcOffset, dst.Length);
-        Data(src).AsSpan(srcOffset, dst.Length).CopyTo(dst);
-    }
+    public void Download(DeviceBuffer src, int srcOffset, Span<float> dst) => HostTransfer.Download(this, src, srcOffset, dst);
 
     public void Reduce(ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
                        DeviceBuffer dst, int dstOffset, float scale = 1f)

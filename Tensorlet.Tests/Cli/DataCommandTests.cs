@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Tensorlet.Data;
 using Tensorlet.IO;
-using Tensorlet.Tests.Data;
 using static Tensorlet.Tests.Data.ImageTestFiles;
 
 namespace Tensorlet.Tests.Cli;
@@ -10,16 +9,9 @@ namespace Tensorlet.Tests.Cli;
 /// <c>train</c> → <c>eval</c> → <c>predict</c> end to end on a tiny CIFAR-10 folder and a tiny image folder written
 /// on the spot, and the clear one-line errors for data a user can get wrong.
 /// </summary>
-public class DataCommandTests
+public class DataCommandTests : TempDirectoryFixture
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
-    private DataTestFiles.TempDirectory _dir = null!;
-
-    [SetUp]
-    public void SetUp() => _dir = new DataTestFiles.TempDirectory();
-
-    [TearDown]
-    public void TearDown() => _dir.Dispose();
 
     private static void Expect((int Code, string Output) r) => Assert.That(r.Code, Is.EqualTo(0), r.Output);
 
@@ -30,9 +22,9 @@ public class DataCommandTests
     [Test]
     public void CifarTrainsEvaluatesAndPredictsWithItsClassNames()
     {
-        string data = Path.Combine(_dir.Path, "cifar");
+        string data = Path.Combine(Dir.Path, "cifar");
         WriteCifar10(data, perBatch: 4);
-        string run = Path.Combine(_dir.Path, "run"), checkpoint = Path.Combine(run, "checkpoint.safetensors");
+        string run = Path.Combine(Dir.Path, "run"), checkpoint = Path.Combine(run, "checkpoint.safetensors");
         var train = CliProcess.Run(Limit, "train", "--data", data, "--model", "resnet8", "--epochs", "1", "--batch", "10",
             "--augment", "crop,flip", "--threads", "2", "--out", run);
         Expect(train);
@@ -49,8 +41,8 @@ public class DataCommandTests
         Assert.That(TestLoss(eval.Output), Is.EqualTo(TestLoss(train.Output)), "eval normalises as training did, so it sees the same test loss");
 
         // Pictures of other sizes and kinds: a wide colour PNG and a small grey one, both made 3 × 32 × 32.
-        string photo = _dir.Write("photo.png", Png(Noise(50 * 40 * 3, 1), 50, 40, 3));
-        string grey = _dir.Write("grey.png", Png(Noise(20 * 20, 2), 20, 20, 1));
+        string photo = Dir.Write("photo.png", Png(Noise(50 * 40 * 3, 1), 50, 40, 3));
+        string grey = Dir.Write("grey.png", Png(Noise(20 * 20, 2), 20, 20, 1));
         var predict = CliProcess.Run(Limit, "predict", "--checkpoint", checkpoint, "--top", "3", "--json", photo, grey);
         Expect(predict);
         using var json = JsonDocument.Parse(predict.Output);
@@ -71,24 +63,24 @@ public class DataCommandTests
         Expect(table);
         Assert.That(Cifar10.ClassNames.Count(table.Output.Contains), Is.GreaterThanOrEqualTo(5), table.Output);
 
-        string text = _dir.Write("readme.png", "not a picture"u8.ToArray());
+        string text = Dir.Write("readme.png", "not a picture"u8.ToArray());
         CliAssert.OneLineError(CliProcess.Run(Limit, "predict", "--checkpoint", checkpoint, photo, text), text, "not a PNG");
         CliAssert.OneLineError(CliProcess.Run(Limit, "eval", "--checkpoint", checkpoint), "trained on cifar10", "--data");
         CliAssert.OneLineError(CliProcess.Run(Limit, "train", "--data", data, "--resume", checkpoint, "--epochs", "2", "--augment", "flip",
-            "--out", Path.Combine(_dir.Path, "resumed")), "--augment flip", "crop,flip");
+            "--out", Path.Combine(Dir.Path, "resumed")), "--augment flip", "crop,flip");
     }
 
     [Test]
     public void AnImageFolderTrainsInGreyAtTheChosenSizeAndPredictsFolderNames()
     {
-        string data = Path.Combine(_dir.Path, "pictures");
+        string data = Path.Combine(Dir.Path, "pictures");
         for (int i = 0; i < 6; i++)
         {
             string split = i < 4 ? "train" : "test";
-            _dir.Write($"pictures/{split}/light/{i}.png", SolidPng(20 + i, 16, (byte)(200 + i), 220, 230));
-            _dir.Write($"pictures/{split}/dark/{i}.jpg", Jpeg(Noise(24 * 24 * 3, i).Select(b => (byte)(b / 8)).ToArray(), 24, 24, 3));
+            Dir.Write($"pictures/{split}/light/{i}.png", SolidPng(20 + i, 16, (byte)(200 + i), 220, 230));
+            Dir.Write($"pictures/{split}/dark/{i}.jpg", Jpeg(Noise(24 * 24 * 3, i).Select(b => (byte)(b / 8)).ToArray(), 24, 24, 3));
         }
-        string run = Path.Combine(_dir.Path, "run"), checkpoint = Path.Combine(run, "checkpoint.safetensors");
+        string run = Path.Combine(Dir.Path, "run"), checkpoint = Path.Combine(run, "checkpoint.safetensors");
         var train = CliProcess.Run(Limit, "train", "--data", data, "--model", "cnn", "--image-size", "16", "--mean", "0.5", "--std", "0.25", "--epochs", "2", "--batch", "4",
             "--threads", "2", "--out", run);
         Expect(train);
@@ -102,7 +94,7 @@ public class DataCommandTests
         Assert.That(eval.Output, Does.Contain("(4 images)"));
         Assert.That(TestLoss(eval.Output), Is.EqualTo(TestLoss(train.Output)));
 
-        string picture = _dir.Write("snap.png", SolidPng(64, 48, 210, 220, 230));
+        string picture = Dir.Write("snap.png", SolidPng(64, 48, 210, 220, 230));
         var predict = CliProcess.Run(Limit, "predict", "--checkpoint", checkpoint, "--json", picture);
         Expect(predict);
         using var json = JsonDocument.Parse(predict.Output);
@@ -111,28 +103,28 @@ public class DataCommandTests
         Assert.That(names, Is.EquivalentTo(new[] { "dark", "light" }), "top 5 of two classes lists both");
 
         // The same checkpoint judged on a folder whose classes differ is refused, naming both class lists.
-        _dir.Write("other/train/cat/a.png", SolidPng(4, 4, 1, 2, 3));
-        _dir.Write("other/test/cat/a.png", SolidPng(4, 4, 1, 2, 3));
-        CliAssert.OneLineError(CliProcess.Run(Limit, "eval", "--checkpoint", checkpoint, "--data", Path.Combine(_dir.Path, "other")),
+        Dir.Write("other/train/cat/a.png", SolidPng(4, 4, 1, 2, 3));
+        Dir.Write("other/test/cat/a.png", SolidPng(4, 4, 1, 2, 3));
+        CliAssert.OneLineError(CliProcess.Run(Limit, "eval", "--checkpoint", checkpoint, "--data", Path.Combine(Dir.Path, "other")),
             "has the classes cat", "trained on dark, light");
     }
 
     [Test]
     public void BadDataGivesOneClearLine()
     {
-        _dir.Write("pictures/train/a/x.png", SolidPng(4, 4, 1, 2, 3));
+        Dir.Write("pictures/train/a/x.png", SolidPng(4, 4, 1, 2, 3));
         var png = Png(Noise(16 * 16 * 3, 5), 16, 16, 3);
-        string cut = _dir.Write("pictures/test/a/cut.png", png[..(png.Length / 2)]);
-        CliAssert.OneLineError(CliProcess.Run(Limit, "train", "--data", Path.Combine(_dir.Path, "pictures"), "--epochs", "1"), cut, "truncated");
+        string cut = Dir.Write("pictures/test/a/cut.png", png[..(png.Length / 2)]);
+        CliAssert.OneLineError(CliProcess.Run(Limit, "train", "--data", Path.Combine(Dir.Path, "pictures"), "--epochs", "1"), cut, "truncated");
 
-        string empty = Path.Combine(_dir.Path, "empty");
+        string empty = Path.Combine(Dir.Path, "empty");
         Directory.CreateDirectory(empty);
         CliAssert.OneLineError(CliProcess.Run(Limit, "train", "--data", empty, "--epochs", "1"), empty, "no dataset found", "data_batch_1.bin");
         CliAssert.OneLineError(CliProcess.Run(Limit, "train", "--dataset", "cifar100", "--epochs", "1"), "--dataset cifar100 needs --data");
         // train.bin marks the folder as CIFAR-100, whose reader then names the record with an impossible fine label.
-        string bin = _dir.Write("cifar100/train.bin", [3, 150, .. new byte[3072]]);
-        _dir.Write("cifar100/test.bin", [3, 5, .. new byte[3072]]);
-        CliAssert.OneLineError(CliProcess.Run(Limit, "train", "--data", Path.Combine(_dir.Path, "cifar100"), "--epochs", "1"), bin, "fine label of record 0");
+        string bin = Dir.Write("cifar100/train.bin", [3, 150, .. new byte[3072]]);
+        Dir.Write("cifar100/test.bin", [3, 5, .. new byte[3072]]);
+        CliAssert.OneLineError(CliProcess.Run(Limit, "train", "--data", Path.Combine(Dir.Path, "cifar100"), "--epochs", "1"), bin, "fine label of record 0");
         CliAssert.OneLineError(CliProcess.Run(Limit, "train", "--data", "sample", "--mean", "0.5", "--epochs", "1"), "--mean and --std go together");
         CliAssert.OneLineError(CliProcess.Run(Limit, "train", "--data", "sample", "--augment", "rotate", "--epochs", "1"), "--augment rotate", "crop");
     }

@@ -47,10 +47,8 @@ public class ArgumentConformanceTests(string device) : BackendFixture(device)
         yield return ("MaxPool2dBackward", b => b.MaxPool2dBackward(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2), Of(b, [1, 1, 1, 1]), 0,
                                                                     Of(b, [0, 2, 8, 14.5f]), 0, New(b, 16), 0));
         yield return ("AdaptiveAvgPool2d", b => b.AdaptiveAvgPool2d(1, 1, 4, 4, 0, 2, New(b, 16), 0, New(b, 1), 0));
-        yield return ("BatchNormForward", b => b.BatchNormForward(2, 3, 1, New(b, 6), 0, null, null, null, null, false, 0.1f, 1e-5f,
-                                                                  New(b, 6), 0, New(b, 3), New(b, 3)));
-        yield return ("BatchNormBackward", b => b.BatchNormBackward(2, 3, 1, New(b, 6), 0, New(b, 6), 0, New(b, 2), New(b, 3),
-                                                                    New(b, 3), true, New(b, 6), 0, null, null));
+        yield return ("BatchNormForward", b => b.BatchNormForward(new(2, 3, 1, New(b, 6), 0, null, null, null, null, New(b, 3), New(b, 3), false, 0.1f, 1e-5f), New(b, 6), 0));
+        yield return ("BatchNormBackward", b => b.BatchNormBackward(new(2, 3, 1, New(b, 6), 0, New(b, 2), null, null, null, New(b, 3), New(b, 3), true, 0.1f, 1e-5f), New(b, 6), 0, new(New(b, 6), 0, null, null)));
         yield return ("DropoutMask", b => b.DropoutMask(New(b, 4), 0, 4, 1.5f, 1, 0));
         yield return ("Upload", b => b.Upload(new float[5], New(b, 4), 0));
     }

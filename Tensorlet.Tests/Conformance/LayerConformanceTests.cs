@@ -116,15 +116,12 @@ public class LayerConformanceTests(string device) : BackendFixture(device)
             // Arrays: x, gamma, beta, running mean, running variance, y, saved mean, saved invstd.
             float[][] arrays = [x, gamma, beta, runningMean, runningVar, new float[count], new float[c], new float[c]];
             Check(Backend, $"BatchNormForward [{n}, {c}, {hw}] batch={useBatchStats} affine={affine}", arrays,
-                  (b, m) => b.BatchNormForward(n, c, hw, m[0], 1, affine ? m[1] : null, affine ? m[2] : null, m[3], m[4],
-                                               useBatchStats, 0.1f, 1e-5f, m[5], 0, m[6], m[7]), rtol: 1e-5, atol: 1e-5);
-            var saved = Run(Oracle, arrays, (b, m) => b.BatchNormForward(n, c, hw, m[0], 1, m[1], m[2], m[3], m[4],
-                                                                         useBatchStats, 0.1f, 1e-5f, m[5], 0, m[6], m[7]));
+                  (b, m) => b.BatchNormForward(new(n, c, hw, m[0], 1, affine ? m[1] : null, affine ? m[2] : null, m[3], m[4], m[6], m[7], useBatchStats, 0.1f, 1e-5f), m[5], 0), rtol: 1e-5, atol: 1e-5);
+            var saved = Run(Oracle, arrays, (b, m) => b.BatchNormForward(new(n, c, hw, m[0], 1, m[1], m[2], m[3], m[4], m[6], m[7], useBatchStats, 0.1f, 1e-5f), m[5], 0));
             // Arrays: x, gy, gamma, saved mean, saved invstd, gx, gγ, gβ.
             Check(Backend, $"BatchNormBackward [{n}, {c}, {hw}] batch={useBatchStats} affine={affine}",
                   [x, Random(count, 9), gamma, saved[6], saved[7], new float[count + 1], new float[c], new float[c]],
-                  (b, m) => b.BatchNormBackward(n, c, hw, m[0], 1, m[1], 0, affine ? m[2] : null, m[3], m[4], useBatchStats,
-                                                m[5], 1, m[6], m[7]), rtol: 1e-4, atol: 1e-4);
+                  (b, m) => b.BatchNormBackward(new(n, c, hw, m[0], 1, affine ? m[2] : null, null, null, null, m[3], m[4], useBatchStats, 0.1f, 1e-5f), m[1], 0, new(m[5], 1, m[6], m[7])), rtol: 1e-4, atol: 1e-4);
         }
     }
 

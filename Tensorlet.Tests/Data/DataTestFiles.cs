@@ -35,26 +35,4 @@ internal static class DataTestFiles
         }
         return output.ToArray();
     }
-
-    /// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
-    public sealed class TempDirectory : IDisposable
-    {
-        public TempDirectory()
-        {
-            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "tensorlet-data-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(Path);
-        }
-
-        public string Path { get; }
-
-        public string Write(string name, byte[] bytes)
-        {
-            string path = System.IO.Path.Combine(Path, name);
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(path, bytes);
-            return path;
-        }
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
-    }
 }

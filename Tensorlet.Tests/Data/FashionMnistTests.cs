@@ -3,31 +3,24 @@ using static Tensorlet.Tests.Data.DataTestFiles;
 
 namespace Tensorlet.Tests.Data;
 
-public class FashionMnistTests
+public class FashionMnistTests : TempDirectoryFixture
 {
     private const int Pixels = 28 * 28;
-    private TempDirectory _dir = null!;
-
-    [SetUp]
-    public void SetUp() => _dir = new TempDirectory();
-
-    [TearDown]
-    public void TearDown() => _dir.Dispose();
 
     /// <summary>Writes all four files: the train split gzipped, the test split raw.</summary>
     private void WriteSet(string directory, byte[] trainLabels, byte[] testLabels)
     {
-        _dir.Write(Path.Combine(directory, "train-images-idx3-ubyte.gz"), Gzip(IdxImages(trainLabels.Length, 28, 28)));
-        _dir.Write(Path.Combine(directory, "train-labels-idx1-ubyte.gz"), Gzip(IdxLabels(trainLabels)));
-        _dir.Write(Path.Combine(directory, "t10k-images-idx3-ubyte"), IdxImages(testLabels.Length, 28, 28, seed: 1));
-        _dir.Write(Path.Combine(directory, "t10k-labels-idx1-ubyte"), IdxLabels(testLabels));
+        Dir.Write(Path.Combine(directory, "train-images-idx3-ubyte.gz"), Gzip(IdxImages(trainLabels.Length, 28, 28)));
+        Dir.Write(Path.Combine(directory, "train-labels-idx1-ubyte.gz"), Gzip(IdxLabels(trainLabels)));
+        Dir.Write(Path.Combine(directory, "t10k-images-idx3-ubyte"), IdxImages(testLabels.Length, 28, 28, seed: 1));
+        Dir.Write(Path.Combine(directory, "t10k-labels-idx1-ubyte"), IdxLabels(testLabels));
     }
 
     [Test]
     public void LoadsBothSplitsScaledToUnitRange()
     {
         WriteSet("set", [3, 9, 0], [5, 5]);
-        string directory = Path.Combine(_dir.Path, "set");
+        string directory = Path.Combine(Dir.Path, "set");
 
         var train = FashionMnist.Load(directory, train: true);
         Assert.That((train.Count, train.Channels, train.Height, train.Width), Is.EqualTo((3, 1, 28, 28)));
@@ -47,9 +40,9 @@ public class FashionMnistTests
     [Test]
     public void RejectsImageLabelCountMismatch()
     {
-        _dir.Write("train-images-idx3-ubyte", IdxImages(3, 28, 28));
-        string labels = _dir.Write("train-labels-idx1-ubyte", IdxLabels(1, 2));
-        var error = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(_dir.Path, train: true))!;
+        Dir.Write("train-images-idx3-ubyte", IdxImages(3, 28, 28));
+        string labels = Dir.Write("train-labels-idx1-ubyte", IdxLabels(1, 2));
+        var error = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(Dir.Path, train: true))!;
         Assert.That(error.Message, Does.StartWith($"{labels}: at byte offset 4:"));
         Assert.That(error.Message, Does.Contain("label count: expected 3").And.Contain("train-images-idx3-ubyte").And.Contain("found 2"));
     }
@@ -66,9 +59,9 @@ public class FashionMnistTests
     [Test]
     public void RejectsLabelAboveNine()
     {
-        _dir.Write("t10k-images-idx3-ubyte", IdxImages(3, 28, 28));
-        string labels = _dir.Write("t10k-labels-idx1-ubyte", IdxLabels(1, 10, 2));
-        var error = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(_dir.Path, train: false))!;
+        Dir.Write("t10k-images-idx3-ubyte", IdxImages(3, 28, 28));
+        string labels = Dir.Write("t10k-labels-idx1-ubyte", IdxLabels(1, 10, 2));
+        var error = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(Dir.Path, train: false))!;
         Assert.That(error.Message, Does.Contain(labels).And.Contain("at byte offset 9").And.Contain("label 1")
             .And.Contain("expected a class in 0..9, found 10"));
     }
@@ -76,25 +69,25 @@ public class FashionMnistTests
     [Test]
     public void RejectsImagesThatAreNot28By28()
     {
-        string images = _dir.Write("train-images-idx3-ubyte", IdxImages(1, 32, 32));
-        _dir.Write("train-labels-idx1-ubyte", IdxLabels(1));
-        var error = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(_dir.Path, train: true))!;
+        string images = Dir.Write("train-images-idx3-ubyte", IdxImages(1, 32, 32));
+        Dir.Write("train-labels-idx1-ubyte", IdxLabels(1));
+        var error = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(Dir.Path, train: true))!;
         Assert.That(error.Message, Does.Contain(images).And.Contain("expected 28 × 28, found 32 × 32"));
     }
 
     [Test]
     public void LoadNamesAMissingFile()
     {
-        _dir.Write("train-images-idx3-ubyte.gz", Gzip(IdxImages(1, 28, 28)));
-        var error = Assert.Throws<FileNotFoundException>(() => FashionMnist.Load(_dir.Path, train: true))!;
-        Assert.That(error.Message, Does.Contain("train-labels-idx1-ubyte(.gz)").And.Contain(_dir.Path));
+        Dir.Write("train-images-idx3-ubyte.gz", Gzip(IdxImages(1, 28, 28)));
+        var error = Assert.Throws<FileNotFoundException>(() => FashionMnist.Load(Dir.Path, train: true))!;
+        Assert.That(error.Message, Does.Contain("train-labels-idx1-ubyte(.gz)").And.Contain(Dir.Path));
     }
 
     [Test]
     public void ResolvePrefersTheGivenDirectory()
     {
         WriteSet("given", [1], [2]);
-        string given = Path.Combine(_dir.Path, "given");
+        string given = Path.Combine(Dir.Path, "given");
         var source = FashionMnist.Resolve(given, defaultDirectory: given + "-nowhere");
         Assert.That(source.Origin, Is.EqualTo(DataOrigin.GivenDirectory));
         Assert.That(source.Directory, Is.EqualTo(given));
@@ -105,8 +98,8 @@ public class FashionMnistTests
     [Test]
     public void ResolveNamesEveryMissingFileOfTheGivenDirectory()
     {
-        _dir.Write("train-images-idx3-ubyte", IdxImages(1, 28, 28));
-        var error = Assert.Throws<FileNotFoundException>(() => FashionMnist.Resolve(_dir.Path))!;
+        Dir.Write("train-images-idx3-ubyte", IdxImages(1, 28, 28));
+        var error = Assert.Throws<FileNotFoundException>(() => FashionMnist.Resolve(Dir.Path))!;
         Assert.That(error.Message, Does.Contain("train-labels-idx1-ubyte(.gz)").And.Contain("t10k-images-idx3-ubyte(.gz)")
             .And.Contain("t10k-labels-idx1-ubyte(.gz)").And.Not.Contain("train-images"));
     }
@@ -114,7 +107,7 @@ public class FashionMnistTests
     [Test]
     public void ResolveRejectsAMissingDirectory()
     {
-        string absent = Path.Combine(_dir.Path, "absent");
+        string absent = Path.Combine(Dir.Path, "absent");
         var error = Assert.Throws<DirectoryNotFoundException>(() => FashionMnist.Resolve(absent))!;
         Assert.That(error.Message, Does.Contain(absent));
     }
@@ -123,7 +116,7 @@ public class FashionMnistTests
     public void ResolveUsesTheInstalledSetWhenComplete()
     {
         WriteSet("installed", [1], [2]);
-        string installed = Path.Combine(_dir.Path, "installed");
+        string installed = Path.Combine(Dir.Path, "installed");
         var source = FashionMnist.Resolve(null, installed);
         Assert.That(source.Origin, Is.EqualTo(DataOrigin.InstalledDirectory));
         Assert.That(source.Directory, Is.EqualTo(installed));
@@ -132,8 +125,8 @@ public class FashionMnistTests
     [Test]
     public void ResolveFallsBackToTheSample()
     {
-        _dir.Write("train-images-idx3-ubyte", IdxImages(1, 28, 28)); // incomplete, so not used
-        var source = FashionMnist.Resolve(null, _dir.Path);
+        Dir.Write("train-images-idx3-ubyte", IdxImages(1, 28, 28)); // incomplete, so not used
+        var source = FashionMnist.Resolve(null, Dir.Path);
         Assert.That(source.Origin, Is.EqualTo(DataOrigin.EmbeddedSample));
         Assert.That(source.IsSample, Is.True);
         Assert.That(source.Directory, Is.Null);

@@ -8,17 +8,9 @@ namespace Tensorlet.Tests.Data;
 /// A small gzip file that inflates to far more than its IDX header promises is stopped as soon as the output passes
 /// the header's size, with the file named, and without ever holding the expanded data.
 /// </summary>
-public class GzipBombTests
+public class GzipBombTests : TempDirectoryFixture
 {
     private const int Expanded = 64 << 20;
-
-    private TempDirectory _dir = null!;
-
-    [SetUp]
-    public void SetUp() => _dir = new TempDirectory();
-
-    [TearDown]
-    public void TearDown() => _dir.Dispose();
 
     /// <summary><paramref name="header"/> followed by 64 MiB of zeros, gzipped (about 64 KiB).</summary>
     private static byte[] Bomb(byte[] header)
@@ -44,7 +36,7 @@ public class GzipBombTests
     public void ImagesBombStopsAtTheHeaderSize()
     {
         byte[] bomb = Bomb(IdxHeader(IdxReader.ImagesMagic, 2, 28, 28));
-        string path = _dir.Write("train-images-idx3-ubyte.gz", bomb);
+        string path = Dir.Write("train-images-idx3-ubyte.gz", bomb);
         InvalidDataException? error = null;
         long allocated = AllocatedBy(() => error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path)));
         Assert.That(error!.Message, Does.StartWith($"{path}: at byte offset 1584 of the decompressed data:")
@@ -56,7 +48,7 @@ public class GzipBombTests
     public void LabelsBombStopsAtTheHeaderSize()
     {
         byte[] bomb = Bomb(IdxHeader(IdxReader.LabelsMagic, 3));
-        string path = _dir.Write("labels.gz", bomb);
+        string path = Dir.Write("labels.gz", bomb);
         long allocated = AllocatedBy(() =>
         {
             var error = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path, classCount: 10))!;
@@ -71,7 +63,7 @@ public class GzipBombTests
         // CIFAR has no header; the gzip trailer's length (here forged to 3,073) is the bound.
         byte[] bomb = Bomb([]);
         BitConverter.TryWriteBytes(bomb.AsSpan(bomb.Length - 4), 3073u);
-        string path = _dir.Write("data_batch_1.bin.gz", bomb);
+        string path = Dir.Write("data_batch_1.bin.gz", bomb);
         long allocated = AllocatedBy(() =>
         {
             var error = Assert.Throws<InvalidDataException>(() => Cifar10.Read("x", [path]))!;
@@ -85,7 +77,7 @@ public class GzipBombTests
     public void AnHonestLargeFileStillLoads()
     {
         byte[] gz = Gzip(IdxImages(300, 28, 28, seed: 3));
-        string path = _dir.Write("images.gz", gz);
+        string path = Dir.Write("images.gz", gz);
         Assert.That(IdxReader.ReadImages(path).Pixels, Is.EqualTo(Pattern(300 * 28 * 28, seed: 3)));
     }
 }

@@ -5,24 +5,16 @@ using static Tensorlet.Tests.Data.ImageTestFiles;
 namespace Tensorlet.Tests.Data;
 
 /// <summary>torchvision's ImageFolder layout: what loads, and every wrong layout refused naming the file or folder.</summary>
-public class ImageFolderTests
+public class ImageFolderTests : TempDirectoryFixture
 {
-    private DataTestFiles.TempDirectory _dir = null!;
-
-    [SetUp]
-    public void SetUp() => _dir = new DataTestFiles.TempDirectory();
-
-    [TearDown]
-    public void TearDown() => _dir.Dispose();
-
     private void WriteValidFolder()
     {
         foreach (var split in new[] { "train", "test" })
         {
-            _dir.Write($"{split}/zebra/a.png", SolidPng(10, 6, 255, 255, 255));
-            _dir.Write($"{split}/cat/b.PNG", SolidPng(6, 10, 200, 0, 0));
-            _dir.Write($"{split}/cat/c.jpg", Jpeg(Enumerable.Repeat((byte)128, 8 * 8).ToArray(), 8, 8, 1));
-            _dir.Write($"{split}/cat/.DS_Store", [1, 2, 3]);
+            Dir.Write($"{split}/zebra/a.png", SolidPng(10, 6, 255, 255, 255));
+            Dir.Write($"{split}/cat/b.PNG", SolidPng(6, 10, 200, 0, 0));
+            Dir.Write($"{split}/cat/c.jpg", Jpeg(Enumerable.Repeat((byte)128, 8 * 8).ToArray(), 8, 8, 1));
+            Dir.Write($"{split}/cat/.DS_Store", [1, 2, 3]);
         }
     }
 
@@ -30,8 +22,8 @@ public class ImageFolderTests
     public void LoadsClassesInSortedOrderResizedToTheInput()
     {
         WriteValidFolder();
-        Assert.That(ImageFolder.IsImageFolder(_dir.Path));
-        var train = ImageFolder.Load(_dir.Path, train: true, channels: 3, height: 4, width: 4);
+        Assert.That(ImageFolder.IsImageFolder(Dir.Path));
+        var train = ImageFolder.Load(Dir.Path, train: true, channels: 3, height: 4, width: 4);
         Assert.That(train.ClassNames, Is.EqualTo(new[] { "cat", "zebra" }));
         Assert.That(train.Labels, Is.EqualTo(new[] { 0, 0, 1 }), "b.PNG, c.jpg (cat), a.png (zebra); hidden files skipped");
         Assert.That((train.Channels, train.Height, train.Width), Is.EqualTo((3, 4, 4)));
@@ -40,27 +32,27 @@ public class ImageFolderTests
         Assert.That(train.Image(1).ToArray(), Is.All.EqualTo(128 / 255f).Within(3 / 255f), "the grey JPEG repeated into R, G and B");
         Assert.That(train.Image(2).ToArray(), Is.All.EqualTo(1f).Within(1e-6f));
 
-        var grey = ImageFolder.Load(_dir.Path, train: false, channels: 1, height: 5, width: 3);
+        var grey = ImageFolder.Load(Dir.Path, train: false, channels: 1, height: 5, width: 3);
         Assert.That(grey.Image(0).ToArray(), Is.All.EqualTo(0.299f * 200 / 255).Within(1e-5f), "red as 601 luma");
     }
 
     [Test]
     public void MissingSplitOrClassFoldersAreNamed()
     {
-        _dir.Write("train/cat/a.png", SolidPng(2, 2, 0, 0, 0));
-        var error = Assert.Throws<DirectoryNotFoundException>(() => ImageFolder.Load(_dir.Path, true, 3, 4, 4))!;
+        Dir.Write("train/cat/a.png", SolidPng(2, 2, 0, 0, 0));
+        var error = Assert.Throws<DirectoryNotFoundException>(() => ImageFolder.Load(Dir.Path, true, 3, 4, 4))!;
         Assert.That(error.Message, Does.Contain("no 'test' subfolder"));
-        Directory.CreateDirectory(Path.Combine(_dir.Path, "test"));
-        var none = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(_dir.Path, true, 3, 4, 4))!;
-        Assert.That(none.Message, Does.Contain(Path.Combine(_dir.Path, "test")).And.Contain("no class folders"));
+        Directory.CreateDirectory(Path.Combine(Dir.Path, "test"));
+        var none = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(Dir.Path, true, 3, 4, 4))!;
+        Assert.That(none.Message, Does.Contain(Path.Combine(Dir.Path, "test")).And.Contain("no class folders"));
     }
 
     [Test]
     public void PicturesOutsideClassFoldersAreRefused()
     {
         WriteValidFolder();
-        string loose = _dir.Write("test/stray.png", SolidPng(2, 2, 0, 0, 0));
-        var error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(_dir.Path, true, 3, 4, 4))!;
+        string loose = Dir.Write("test/stray.png", SolidPng(2, 2, 0, 0, 0));
+        var error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(Dir.Path, true, 3, 4, 4))!;
         Assert.That(error.Message, Does.StartWith(loose).And.Contain("one subfolder per class"));
     }
 
@@ -68,18 +60,18 @@ public class ImageFolderTests
     public void AnEmptyClassIsNamed()
     {
         WriteValidFolder();
-        Directory.CreateDirectory(Path.Combine(_dir.Path, "train", "dog"));
-        Directory.CreateDirectory(Path.Combine(_dir.Path, "test", "dog"));
-        var error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(_dir.Path, true, 3, 4, 4))!;
-        Assert.That(error.Message, Does.Contain("'dog' is empty").And.Contain(Path.Combine(_dir.Path, "train", "dog")));
+        Directory.CreateDirectory(Path.Combine(Dir.Path, "train", "dog"));
+        Directory.CreateDirectory(Path.Combine(Dir.Path, "test", "dog"));
+        var error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(Dir.Path, true, 3, 4, 4))!;
+        Assert.That(error.Message, Does.Contain("'dog' is empty").And.Contain(Path.Combine(Dir.Path, "train", "dog")));
     }
 
     [Test]
     public void ANonImageFileIsNamed()
     {
         WriteValidFolder();
-        string notes = _dir.Write("train/cat/notes.txt", "not a picture"u8.ToArray());
-        var error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(_dir.Path, true, 3, 4, 4))!;
+        string notes = Dir.Write("train/cat/notes.txt", "not a picture"u8.ToArray());
+        var error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(Dir.Path, true, 3, 4, 4))!;
         Assert.That(error.Message, Does.StartWith(notes).And.Contain("not a picture"));
     }
 
@@ -88,12 +80,12 @@ public class ImageFolderTests
     {
         WriteValidFolder();
         var png = Png(Noise(30 * 30 * 3, 4), 30, 30, 3);
-        string truncated = _dir.Write("test/zebra/cut.png", png[..(png.Length * 2 / 3)]);
-        var error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(_dir.Path, false, 3, 4, 4))!;
+        string truncated = Dir.Write("test/zebra/cut.png", png[..(png.Length * 2 / 3)]);
+        var error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(Dir.Path, false, 3, 4, 4))!;
         Assert.That(error.Message, Does.StartWith(truncated).And.Contain("corrupt or truncated"));
         File.Delete(truncated);
-        string fake = _dir.Write("test/zebra/fake.png", "<html>not found</html>"u8.ToArray());
-        error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(_dir.Path, false, 3, 4, 4))!;
+        string fake = Dir.Write("test/zebra/fake.png", "<html>not found</html>"u8.ToArray());
+        error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(Dir.Path, false, 3, 4, 4))!;
         Assert.That(error.Message, Does.StartWith(fake).And.Contain("not a PNG"));
     }
 
@@ -101,9 +93,9 @@ public class ImageFolderTests
     public void TrainAndTestMustHaveTheSameClasses()
     {
         WriteValidFolder();
-        _dir.Write("train/dog/d.png", SolidPng(2, 2, 0, 0, 0));
-        _dir.Write("test/bird/d.png", SolidPng(2, 2, 0, 0, 0));
-        var error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(_dir.Path, false, 3, 4, 4))!;
+        Dir.Write("train/dog/d.png", SolidPng(2, 2, 0, 0, 0));
+        Dir.Write("test/bird/d.png", SolidPng(2, 2, 0, 0, 0));
+        var error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(Dir.Path, false, 3, 4, 4))!;
         Assert.That(error.Message, Does.Contain("only in train: dog").And.Contain("only in test: bird"));
     }
 

@@ -105,7 +105,7 @@ public class ImagePipelineTests
     [Test]
     public void PipelineConvertsResizesAndNormalises()
     {
-        using var dir = new DataTestFiles.TempDirectory();
+        using var dir = new TempDirectory();
         var pixels = Noise(50 * 40 * 3, 3);
         string path = dir.Write("photo.png", Png(pixels, 50, 40, 3));
         var plain = new ImagePipeline(1, 8, 8);

@@ -10,19 +10,11 @@ namespace Tensorlet.Tests.Data;
 /// permissions do not stop a read, so a directory stands where the file should be: .NET on Linux reports it as an
 /// <see cref="UnauthorizedAccessException"/>, the same type a real permission error has.
 /// </summary>
-public class UnreadableFileTests
+public class UnreadableFileTests : TempDirectoryFixture
 {
-    private TempDirectory _dir = null!;
-
-    [SetUp]
-    public void SetUp() => _dir = new TempDirectory();
-
-    [TearDown]
-    public void TearDown() => _dir.Dispose();
-
     private string DirectoryNamed(string name)
     {
-        string path = Path.Combine(_dir.Path, name);
+        string path = Path.Combine(Dir.Path, name);
         Directory.CreateDirectory(path);
         return path;
     }
@@ -44,7 +36,7 @@ public class UnreadableFileTests
     [Test]
     public void CifarBatches()
     {
-        string good = _dir.Write("good.bin", new byte[3073]);
+        string good = Dir.Write("good.bin", new byte[3073]);
         string path = DirectoryNamed("data_batch_2.bin");
         AssertUnreadable(path, () => Cifar10.Read("x", [good, path]));
     }
@@ -81,7 +73,7 @@ public class UnreadableFileTests
     [Test]
     public void MissingFilesStayFileNotFound()
     {
-        string path = Path.Combine(_dir.Path, "nowhere", "weights.safetensors");
+        string path = Path.Combine(Dir.Path, "nowhere", "weights.safetensors");
         var error = Assert.Throws<FileNotFoundException>(() => SafeTensors.Load(path))!;
         Assert.That(error.FileName, Is.EqualTo(path));
         Assert.That(error.Message, Does.StartWith(path));

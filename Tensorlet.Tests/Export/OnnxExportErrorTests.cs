@@ -4,16 +4,8 @@ namespace Tensorlet.Tests.Export;
 
 /// <summary>What cannot be exported is refused with a <see cref="NotSupportedException"/> naming the module's path and type, and no file is written.</summary>
 [TestFixture]
-public sealed class OnnxExportErrorTests
+public sealed class OnnxExportErrorTests : TempDirectoryFixture
 {
-    private string _dir = "";
-
-    [OneTimeSetUp]
-    public void CreateDirectory() => _dir = Directory.CreateTempSubdirectory("tensorlet-onnx-errors-").FullName;
-
-    [OneTimeTearDown]
-    public void RemoveDirectory() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>A user's module with no ONNX form.</summary>
     private sealed class Doubler : Module
     {
@@ -22,7 +14,7 @@ public sealed class OnnxExportErrorTests
 
     private void AssertRefused(Module model, int[] shape, params string[] expected)
     {
-        string path = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".onnx");
+        string path = Path.Combine(Dir.Path, Guid.NewGuid().ToString("N") + ".onnx");
         var ex = Assert.Throws<NotSupportedException>(() => model.ExportOnnx(path, shape));
         foreach (var e in expected) Assert.That(ex!.Message, Does.Contain(e));
         Assert.That(File.Exists(path), Is.False, "a failed export left a file");
@@ -67,7 +59,7 @@ public sealed class OnnxExportErrorTests
     public void InputShapeThatDoesNotFitTheModelNamesTheShape()
     {
         using var model = new Sequential(new Conv2d(3, 2, 3));
-        string path = Path.Combine(_dir, "shape.onnx");
+        string path = Path.Combine(Dir.Path, "shape.onnx");
         var ex = Assert.Throws<ArgumentException>(() => model.ExportOnnx(path, 1, 1, 8, 8));
         Assert.That(ex!.Message, Does.Contain("[1, 1, 8, 8]").Or.Contain("1, 1, 8, 8"));
         Assert.That(File.Exists(path), Is.False);
@@ -77,7 +69,7 @@ public sealed class OnnxExportErrorTests
     public void InputShapeWithoutBatchIsRefused()
     {
         using var model = new Sequential(new ReLU());
-        var ex = Assert.Throws<ArgumentException>(() => model.ExportOnnx(Path.Combine(_dir, "nobatch.onnx"), 0, 3));
+        var ex = Assert.Throws<ArgumentException>(() => model.ExportOnnx(Path.Combine(Dir.Path, "nobatch.onnx"), 0, 3));
         Assert.That(ex!.Message, Does.Contain("[0, 3]"));
     }
 }

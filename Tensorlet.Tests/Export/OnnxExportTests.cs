@@ -11,16 +11,8 @@ namespace Tensorlet.Tests.Export;
 /// statistics first, so a wrong eps or a mix-up of running statistics shows.
 /// </summary>
 [TestFixture]
-public sealed class OnnxExportTests
+public sealed class OnnxExportTests : TempDirectoryFixture
 {
-    private string _dir = "";
-
-    [OneTimeSetUp]
-    public void CreateDirectory() => _dir = Directory.CreateTempSubdirectory("tensorlet-onnx-").FullName;
-
-    [OneTimeTearDown]
-    public void RemoveDirectory() => Directory.Delete(_dir, recursive: true);
-
     private static readonly string[] SmallConfigurations =
     [
         "vgg11-cifar-w16", "nin-cifar10-w48-nodrop", "resnet8", "resnext11-4x8d-w16", "densenet-bc16-k12", "se-resnet8",
@@ -73,7 +65,7 @@ public sealed class OnnxExportTests
     {
         using var model = ModelZoo.Get("resnet8").Create(3, 10, new Generator(5));
         OnnxCheck.RandomizeBatchNorms(model, 5);
-        string path = Path.Combine(_dir, "batch.onnx");
+        string path = Path.Combine(Dir.Path, "batch.onnx");
         model.ExportOnnx(path, 1, 3, 32, 32);
         using var input = Tensor.Randn([3, 3, 32, 32], new Generator(6));
         var onnx = OnnxCheck.Run(path, input);
@@ -101,7 +93,7 @@ public sealed class OnnxExportTests
     public void ExportLeavesTheModelInItsMode()
     {
         using var model = ModelZoo.Get("resnet8").Create(3, 10, new Generator(5));
-        model.ExportOnnx(Path.Combine(_dir, "mode.onnx"), 1, 3, 32, 32);
+        model.ExportOnnx(Path.Combine(Dir.Path, "mode.onnx"), 1, 3, 32, 32);
         Assert.That(model.IsTraining, Is.True);
     }
 
@@ -119,7 +111,7 @@ public sealed class OnnxExportTests
     private void Check(string name, Module model, int[] shape)
     {
         OnnxCheck.RandomizeBatchNorms(model, 11);
-        double error = OnnxCheck.ExportAndCompare(model, shape, Path.Combine(_dir, name + ".onnx"));
+        double error = OnnxCheck.ExportAndCompare(model, shape, Path.Combine(Dir.Path, name + ".onnx"));
         TestContext.Out.WriteLine($"{name} {string.Join("x", shape)}: max relative error {error:E2}");
         Assert.That(error, Is.LessThan(OnnxCheck.Tolerance), name);
     }

@@ -3,7 +3,6 @@ using Tensorlet.IO;
 using Tensorlet.Models;
 using Tensorlet.NN;
 using Tensorlet.Optim;
-using Tensorlet.Tests.Data;
 using static Tensorlet.Tests.Data.DataTestFiles;
 
 namespace Tensorlet.Tests.Fuzz;
@@ -14,19 +13,11 @@ namespace Tensorlet.Tests.Fuzz;
 /// 1000 × reader + i, so a fault reproduces from its index.
 /// </summary>
 [Category("Fuzz")]
-public class ReaderFuzzTests
+public class ReaderFuzzTests : TempDirectoryFixture
 {
-    private TempDirectory _dir = null!;
-
-    [SetUp]
-    public void SetUp() => _dir = new TempDirectory();
-
-    [TearDown]
-    public void TearDown() => _dir.Dispose();
-
     private void Fuzz(string reader, int salt, Func<Random, int, Mutant> mutate, Action<int, string> load)
     {
-        var harness = new FuzzHarness(reader, _dir.Path);
+        var harness = new FuzzHarness(reader, Dir.Path);
         int count = FuzzHarness.Count;
         for (int i = 0; i < count; i++)
         {
@@ -135,7 +126,7 @@ public class ReaderFuzzTests
         var saved = new Mlp(4, [3], 2, new Generator(1));
         var savedOptimizer = new Adam(saved.Parameters(), lr: 0.01f);
         var savedSchedule = new StepLR(savedOptimizer, stepSize: 2, gamma: 0.5f);
-        string source = Path.Combine(_dir.Path, "source.ckpt");
+        string source = Path.Combine(Dir.Path, "source.ckpt");
         Checkpoint.Save(source, saved, savedOptimizer, savedSchedule, new TrainingState { Epoch = 3, Step = 12 });
         byte[] original = File.ReadAllBytes(source);
         var savedWeights = Weights(saved);

@@ -1,22 +1,13 @@
 using Tensorlet.IO;
-using Tensorlet.Tests.Data;
 
 namespace Tensorlet.Tests.IO;
 
 /// <summary>A save removes the temporary files that killed saves left behind, and never one a live save is writing.</summary>
-public class AtomicFileTests
+public class AtomicFileTests : TempDirectoryFixture
 {
-    private DataTestFiles.TempDirectory _dir = null!;
-
-    [SetUp]
-    public void SetUp() => _dir = new DataTestFiles.TempDirectory();
-
-    [TearDown]
-    public void TearDown() => _dir.Dispose();
-
     private string Temp(string target, DateTime lastWrite)
     {
-        string path = Path.Combine(_dir.Path, $".{target}.{Guid.NewGuid():N}.tmp");
+        string path = Path.Combine(Dir.Path, $".{target}.{Guid.NewGuid():N}.tmp");
         File.WriteAllBytes(path, [1, 2, 3]);
         File.SetLastWriteTimeUtc(path, lastWrite);
         return path;
@@ -24,14 +15,14 @@ public class AtomicFileTests
 
     private static DateTime LongAgo => DateTime.UtcNow.AddDays(-1);
 
-    private void Save(string target, byte value) => AtomicFile.Write(Path.Combine(_dir.Path, target), s => s.WriteByte(value));
+    private void Save(string target, byte value) => AtomicFile.Write(Path.Combine(Dir.Path, target), s => s.WriteByte(value));
 
     [Test]
     public void RemovesOrphansOfTheSameTarget()
     {
         string orphan = Temp("checkpoint.safetensors", LongAgo);
         string other = Temp("log.csv", LongAgo);
-        string stranger = Path.Combine(_dir.Path, ".checkpoint.safetensors.mine.tmp");
+        string stranger = Path.Combine(Dir.Path, ".checkpoint.safetensors.mine.tmp");
         File.WriteAllBytes(stranger, [7]);
         File.SetLastWriteTimeUtc(stranger, LongAgo);
 
@@ -40,8 +31,8 @@ public class AtomicFileTests
         Assert.That(File.Exists(orphan), Is.False, "a temporary file of a dead save is removed");
         Assert.That(File.Exists(other), Is.True, "another target's files are left to that target's saves");
         Assert.That(File.Exists(stranger), Is.True, "a name this class does not make is not touched");
-        Assert.That(Directory.GetFiles(_dir.Path, ".checkpoint.safetensors.*"), Is.EqualTo(new[] { stranger }));
-        Assert.That(File.ReadAllBytes(Path.Combine(_dir.Path, "checkpoint.safetensors")), Is.EqualTo(new byte[] { 5 }));
+        Assert.That(Directory.GetFiles(Dir.Path, ".checkpoint.safetensors.*"), Is.EqualTo(new[] { stranger }));
+        Assert.That(File.ReadAllBytes(Path.Combine(Dir.Path, "checkpoint.safetensors")), Is.EqualTo(new byte[] { 5 }));
     }
 
     [Test]
@@ -69,7 +60,7 @@ public class AtomicFileTests
     [Test]
     public void ASaveUnderWaySurvivesAnotherSaveOfTheSameTarget()
     {
-        string target = Path.Combine(_dir.Path, "checkpoint.safetensors");
+        string target = Path.Combine(Dir.Path, "checkpoint.safetensors");
         bool innerRan = false;
         AtomicFile.BeforeCommit = temp =>
         {
@@ -83,6 +74,6 @@ public class AtomicFileTests
         finally { AtomicFile.BeforeCommit = null; }
         Assert.That(innerRan, Is.True);
         Assert.That(File.ReadAllBytes(target), Is.EqualTo(new byte[] { 1 }), "the outer save commits last");
-        Assert.That(Directory.GetFiles(_dir.Path, "*.tmp"), Is.Empty);
+        Assert.That(Directory.GetFiles(Dir.Path, "*.tmp"), Is.Empty);
     }
 }

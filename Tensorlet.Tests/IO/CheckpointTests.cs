@@ -3,22 +3,14 @@ using Tensorlet.IO;
 using Tensorlet.Models;
 using Tensorlet.NN;
 using Tensorlet.Optim;
-using Tensorlet.Tests.Data;
 
 namespace Tensorlet.Tests.IO;
 
-public class CheckpointTests
+public class CheckpointTests : TempDirectoryFixture
 {
     private const int BatchSize = 32, Images = 160; // 5 batches per epoch
 
-    private DataTestFiles.TempDirectory _dir = null!;
     private static ImageDataset? _data;
-
-    [SetUp]
-    public void SetUp() => _dir = new DataTestFiles.TempDirectory();
-
-    [TearDown]
-    public void TearDown() => _dir.Dispose();
 
     /// <summary>The first images of the embedded Fashion-MNIST sample.</summary>
     private static ImageDataset Data()
@@ -113,7 +105,7 @@ public class CheckpointTests
         using var straight = new Run(adam, seed: 1);
         straight.Train(0, steps);
 
-        string path = Path.Combine(_dir.Path, "run.ckpt");
+        string path = Path.Combine(Dir.Path, "run.ckpt");
         using (var first = new Run(adam, seed: 1))
         {
             first.Train(0, steps / 2);
@@ -134,7 +126,7 @@ public class CheckpointTests
     [Test]
     public void AFailedSaveLeavesTheOldCheckpointIntact()
     {
-        string path = Path.Combine(_dir.Path, "run.ckpt");
+        string path = Path.Combine(Dir.Path, "run.ckpt");
         using var run = new Run(adam: false, seed: 1);
         run.Train(0, 2);
         run.Save(path, 2);
@@ -174,7 +166,7 @@ public class CheckpointTests
     [TestCaseSource(nameof(Damage))]
     public void ADamagedCheckpointIsRejectedAndLoadsNothing(Func<byte[], byte[]> damage, string reason)
     {
-        string path = Path.Combine(_dir.Path, "run.ckpt");
+        string path = Path.Combine(Dir.Path, "run.ckpt");
         using (var run = new Run(adam: true, seed: 1))
         {
             run.Train(0, 4);
@@ -193,7 +185,7 @@ public class CheckpointTests
     [Test]
     public void AMismatchedOptimizerIsRejectedBeforeTheModelChanges()
     {
-        string path = Path.Combine(_dir.Path, "run.ckpt");
+        string path = Path.Combine(Dir.Path, "run.ckpt");
         using (var run = new Run(adam: true, seed: 1))
         {
             run.Train(0, 2);
@@ -213,7 +205,7 @@ public class CheckpointTests
     [Test]
     public void PyTorchReadableWeightsAndGeneratorStates()
     {
-        string path = Path.Combine(_dir.Path, "run.ckpt");
+        string path = Path.Combine(Dir.Path, "run.ckpt");
         using var run = new Run(adam: true, seed: 1);
         var gen = new Generator(42);
         gen.NextNormal(); // leaves a spare normal in the state

@@ -2,7 +2,6 @@ using Tensorlet.IO;
 using Tensorlet.Models;
 using Tensorlet.NN;
 using Tensorlet.Optim;
-using Tensorlet.Tests.Data;
 
 namespace Tensorlet.Tests.IO;
 
@@ -10,16 +9,8 @@ namespace Tensorlet.Tests.IO;
 /// A checkpoint whose checksum is right but whose numbers are not (crafted, or written by a buggy tool) is refused
 /// with the file and the entry named, and the refusal leaves the model, the optimizer and the schedule as they were.
 /// </summary>
-public class CheckpointValidationTests
+public class CheckpointValidationTests : TempDirectoryFixture
 {
-    private DataTestFiles.TempDirectory _dir = null!;
-
-    [SetUp]
-    public void SetUp() => _dir = new DataTestFiles.TempDirectory();
-
-    [TearDown]
-    public void TearDown() => _dir.Dispose();
-
     private sealed class Run : IDisposable
     {
         public Run(ulong seed)
@@ -67,7 +58,7 @@ public class CheckpointValidationTests
     [TestCase("epoch", "9999999999")]
     public void AnOutOfRangeEntryIsRefusedAndNothingChanges(string key, string value)
     {
-        string path = Path.Combine(_dir.Path, "run.ckpt");
+        string path = Path.Combine(Dir.Path, "run.ckpt");
         using (var saved = new Run(seed: 1))
             Checkpoint.Save(path, saved.Model, saved.Optimizer, saved.Schedule, new TrainingState { Epoch = 2, Step = 2 });
         Checkpoint.EditMetadataForTests(path, meta => meta[key] = value);
@@ -82,7 +73,7 @@ public class CheckpointValidationTests
     [Test]
     public void InspectVerifiesBeforeItReports()
     {
-        string path = Path.Combine(_dir.Path, "run.ckpt");
+        string path = Path.Combine(Dir.Path, "run.ckpt");
         using (var saved = new Run(seed: 1))
         {
             var state = new TrainingState { Epoch = 3, Step = 12 };

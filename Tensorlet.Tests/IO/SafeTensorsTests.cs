@@ -1,20 +1,11 @@
 using System.Text;
 using Tensorlet.IO;
 using Tensorlet.Models;
-using Tensorlet.Tests.Data;
 
 namespace Tensorlet.Tests.IO;
 
-public class SafeTensorsTests
+public class SafeTensorsTests : TempDirectoryFixture
 {
-    private DataTestFiles.TempDirectory _dir = null!;
-
-    [SetUp]
-    public void SetUp() => _dir = new DataTestFiles.TempDirectory();
-
-    [TearDown]
-    public void TearDown() => _dir.Dispose();
-
     /// <summary>A safetensors file built from the published layout: u64 LE header length, JSON header, raw LE data.</summary>
     private static byte[] File(string json, Action<BinaryWriter> data)
     {
@@ -43,7 +34,7 @@ public class SafeTensorsTests
     [Test]
     public void ReadsAHandBuiltFile()
     {
-        string path = _dir.Write("three.safetensors", File(ThreeTensors, ThreeTensorsData));
+        string path = Dir.Write("three.safetensors", File(ThreeTensors, ThreeTensorsData));
         using var file = SafeTensors.Read(path);
         Assert.That(file.Tensors["w"].Shape, Is.EqualTo(new[] { 2, 3 }));
         Assert.That(file.Tensors["w"].ToArray(), Is.EqualTo(new[] { 1f, -2f, 3.5f, 0f, 1e-3f, float.MaxValue }));
@@ -61,7 +52,7 @@ public class SafeTensorsTests
             ["a.weight"] = Tensor.FromArray([1f, 2f, -3f, 4.5f], [2, 2]),
             ["b"] = Tensor.Scalar(7f),
         };
-        string path = Path.Combine(_dir.Path, "out.safetensors");
+        string path = Path.Combine(Dir.Path, "out.safetensors");
         SafeTensors.Save(path, tensors, new Dictionary<string, string> { ["k"] = "v" });
 
         string json = """{"__metadata__":{"k":"v"},"a.weight":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}""" +
@@ -69,14 +60,14 @@ public class SafeTensorsTests
         json = json.PadRight((json.Length + 7) / 8 * 8);
         var expected = File(json, w => { foreach (float v in new[] { 1f, 2f, -3f, 4.5f, 7f }) w.Write(v); });
         Assert.That(System.IO.File.ReadAllBytes(path), Is.EqualTo(expected));
-        Assert.That(Directory.GetFiles(_dir.Path), Has.Length.EqualTo(1), "no temporary file is left behind");
+        Assert.That(Directory.GetFiles(Dir.Path), Has.Length.EqualTo(1), "no temporary file is left behind");
     }
 
     [Test]
     public void RoundTripsEmptyAndScalarTensors()
     {
         var tensors = new Dictionary<string, Tensor> { ["empty"] = Tensor.Zeros(0, 3), ["x"] = Tensor.Arange(6).Reshape(2, 3).T };
-        string path = Path.Combine(_dir.Path, "rt.safetensors");
+        string path = Path.Combine(Dir.Path, "rt.safetensors");
         SafeTensors.Save(path, tensors);
         var loaded = SafeTensors.Load(path);
         Assert.That(loaded["empty"].Shape, Is.EqualTo(new[] { 0, 3 }));
@@ -123,7 +114,7 @@ public class SafeTensorsTests
     [TestCaseSource(nameof(Corruptions))]
     public void CorruptFilesNameTheFault(byte[] bytes, string[] fragments)
     {
-        string path = _dir.Write("bad.safetensors", bytes);
+        string path = Dir.Write("bad.safetensors", bytes);
         var ex = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
         Assert.That(ex!.Message, Does.Contain(path));
         foreach (var fragment in fragments) Assert.That(ex.Message, Does.Contain(fragment));
@@ -133,7 +124,7 @@ public class SafeTensorsTests
     public void ModuleRoundTripsThroughStateDictNames()
     {
         var model = new Mlp(8, [5], 3, new Generator(1));
-        string path = Path.Combine(_dir.Path, "mlp.safetensors");
+        string path = Path.Combine(Dir.Path, "mlp.safetensors");
         model.SaveSafeTensors(path);
         Assert.That(SafeTensors.ReadHeader(path).Tensors.Select(t => t.Name),
             Is.EquivalentTo(new[] { "layers.1.weight", "layers.1.bias", "layers.3.weight", "layers.3.bias" }));

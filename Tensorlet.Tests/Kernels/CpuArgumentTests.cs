@@ -39,8 +39,8 @@ public class CpuArgumentTests
         public void AvgPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset, DeviceBuffer gradX, int gradXOffset) => throw new NotSupportedException();
         public void AdaptiveAvgPool2d(int n, int c, int h, int w, int outH, int outW, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset) => throw new NotSupportedException();
         public void AdaptiveAvgPool2dBackward(int n, int c, int h, int w, int outH, int outW, DeviceBuffer gradY, int gradYOffset, DeviceBuffer gradX, int gradXOffset) => throw new NotSupportedException();
-        public void BatchNormForward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer? runningMean, DeviceBuffer? runningVar, bool useBatchStats, float momentum, float eps, DeviceBuffer y, int yOffset, DeviceBuffer saveMean, DeviceBuffer saveInvStd) => throw new NotSupportedException();
-        public void BatchNormBackward(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gradYOffset, DeviceBuffer? gamma, DeviceBuffer saveMean, DeviceBuffer saveInvStd, bool useBatchStats, DeviceBuffer? gradX, int gradXOffset, DeviceBuffer? gradGamma, DeviceBuffer? gradBeta) => throw new NotSupportedException();
+        public void BatchNormForward(BatchNormArgs args, DeviceBuffer y, int yOffset) => throw new NotSupportedException();
+        public void BatchNormBackward(BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads) => throw new NotSupportedException();
         public void DropoutMask(DeviceBuffer mask, int offset, int count, float p, ulong seed, ulong counterBase) => throw new NotSupportedException();
     }
 

@@ -33,7 +33,7 @@ public class CpuNormalizationTests
             using var drv = Upload(rv);
             using var dm = Cpu.Allocate(c);
             using var di = Cpu.Allocate(c);
-            Cpu.BatchNormForward(n, c, hw, dx, 3, dg, db, drm, drv, batchStats, 0.1f, 1e-5f, dy, 3, dm, di);
+            Cpu.BatchNormForward(new(n, c, hw, dx, 3, dg, db, drm, drv, dm, di, batchStats, 0.1f, 1e-5f), dy, 3);
             string what = $"n {n} c {c} hw {hw} batch stats {batchStats}";
             AssertClose(y, Download(dy)[3..], 1e-4, 1e-4, "y " + what);
             AssertClose(mean, Download(dm), 1e-6, 0, "mean " + what);
@@ -47,7 +47,7 @@ public class CpuNormalizationTests
             using var dgx = Cpu.Allocate(n * c * hw);
             using var dgg = Cpu.Allocate(c);
             using var dgb = Cpu.Allocate(c);
-            Cpu.BatchNormBackward(n, c, hw, dx, 3, dgy, 0, dg, dm, di, batchStats, dgx, 0, dgg, dgb);
+            Cpu.BatchNormBackward(new(n, c, hw, dx, 3, dg, null, null, null, dm, di, batchStats, 0.1f, 1e-5f), dgy, 0, new(dgx, 0, dgg, dgb));
             double scale = gx.Max(Math.Abs);
             AssertClose(gx, Download(dgx), 1e-3, 1e-4 * scale, "gradX " + what);
             AssertClose(gg, Download(dgg), 1e-3, 1e-3, "gradGamma " + what);
@@ -60,7 +60,7 @@ public class CpuNormalizationTests
     {
         using var x = Cpu.Allocate(8);
         using var s = Cpu.Allocate(2);
-        var ex = Assert.Throws<ArgumentException>(() => Cpu.BatchNormForward(2, 2, 2, x, 0, null, null, null, null, false, 0.1f, 1e-5f, x, 0, s, s))!;
+        var ex = Assert.Throws<ArgumentException>(() => Cpu.BatchNormForward(new(2, 2, 2, x, 0, null, null, null, null, s, s, false, 0.1f, 1e-5f), x, 0))!;
         Assert.That(ex.Message, Does.Contain("BatchNormForward").And.Contain("running"));
     }
 

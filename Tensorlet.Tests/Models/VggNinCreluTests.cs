@@ -93,14 +93,6 @@ public class VggNinCreluTests
         Assert.That(model.ParameterCount(), Is.EqualTo(42_948 + 312 + 490));
     }
 
-    [TestCase(3, 32)]
-    [TestCase(1, 28)] // floor-mode pools would reach 0×0; ceil mode ends at 1×1
-    public void CifarVggForwardAndBackward(int channels, int size)
-    {
-        using var model = Vgg.Vgg11Cifar(numClasses: 10, inChannels: channels, generator: new Generator(1));
-        AssertForwardBackward(model, channels, size, 10);
-    }
-
     /// <summary>
     /// Network in Network, CIFAR-10, by hand (weights + biases per conv):
     /// block1 3·25·192+192 = 14,592; 192·160+160 = 30,880; 160·96+96 = 15,456;
@@ -113,14 +105,6 @@ public class VggNinCreluTests
         using var model = NetworkInNetwork.Cifar10();
         Assert.That(model.ParameterCount(), Is.EqualTo(966_986));
         Assert.That(model.StateDict().Keys, Does.Contain("block1.0.weight").And.Contain("block3.4.bias"));
-    }
-
-    [TestCase(3, 32)]
-    [TestCase(1, 28)]
-    public void NinForwardAndBackward(int channels, int size)
-    {
-        using var model = NetworkInNetwork.Cifar10(numClasses: 10, inChannels: channels, generator: new Generator(2));
-        AssertForwardBackward(model, channels, size, 10);
     }
 
     /// <summary>
@@ -161,12 +145,27 @@ public class VggNinCreluTests
         Assert.That(baseline.CReluLayers, Is.EqualTo(0));
     }
 
-    [TestCase(CReluVariant.Baseline, 3, 32)]
-    [TestCase(CReluVariant.HalfFilters, 3, 32)]
-    [TestCase(CReluVariant.SameFilters, 1, 28)]
-    public void CReluNetForwardAndBackward(CReluVariant variant, int channels, int size)
+    /// <summary>The CIFAR networks of this file, by name, for 10 classes and the given input channels.</summary>
+    private static Module CifarModel(string name, int channels) => name switch
     {
-        using var model = new CReluNet(variant, numClasses: 10, inChannels: channels, generator: new Generator(3));
+        "vgg11" => Vgg.Vgg11Cifar(numClasses: 10, inChannels: channels, generator: new Generator(1)),
+        "nin" => NetworkInNetwork.Cifar10(numClasses: 10, inChannels: channels, generator: new Generator(2)),
+        "crelu-baseline" => new CReluNet(CReluVariant.Baseline, numClasses: 10, inChannels: channels, generator: new Generator(3)),
+        "crelu-half" => new CReluNet(CReluVariant.HalfFilters, numClasses: 10, inChannels: channels, generator: new Generator(3)),
+        "crelu-same" => new CReluNet(CReluVariant.SameFilters, numClasses: 10, inChannels: channels, generator: new Generator(3)),
+        _ => throw new ArgumentException($"no CIFAR model '{name}' in this test", nameof(name)),
+    };
+
+    [TestCase("vgg11", 3, 32)]
+    [TestCase("vgg11", 1, 28)] // floor-mode pools would reach 0×0; ceil mode ends at 1×1
+    [TestCase("nin", 3, 32)]
+    [TestCase("nin", 1, 28)]
+    [TestCase("crelu-baseline", 3, 32)]
+    [TestCase("crelu-half", 3, 32)]
+    [TestCase("crelu-same", 1, 28)]
+    public void CifarModelForwardAndBackward(string name, int channels, int size)
+    {
+        using var model = CifarModel(name, channels);
         AssertForwardBackward(model, channels, size, 10);
     }
 

@@ -17,9 +17,5 @@ public sealed class CosineAnnealingLR : LRSchedule
     public int TMax { get; }
     public float EtaMin { get; }
 
-    public override double LearningRateAt(int epoch)
-    {
-        CheckEpoch(epoch);
-        return EtaMin + (BaseLearningRate - (double)EtaMin) * (1 + Math.Cos(Math.PI * epoch / TMax)) / 2;
-    }
+    protected override double RateAt(int epoch) => EtaMin + (BaseLearningRate - (double)EtaMin) * (1 + Math.Cos(Math.PI * epoch / TMax)) / 2;
 }

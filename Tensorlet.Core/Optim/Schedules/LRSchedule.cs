@@ -24,7 +24,15 @@ public abstract class LRSchedule
     public int LastEpoch { get; private set; }
 
     /// <summary>The schedule's learning rate at <paramref name="epoch"/> (pure: it changes nothing).</summary>
-    public abstract double LearningRateAt(int epoch);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> is negative: closed forms are defined from epoch 0.</exception>
+    public double LearningRateAt(int epoch)
+    {
+        if (epoch < 0) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, "Schedules are defined from epoch 0.");
+        return RateAt(epoch);
+    }
+
+    /// <summary>The closed form at a non-negative <paramref name="epoch"/>.</summary>
+    protected abstract double RateAt(int epoch);
 
     /// <summary>Advances one epoch and sets the optimizer's learning rate.</summary>
     public void Step()
@@ -49,10 +57,4 @@ public abstract class LRSchedule
 
     /// <summary>Sets the optimizer's rate for the current epoch; subclasses call it at the end of their constructor.</summary>
     protected void Apply() => Optimizer.LearningRate = (float)LearningRateAt(LastEpoch);
-
-    /// <summary>Throws unless <paramref name="epoch"/> is non-negative (closed forms are defined from epoch 0).</summary>
-    protected static void CheckEpoch(int epoch)
-    {
-        if (epoch < 0) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, "Schedules are defined from epoch 0.");
-    }
 }

@@ -36,9 +36,8 @@ public sealed class LinearWarmup : LRSchedule
     /// <summary>The wrapped schedule scales the same base rate, so it follows a restored one.</summary>
     protected override void OnLoadState(int lastEpoch, float baseLearningRate) => _after?.LoadState(0, baseLearningRate);
 
-    public override double LearningRateAt(int epoch)
+    protected override double RateAt(int epoch)
     {
-        CheckEpoch(epoch);
         if (epoch < WarmupSteps)
             return BaseLearningRate * (StartFactor + (1 - (double)StartFactor) * epoch / WarmupSteps);
         return _after?.LearningRateAt(epoch - WarmupSteps) ?? BaseLearningRate;

@@ -21,9 +21,8 @@ public sealed class MultiStepLR : LRSchedule
     public IReadOnlyList<int> Milestones => _milestones;
     public float Gamma { get; }
 
-    public override double LearningRateAt(int epoch)
+    protected override double RateAt(int epoch)
     {
-        CheckEpoch(epoch);
         int passed = 0;
         while (passed < _milestones.Length && _milestones[passed] <= epoch) passed++;
         return BaseLearningRate * Math.Pow(Gamma, passed);

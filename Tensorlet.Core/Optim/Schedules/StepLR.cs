@@ -14,9 +14,5 @@ public sealed class StepLR : LRSchedule
     public int StepSize { get; }
     public float Gamma { get; }
 
-    public override double LearningRateAt(int epoch)
-    {
-        CheckEpoch(epoch);
-        return BaseLearningRate * Math.Pow(Gamma, epoch / StepSize);
-    }
+    protected override double RateAt(int epoch) => BaseLearningRate * Math.Pow(Gamma, epoch / StepSize);
 }
