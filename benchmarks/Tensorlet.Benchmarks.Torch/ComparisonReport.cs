@@ -14,7 +14,7 @@ internal static class ComparisonReport
     {
         AnsiConsole.MarkupLine($"{ceilings.Threads} thread(s) for both engines; FMA peak {ceilings.PeakGflops:F0} GFLOP/s ({FmaPeak.VectorBits}-bit), " +
                                $"memory bandwidth {ceilings.BandwidthGBps:F1} GB/s (measured in the driver). Ratio = Tensorlet throughput / libtorch throughput; " +
-                               "libtorch is the faster of its default allocator and MALLOC_MMAP_MAX_=0 (†).");
+                               "libtorch is the faster of its default allocator and MALLOC_MMAP_MAX_=0 with no heap trimming (†).");
         var table = new Table().AddColumns("case", "shape")
             .AddColumn(new TableColumn("Tensorlet").RightAligned()).AddColumn(new TableColumn("libtorch").RightAligned())
             .AddColumn(new TableColumn("unit").RightAligned()).AddColumn(new TableColumn("% ceiling T / L").RightAligned())

@@ -11,7 +11,7 @@ internal sealed record DriverOptions(string? Filter, bool Quick, int Threads, in
 
 /// <summary>
 /// The comparison's driver: it measures nothing itself but the ceilings. Each block runs every engine in a child process
-/// of its own — Tensorlet, libtorch with its default allocator, and libtorch with <c>MALLOC_MMAP_MAX_=0</c> — one after
+/// of its own — Tensorlet, libtorch with its default allocator, and libtorch with <c>MALLOC_MMAP_MAX_=0</c> and no heap trimming — one after
 /// another, in an order that alternates between blocks, so all three see the same machine load. A case's figure is the
 /// median of its blocks; libtorch's is the faster of its two settings.
 /// </summary>
@@ -89,9 +89,20 @@ internal static class Driver
             psi.ArgumentList.Add(a);
         if (options.Filter != null) { psi.ArgumentList.Add("--filter"); psi.ArgumentList.Add(options.Filter); }
         if (options.Quick) psi.ArgumentList.Add("--quick");
-        // glibc then never returns freed blocks to the kernel with munmap, so large outputs are not faulted in afresh.
-        if (engine == "libtorch-nommap") psi.Environment["MALLOC_MMAP_MAX_"] = "0";
-        else psi.Environment.Remove("MALLOC_MMAP_MAX_");
+        // glibc then never returns freed memory to the kernel — no munmap of large blocks, and no trimming of the heap's
+        // top, which MALLOC_MMAP_MAX_=0 alone still does — so a call's outputs are not faulted in afresh. Measured on this
+        // VM: with MALLOC_MMAP_MAX_=0 alone libtorch ran conv a forward at 5 GFLOP/s (each page fault is costly here),
+        // with the trim threshold raised too at 126.
+        if (engine == "libtorch-nommap")
+        {
+            psi.Environment["MALLOC_MMAP_MAX_"] = "0";
+            psi.Environment["MALLOC_TRIM_THRESHOLD_"] = "68719476736";
+        }
+        else
+        {
+            psi.Environment.Remove("MALLOC_MMAP_MAX_");
+            psi.Environment.Remove("MALLOC_TRIM_THRESHOLD_");
+        }
         using var child = Process.Start(psi) ?? throw new InvalidOperationException($"comparison: could not start the {engine} child.");
         child.WaitForExit();
         if (child.ExitCode != 0)

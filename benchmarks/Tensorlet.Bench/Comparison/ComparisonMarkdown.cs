@@ -37,7 +37,7 @@ public static class ComparisonMarkdown
                           $"{F(100 * r.TensorletSpread, "F0")}% / {F(100 * r.TorchSpread, "F0")}% | **{F(r.Ratio, "F2")}** |");
         }
         md.AppendLine();
-        md.AppendLine("† libtorch was faster with `MALLOC_MMAP_MAX_=0` (the figure shown); elsewhere with its default allocator. " +
+        md.AppendLine("† libtorch was faster with `MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=64G` (the figure shown); elsewhere with its default allocator. " +
                       "Ratio = Tensorlet throughput / libtorch throughput: above 1, Tensorlet is faster.");
         md.AppendLine();
         md.AppendLine("Geometric-mean ratio per family: " + string.Join(", ",

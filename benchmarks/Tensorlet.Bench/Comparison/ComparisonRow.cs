@@ -18,7 +18,7 @@ public sealed record ComparisonRow(
 {
     /// <summary>
     /// Builds the row of <paramref name="benchCase"/> from each engine's per-block milliseconds (libtorch under its
-    /// default allocator and with <c>MALLOC_MMAP_MAX_=0</c>), against <paramref name="ceilings"/>.
+    /// default allocator and with <c>MALLOC_MMAP_MAX_=0</c>, no heap trimming), against <paramref name="ceilings"/>.
     /// </summary>
     public static ComparisonRow From(BenchCase benchCase, IReadOnlyList<double> tensorletMs, IReadOnlyList<double> torchMs,
                                      IReadOnlyList<double> torchNoMmapMs, MachineCeilings ceilings)

@@ -7,7 +7,7 @@ namespace Tensorlet.Bench.Comparison;
 /// What one child process of the comparison harness reports: one engine (Tensorlet, or libtorch under one allocator
 /// setting) measured alone in its own process, in one block of the run.
 /// </summary>
-/// <param name="Engine">"tensorlet", "libtorch" or "libtorch-nommap" (libtorch with <c>MALLOC_MMAP_MAX_=0</c>).</param>
+/// <param name="Engine">"tensorlet", "libtorch" or "libtorch-nommap" (libtorch with <c>MALLOC_MMAP_MAX_=0</c> and <c>MALLOC_TRIM_THRESHOLD_</c> raised: glibc keeps freed memory).</param>
 /// <param name="Block">The block (0-based) the run belongs to.</param>
 /// <param name="Results">One result per case, in the order run.</param>
 /// <param name="Parameters">For whole-model cases, the model's learnable parameters as this engine built it.</param>
