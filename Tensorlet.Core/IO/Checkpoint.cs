@@ -58,24 +58,12 @@ public static class Checkpoint
         SafeTensors.Save(path, tensors, meta);
     }
 
-    private static void Sign(IReadOnlyDictionary<string, Tensor> tensors, Dictionary<string, string> meta)
+    /// <summary>Stores the checksum of <paramref name="tensors"/> and <paramref name="meta"/> in <paramref name="meta"/>.</summary>
+    internal static void Sign(IReadOnlyDictionary<string, Tensor> tensors, Dictionary<string, string> meta)
     {
         using var digest = new Digest();
         foreach (var (name, t) in tensors) digest.AddTensor(name, t.ShapeSpan, SafeTensors.LittleEndianBytes(t));
         meta[ChecksumKey] = digest.Finish(meta);
-    }
-
-    /// <summary>
-    /// Test hook: rewrites the metadata of the checkpoint at <paramref name="path"/> with <paramref name="edit"/> and
-    /// signs it again, to craft files that pass the checksum but hold values a loader must refuse.
-    /// </summary>
-    internal static void EditMetadataForTests(string path, Action<Dictionary<string, string>> edit)
-    {
-        using var file = SafeTensors.Read(path);
-        var meta = new Dictionary<string, string>(file.Metadata);
-        edit(meta);
-        Sign(file.Tensors, meta);
-        SafeTensors.Save(path, file.Tensors, meta);
     }
 
     /// <summary>

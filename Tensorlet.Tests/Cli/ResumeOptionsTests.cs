@@ -1,3 +1,4 @@
+using Tensorlet.Tests.IO;
 using Tensorlet.IO;
 
 namespace Tensorlet.Tests.Cli;
@@ -34,7 +35,7 @@ public class ResumeOptionsTests
     {
         string path = Path.Combine(_root, Guid.NewGuid().ToString("N") + ".safetensors");
         File.Copy(_checkpoint, path);
-        if (edit != null) Checkpoint.EditMetadataForTests(path, edit);
+        if (edit != null) CheckpointFiles.EditMetadata(path, edit);
         return path;
     }
 

@@ -1,3 +1,4 @@
+using Tensorlet.Tests.IO;
 using Tensorlet.IO;
 
 namespace Tensorlet.Tests.Cli;
@@ -37,7 +38,7 @@ public class TrainSafetyTests
         string checkpoint = Path.Combine(dir, "checkpoint.safetensors");
         Expect(Train("--schedule", "none", "--epochs", "1", "--out", dir));
         // The same run continued with a rate that makes it diverge in epoch 2.
-        Checkpoint.EditMetadataForTests(checkpoint, meta => { meta["optimizer.lr"] = "1E+30"; meta["user.lr"] = "1E+30"; });
+        CheckpointFiles.EditMetadata(checkpoint, meta => { meta["optimizer.lr"] = "1E+30"; meta["user.lr"] = "1E+30"; });
         var good = File.ReadAllBytes(checkpoint);
 
         var r = Train("--epochs", "2", "--out", dir, "--resume", checkpoint);

@@ -61,7 +61,7 @@ public class CheckpointValidationTests : TempDirectoryFixture
         string path = Path.Combine(Dir.Path, "run.ckpt");
         using (var saved = new Run(seed: 1))
             Checkpoint.Save(path, saved.Model, saved.Optimizer, saved.Schedule, new TrainingState { Epoch = 2, Step = 2 });
-        Checkpoint.EditMetadataForTests(path, meta => meta[key] = value);
+        CheckpointFiles.EditMetadata(path, meta => meta[key] = value);
 
         using var target = new Run(seed: 7);
         var before = target.Snapshot();
