@@ -6,7 +6,7 @@ namespace Tensorlet.Tests.Cli;
 /// Kill trials: a real <c>tensorlet train</c> child is killed with SIGKILL at seeded random moments, half of them
 /// aimed inside a checkpoint save (the moment its temporary file appears). After every kill the run folder must hold
 /// a checkpoint that loads (the one before the save or the one it wrote) or none, and finishing the run from there
-/// must give the bits of a run that was never killed. 10 kills normally, 100 with <c>TENSORLET_NIGHTLY=1</c>.
+/// must give the bits of a run that was never killed. 6 kills normally (3 aimed at a save, 3 anywhere), 100 with <c>TENSORLET_NIGHTLY=1</c>.
 /// </summary>
 [Category("KillTrial")]
 public class KillTrialTests
@@ -19,7 +19,7 @@ public class KillTrialTests
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
-    private static int KillCount => Environment.GetEnvironmentVariable("TENSORLET_NIGHTLY") == "1" ? 100 : 10;
+    private static int KillCount => Environment.GetEnvironmentVariable("TENSORLET_NIGHTLY") == "1" ? 100 : 6;
 
     [Test]
     public void EveryKillLeavesALoadableCheckpointAndResumingGivesTheUninterruptedBits()
