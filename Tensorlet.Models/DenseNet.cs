@@ -137,15 +137,19 @@ public sealed class DenseNet : Module, IOnnxExportable
         new(blocks, growth, initChannels, bottleneck: true, compression: 0.5f, imageNetStem: true, numClasses, inChannels, generator: generator);
 
     /// <summary>
-    /// A dense block: layer ℓ sees [x₀, x₁, …, x_{ℓ−1}] concatenated. The concatenation is rebuilt at every layer, which
-    /// copies O(L²) channel maps per block; memory-efficient shared-storage variants would need a custom op.
+    /// A dense block: layer ℓ sees [x₀, x₁, …, x_{ℓ−1}] concatenated. The block's features live in one
+    /// <see cref="ConcatBuffer"/> of c₀ + L·k channels allocated per forward: each layer's output is copied into its slot
+    /// once and layer ℓ reads the prefix of the first c₀ + ℓ·k channels as a view, so neither the forward nor the backward
+    /// rebuilds the concatenation (O(L) channel-map copies per block instead of O(L²)).
     /// </summary>
     private sealed class DenseBlock : Module, IOnnxExportable
     {
         private readonly List<NamedSequential> _layers = new();
+        private readonly int _growth;
 
         public DenseBlock(int layers, int inChannels, int growth, int bottleneckChannels, float dropRate, Generator? generator)
         {
+            _growth = growth;
             for (int i = 0; i < layers; i++)
             {
                 int c = inChannels + i * growth;
@@ -161,10 +165,10 @@ public sealed class DenseNet : Module, IOnnxExportable
 
         public override Tensor Forward(Tensor input)
         {
-            var features = new List<Tensor> { input };
+            using var features = new ConcatBuffer(input, input.Size(1) + _layers.Count * _growth);
             foreach (var layer in _layers)
-                features.Add(layer.Call(features.Count == 1 ? input : Tensor.Cat(features, 1)));
-            return Tensor.Cat(features, 1);
+                features.Append(layer.Call(features.Channels(0, features.Written)));
+            return features.Channels(0, features.Written);
         }
 
         public string ExportOnnx(OnnxGraphBuilder g, string input)

@@ -14,7 +14,9 @@ namespace Tensorlet.Models;
 /// Both stages call the same W_li (the weights are re-used, only the batch norms are per stage, as in the authors'
 /// TensorFlow code where every batch_norm call creates its own scale and offset). Each update is
 /// BN → ReLU → conv → dropout on the concatenation of its inputs; with the bottleneck, W_li are 1×1 and a
-/// per-layer BN → ReLU → 3×3 conv → dropout (shared between the stages as well) follows.
+/// per-layer BN → ReLU → 3×3 conv → dropout (shared between the stages as well) follows. A Stage-II update reads the
+/// other layers cyclically from i + 1 — [X_{i+1}⁽¹⁾, …, X_n⁽¹⁾, X_1⁽²⁾, …, X_{i−1}⁽²⁾] — so that its input is one
+/// window of the block's shared feature buffer; the channels of <c>stage2_norm{i}</c> follow that order.
 /// <see cref="Module.Forward"/> returns the Stage-II features [X_1⁽²⁾, …, X_n⁽²⁾] (n·k channels).
 /// </summary>
 public sealed class CliqueBlock : Module, IOnnxExportable
@@ -71,34 +73,34 @@ public sealed class CliqueBlock : Module, IOnnxExportable
     /// <summary>Channels of the Stage-II output: n·k.</summary>
     public int OutChannels { get; }
 
-    public override Tensor Forward(Tensor input) => Run(input, keepStageI: false).StageII;
+    public override Tensor Forward(Tensor input) => Run(input).StageII;
 
     /// <summary>
     /// The block's forward pass returning both stages: Stage-I [X_1⁽¹⁾, …, X_n⁽¹⁾] (the dense-block features, kept
     /// only for inspection — the network itself passes on Stage-II) and Stage-II [X_1⁽²⁾, …, X_n⁽²⁾], each n·k channels.
     /// </summary>
-    public (Tensor StageI, Tensor StageII) ForwardStages(Tensor input)
+    public (Tensor StageI, Tensor StageII) ForwardStages(Tensor input) => Run(input);
+
+    // All features of the block live in one ConcatBuffer laid out [X₀ | X_1⁽¹⁾ … X_n⁽¹⁾ | X_1⁽²⁾ … X_n⁽²⁾], each written
+    // once. Stage-I layer i reads the prefix [X₀, X_1⁽¹⁾ … X_{i−1}⁽¹⁾]; Stage-II layer i reads
+    // [X_{i+1}⁽¹⁾ … X_n⁽¹⁾, X_1⁽²⁾ … X_{i−1}⁽²⁾] — the latest version of every other layer, which in this layout is one
+    // contiguous window ending where X_i⁽²⁾ is appended. Both stages are views of it, so Stage-I costs nothing to keep.
+    private (Tensor StageI, Tensor StageII) Run(Tensor input)
     {
-        var (stageI, stageII) = Run(input, keepStageI: true);
-        return (stageI!, stageII);
+        int n = _layers, k = OutChannels / n, c0 = input.Size(1);
+        using var features = new ConcatBuffer(input, c0 + 2 * n * k);
+        for (int i = 1; i <= n; i++)
+            features.Append(Update(i, features.Channels(0, c0 + (i - 1) * k), StageISources(i), stage: 1));
+        for (int i = 1; i <= n; i++)
+            features.Append(Update(i, features.Channels(c0 + i * k, (n - 1) * k), StageIISources(i), stage: 2));
+        return (features.Channels(c0, n * k), features.Channels(c0 + n * k, n * k));
     }
 
-    // Training never needs Stage-I as one tensor, so the concatenation is made only when asked for.
-    private (Tensor? StageI, Tensor StageII) Run(Tensor input, bool keepStageI)
-    {
-        int n = _layers;
-        var x = new Tensor[n + 1];
-        x[0] = input;
-        // Stage-I: layer i reads X₀ and the layers already computed.
-        for (int i = 1; i <= n; i++)
-            x[i] = Update(i, Enumerable.Range(0, i).ToArray(), x, stage: 1);
-        var stageI = keepStageI ? Tensor.Cat(x[1..], 1) : null;
-        // Stage-II: x[] is overwritten in place, so layers before i are already refined and layers after i still hold
-        // their Stage-I values — exactly the alternate updating rule.
-        for (int i = 1; i <= n; i++)
-            x[i] = Update(i, Enumerable.Range(1, n).Where(l => l != i).ToArray(), x, stage: 2);
-        return (stageI, Tensor.Cat(x[1..], 1));
-    }
+    // The layers whose features layer i reads, in the order of its input channels (and so of its stacked weights).
+    private static int[] StageISources(int i) => Enumerable.Range(0, i).ToArray();
+
+    // Cyclic from i + 1: X_{i+1}⁽¹⁾ … X_n⁽¹⁾ then X_1⁽²⁾ … X_{i−1}⁽²⁾; the sum Σ W_li ∗ X_l does not depend on the order.
+    private int[] StageIISources(int i) => Enumerable.Range(i + 1, _layers - i).Concat(Enumerable.Range(1, i - 1)).ToArray();
 
     /// <summary>
     /// FLOPs of the inter-layer convolutions, which <see cref="Update"/> applies through the functional
@@ -116,10 +118,10 @@ public sealed class CliqueBlock : Module, IOnnxExportable
         return 2.0 * positions * k * kernel * kernel * readChannels;
     }
 
-    private Tensor Update(int i, int[] sources, Tensor[] x, int stage)
+    private Tensor Update(int i, Tensor inputs, int[] sources, int stage)
     {
         var norm = stage == 1 ? _norm1[i] : _norm2[i];
-        var h = norm.Call(sources.Length == 1 ? x[sources[0]] : Tensor.Cat(sources.Select(l => x[l]).ToList(), 1)).Relu();
+        var h = norm.Call(inputs).Relu();
         // Σ_l W_li ∗ h_l equals one convolution of the concatenated inputs with the W_li stacked along input channels:
         // one GEMM instead of many, while every W_li stays its own parameter, shared by both stages.
         var weight = sources.Length == 1 ? _w[sources[0], i].Weight : Tensor.Cat(sources.Select(l => _w[l, i].Weight).ToList(), 1);
@@ -144,8 +146,8 @@ public sealed class CliqueBlock : Module, IOnnxExportable
         int n = _layers;
         var x = new string[n + 1];
         x[0] = input;
-        for (int i = 1; i <= n; i++) x[i] = ExportUpdate(g, i, Enumerable.Range(0, i).ToArray(), x, stage: 1);
-        for (int i = 1; i <= n; i++) x[i] = ExportUpdate(g, i, Enumerable.Range(1, n).Where(l => l != i).ToArray(), x, stage: 2);
+        for (int i = 1; i <= n; i++) x[i] = ExportUpdate(g, i, StageISources(i), x, stage: 1);
+        for (int i = 1; i <= n; i++) x[i] = ExportUpdate(g, i, StageIISources(i), x, stage: 2);
         return g.Concat(x[1..]);
     }
 
