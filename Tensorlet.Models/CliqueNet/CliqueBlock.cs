@@ -16,7 +16,7 @@ namespace Tensorlet.Models;
 /// BN → ReLU → conv → dropout on the concatenation of its inputs; with the bottleneck, W_li are 1×1 and a
 /// per-layer BN → ReLU → 3×3 conv → dropout (shared between the stages as well) follows. A Stage-II update reads the
 /// other layers cyclically from i + 1 — [X_{i+1}⁽¹⁾, …, X_n⁽¹⁾, X_1⁽²⁾, …, X_{i−1}⁽²⁾] — so that its input is one
-/// window of the block's shared feature buffer; the channels of <c>stage2_norm{i}</c> follow that order.
+/// window of the block's shared feature buffer; the channels of <c>stage2_cyclic_norm{i}</c> follow that order.
 /// <see cref="Module.Forward"/> returns the Stage-II features [X_1⁽²⁾, …, X_n⁽²⁾] (n·k channels).
 /// </summary>
 public sealed class CliqueBlock : Module, IOnnxExportable
@@ -52,7 +52,7 @@ public sealed class CliqueBlock : Module, IOnnxExportable
         for (int i = 1; i <= layers; i++)
         {
             _norm1[i] = RegisterModule($"stage1_norm{i}", new BatchNorm2d(inChannels + (i - 1) * growth));
-            _norm2[i] = RegisterModule($"stage2_norm{i}", new BatchNorm2d((layers - 1) * growth));
+            _norm2[i] = RegisterModule($"stage2_cyclic_norm{i}", new BatchNorm2d((layers - 1) * growth));
         }
         if (bottleneck)
         {

@@ -66,7 +66,7 @@ public class ConcatBufferBlockTests
     }
 
     // The clique block as it was: every update concatenates its sources, Stage-II in the order 1 … i−1 (refined),
-    // i+1 … n (Stage-I). The block now reads Stage-II sources cyclically from i + 1, so its stage2_norm{i} channels
+    // i+1 … n (Stage-I). The block now reads Stage-II sources cyclically from i + 1, so its stage2_cyclic_norm{i} channels
     // are that rotation of these; the reference rotates the scale and shift back.
     private static (Tensor StageI, Tensor StageII) CatClique(CliqueBlock block, Tensor input, int n, int k, bool bottleneck)
     {
@@ -81,7 +81,7 @@ public class ConcatBufferBlockTests
             if (stage == 1) normed = m[$"stage1_norm{i}"].Call(joined);
             else
             {
-                var norm = (BatchNorm2d)m[$"stage2_norm{i}"];
+                var norm = (BatchNorm2d)m[$"stage2_cyclic_norm{i}"];
                 int later = (n - i) * k, earlier = (i - 1) * k;
                 Tensor Rotate(Tensor p) => Tensor.Cat([p.Narrow(0, later, earlier), p.Narrow(0, 0, later)]);
                 normed = F.BatchNorm(joined, null, null, Rotate(norm.Weight!), Rotate(norm.Bias!), training: true, eps: norm.Eps);
@@ -94,6 +94,19 @@ public class ConcatBufferBlockTests
         var stageI = Tensor.Cat(x[1..], 1);
         for (int i = 1; i <= n; i++) x[i] = Update(i, Enumerable.Range(1, n).Where(l => l != i).ToArray(), stage: 2);
         return (stageI, Tensor.Cat(x[1..], 1));
+    }
+
+    /// <summary>
+    /// A clique block saved before the shared buffer named its Stage-II norms stage2_norm{i}, in the other channel
+    /// order; loading such a state dict must fail on those names, never give each channel another channel's statistics.
+    /// </summary>
+    [Test]
+    public void AStateDictWithTheOldStageTwoNormNamesIsRefused()
+    {
+        using var block = new CliqueBlock(4, 3, 2, false, dropRate: 0f, generator: new Generator(0));
+        var old = block.StateDict().ToDictionary(e => e.Key.Replace("stage2_cyclic_norm", "stage2_norm"), e => e.Value);
+        var error = Assert.Throws<InvalidDataException>(() => block.LoadStateDict(old));
+        Assert.That(error!.Message, Does.Contain("missing key 'stage2_cyclic_norm1.weight'").And.Contain("unexpected key 'stage2_norm1.weight'"));
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------
