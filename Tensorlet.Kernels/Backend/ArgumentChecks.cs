@@ -50,6 +50,28 @@ internal static class ArgumentChecks
         return data;
     }
 
+    /// <summary>
+    /// Checks that an output view reaches each of its elements once: ordered by stride, each dimension must step past
+    /// everything the smaller ones span (what every slice or permutation of a dense array does). A stride of 0 over more
+    /// than one element, which would make the result depend on the order of the writes, is refused.
+    /// </summary>
+    public static void NoOverlap(string op, string arg, in StridedView view)
+    {
+        if (view.Count == 0) return;
+        int[] shape = view.Shape, strides = view.Strides;
+        var dims = Enumerable.Range(0, view.Rank).Where(d => shape[d] > 1).OrderBy(d => Math.Abs((long)strides[d])).ToArray();
+        long span = 0;
+        foreach (int d in dims)
+        {
+            long stride = Math.Abs((long)strides[d]);
+            if (stride <= span)
+                throw new ArgumentException(
+                    $"{op}: output '{arg}' (shape {Show(view.Shape)}, strides {Show(view.Strides)}) reaches some elements more than once; " +
+                    "an output must not overlap itself.", arg);
+            span += (shape[d] - 1) * stride;
+        }
+    }
+
     public static void SameShape(string op, string argA, in StridedView a, string argB, in StridedView b)
     {
         if (a.Shape.AsSpan().SequenceEqual(b.Shape)) return;
