@@ -59,9 +59,18 @@ internal static class ArgumentChecks
     {
         if (view.Count == 0) return;
         int[] shape = view.Shape, strides = view.Strides;
-        var dims = Enumerable.Range(0, view.Rank).Where(d => shape[d] > 1).OrderBy(d => Math.Abs((long)strides[d])).ToArray();
+        // The dimensions of more than one element, by increasing |stride| (insertion sort: ranks are small).
+        Span<int> dims = stackalloc int[shape.Length];
+        int count = 0;
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (shape[d] <= 1) continue;
+            int at = count++;
+            for (; at > 0 && Math.Abs((long)strides[dims[at - 1]]) > Math.Abs((long)strides[d]); at--) dims[at] = dims[at - 1];
+            dims[at] = d;
+        }
         long span = 0;
-        foreach (int d in dims)
+        foreach (int d in dims[..count])
         {
             long stride = Math.Abs((long)strides[d]);
             if (stride <= span)
