@@ -35,7 +35,9 @@ public class GemmBackendBenchmarks : DeviceBenchmark, IWorkload
     [Benchmark]
     public void Gemm()
     {
-        Backend!.Gemm(false, false, Size, Size, Size, 1f, Buffers[0], 0, Size, 0, Buffers[1], 0, Size, 0, 0f, Buffers[2], 0, Size, 0, 1);
+        Backend!.Gemm(1f, Square(0), Square(1), 0f, Square(2));
         Variants.Sync(Backend);
     }
+
+    private StridedView Square(int i) => StridedView.Contiguous(Buffers[i], 0, [Size, Size]);
 }

@@ -65,7 +65,7 @@ public class SoftmaxBenchmarks : DeviceBenchmark, IWorkload
     public void SoftmaxBackward()
     {
         if (Variant == KernelVariant.Reference) Kernels.Reference.Softmax.Backward(false, _y, _g, _rows, _cols);
-        else { Backend!.SoftmaxBackward(false, Buffers[2], 0, Buffers[1], 0, _rows, _cols, Buffers[3], 0); Variants.Sync(Backend); }
+        else { Backend!.SoftmaxBackward(false, Rows(Buffers[2]), Rows(Buffers[1]), Rows(Buffers[3])); Variants.Sync(Backend); }
     }
 
     /// <summary>Loss and logit gradient of a mean cross-entropy; returns the loss (read back only on the reference path).</summary>
@@ -81,16 +81,19 @@ public class SoftmaxBenchmarks : DeviceBenchmark, IWorkload
             return (float)(loss / _rows);
         }
         var (x, g, y, dx, targets, picked, lossBuffer) = (Buffers[0], Buffers[1], Buffers[2], Buffers[3], Buffers[4], Buffers[5], Buffers[6]);
-        Backend!.Softmax(true, x, 0, _rows, _cols, y, 0);
+        Backend!.Softmax(true, Rows(x), Rows(y));
         Backend.Gather(y, 0, _rows, _cols, 1, targets, 0, 1, picked, 0);
         Backend.Reduce(ReduceOp.Sum, picked, 0, 1, _rows, 1, lossBuffer, 0, -1f / _rows);
-        Backend.SoftmaxBackward(true, y, 0, g, 0, _rows, _cols, dx, 0); Variants.Sync(Backend);
+        Backend.SoftmaxBackward(true, Rows(y), Rows(g), Rows(dx)); Variants.Sync(Backend);
         return 0;
     }
 
     private void Forward(bool log)
     {
         if (Variant == KernelVariant.Reference) Kernels.Reference.Softmax.Forward(log, _x, _rows, _cols);
-        else { Backend!.Softmax(log, Buffers[0], 0, _rows, _cols, Buffers[3], 0); Variants.Sync(Backend); }
+        else { Backend!.Softmax(log, Rows(Buffers[0]), Rows(Buffers[3])); Variants.Sync(Backend); }
     }
+
+    /// <summary>A buffer as the dense [rows, cols] view the kernels take.</summary>
+    private StridedView Rows(DeviceBuffer buffer) => StridedView.Contiguous(buffer, 0, [_rows, _cols]);
 }

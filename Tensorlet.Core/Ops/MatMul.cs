@@ -1,7 +1,7 @@
 namespace Tensorlet;
 
 // Matrix products. For C = A·B with upstream G: dA = G·Bᵀ and dB = Aᵀ·G, each summed over broadcast batch
-// dims. Transposed views are handed to GEMM as transpose flags, never copied.
+// dims. Transposed, sliced and broadcast views are handed to GEMM as they are, never copied here.
 public sealed partial class Tensor
 {
     /// <summary>
@@ -48,76 +48,48 @@ public sealed partial class Tensor
         });
     }
 
-    /// <summary>c = a·b for every batch entry, with a and b broadcast to <paramref name="batch"/>; c contiguous.</summary>
+    /// <summary>
+    /// c = a·b for every batch entry, with a and b broadcast to <paramref name="batch"/>; c contiguous. The operands go to
+    /// GEMM as views (transposed, sliced and broadcast ones included); batch dims that step evenly in all three merge
+    /// into GEMM's one batch dim, and any others are looped here, so no operand is copied.
+    /// </summary>
     private static void GemmInto(Tensor a, Tensor b, Tensor c, int[] batch, int m, int n, int k)
     {
         int count = Tensorlet.Shape.Count(batch);
         if (count == 0 || m == 0 || n == 0) return;
-        if (k == 0)
+        int[] sa = a.BroadcastStrides([.. batch, m, k], "MatMul"), sb = b.BroadcastStrides([.. batch, k, n], "MatMul");
+        var dims = BatchDims(batch, sa, sb, c._strides);
+        var (size, strideA, strideB, strideC) = dims.Count > 0 ? dims[^1] : (1, 0, 0, 0);
+        for (int outer = 0; outer < count / size; outer++)
         {
-            c.Backend.Fill(c.AsStrided(), 0f);
-            return;
-        }
-        var (av, transA, lda, strideA) = GemmOperand(a, batch);
-        var (bv, transB, ldb, strideB) = GemmOperand(b, batch);
-        try
-        {
-            c.Backend.Gemm(transA, transB, m, n, k, 1f,
-                av.Buffer, av.Offset, lda, strideA,
-                bv.Buffer, bv.Offset, ldb, strideB,
-                0f, c.Buffer, c.Offset, n, m * n, count);
-        }
-        finally
-        {
-            if (!ReferenceEquals(av, a)) av.Dispose();
-            if (!ReferenceEquals(bv, b)) bv.Dispose();
+            int offA = a.Offset, offB = b.Offset, offC = c.Offset, rest = outer;
+            for (int d = dims.Count - 2; d >= 0; d--)
+            {
+                int i = rest % dims[d].Size;
+                rest /= dims[d].Size;
+                (offA, offB, offC) = (offA + i * dims[d].A, offB + i * dims[d].B, offC + i * dims[d].C);
+            }
+            c.Backend.Gemm(1f, new(a.Buffer, offA, [size, m, k], [strideA, sa[^2], sa[^1]]),
+                           new(b.Buffer, offB, [size, k, n], [strideB, sb[^2], sb[^1]]),
+                           0f, new(c.Buffer, offC, [size, m, n], [strideC, n, 1]));
         }
     }
 
     /// <summary>
-    /// How GEMM can read <paramref name="t"/> broadcast to <paramref name="batch"/> without a copy: a transpose flag,
-    /// a leading dimension and one batch stride. Layouts GEMM cannot express are made contiguous first.
+    /// The batch dims (size &gt; 1) with the strides of a, b and c, outermost first, each run of dims that every operand
+    /// steps through evenly merged into one.
     /// </summary>
-    private static (Tensor View, bool Trans, int Ld, int BatchStride) GemmOperand(Tensor t, int[] batch)
+    private static List<(int Size, int A, int B, int C)> BatchDims(int[] batch, int[] sa, int[] sb, int[] sc)
     {
-        var full = batch.Concat(t._shape[^2..]).ToArray();
-        var strides = t.BroadcastStrides(full, "MatMul");
-        int rows = full[^2], cols = full[^1], rs = strides[^2], cs = strides[^1];
-        int? batchStride = UniformBatchStride(full, strides);
-        if (batchStride != null)
+        var dims = new List<(int Size, int A, int B, int C)>();
+        for (int d = 0; d < batch.Length; d++)
         {
-            if ((cols == 1 || cs == 1) && (rows == 1 || rs >= cols))
-                return (t, false, rows == 1 ? cols : rs, batchStride.Value);
-            if ((rows == 1 || rs == 1) && (cols == 1 || cs >= rows))
-                return (t, true, cols == 1 ? rows : cs, batchStride.Value);
+            if (batch[d] == 1) continue;
+            var (size, a, b, c) = (batch[d], sa[d], sb[d], sc[d]);
+            if (dims.Count > 0 && dims[^1] is var last && last.A == a * size && last.B == b * size && last.C == c * size)
+                dims[^1] = (last.Size * size, a, b, c);
+            else dims.Add((size, a, b, c));
         }
-        using (GradMode.NoGrad())
-        {
-            var dense = Empty(full, t.Device);
-            t.Backend.Copy(new Kernels.StridedView(t.Buffer, t.Offset, full, strides), dense.AsStrided());
-            return (dense, false, cols, rows * cols);
-        }
-    }
-
-    /// <summary>The single stride that steps through all batch dims in order, or null if there is none.</summary>
-    private static int? UniformBatchStride(int[] shape, int[] strides)
-    {
-        int? stride = null;
-        int expectNext = -1;
-        for (int i = shape.Length - 3; i >= 0; i--)
-        {
-            if (shape[i] == 1) continue;
-            if (stride == null)
-            {
-                stride = strides[i];
-                expectNext = strides[i] * shape[i];
-            }
-            else
-            {
-                if (strides[i] != expectNext) return null;
-                expectNext = strides[i] * shape[i];
-            }
-        }
-        return stride ?? 0;
+        return dims;
     }
 }

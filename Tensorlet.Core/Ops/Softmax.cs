@@ -16,21 +16,28 @@ public sealed partial class Tensor
         if (Rank == 0) return Record(log ? ZerosLike(this) : OnesLike(this), name + "Backward", [this], _ => { });
         int d = Tensorlet.Shape.WrapDim(dim, Rank, name);
         bool last = d == Rank - 1;
-        Tensor rows;
-        using (GradMode.NoGrad()) rows = last ? Contiguous() : Transpose(d, -1).Contiguous();
-        int cols = _shape[d], n = Count / Math.Max(cols, 1);
-        var y = Empty(rows._shape, Device);
-        if (Count > 0) Backend.Softmax(log, rows.Buffer, rows.Offset, n, cols, y.Buffer, 0);
-        if (!ReferenceEquals(rows, this)) rows.Dispose();
+        // The kernels run along the last dim, so dim d is swapped there in the views they get (no copy); y is stored in
+        // that order and handed back transposed.
+        var src = WithDimLast(d);
+        var y = Empty(src.Shape, Device);
+        if (Count > 0) Backend.Softmax(log, src, y.AsStrided());
         Tensor result;
         using (GradMode.NoGrad()) result = last ? y : y.Transpose(d, -1);
         var x = this;
         return Record(result, name + "Backward", [x], g =>
         {
-            var gRows = last ? g.Contiguous() : g.Transpose(d, -1).Contiguous();
-            var dx = Empty(gRows._shape, x.Device);
-            if (dx.Count > 0) x.Backend.SoftmaxBackward(log, y.Buffer, 0, gRows.Buffer, gRows.Offset, n, cols, dx.Buffer, 0);
+            var dx = Empty(y._shape, x.Device);
+            if (dx.Count > 0) x.Backend.SoftmaxBackward(log, y.AsStrided(), g.WithDimLast(d), dx.AsStrided());
             x.AccumulateGrad(last ? dx : dx.Transpose(d, -1));
         });
+    }
+
+    /// <summary>This tensor's view with dim <paramref name="d"/> and the last one swapped.</summary>
+    private Kernels.StridedView WithDimLast(int d)
+    {
+        int[] shape = (int[])_shape.Clone(), strides = (int[])_strides.Clone();
+        (shape[d], shape[^1]) = (shape[^1], shape[d]);
+        (strides[d], strides[^1]) = (strides[^1], strides[d]);
+        return new(Buffer, Offset, shape, strides);
     }
 }

@@ -50,6 +50,37 @@ internal static class ArgumentChecks
         return data;
     }
 
+    /// <summary>
+    /// Checks that an output view reaches each of its elements once: ordered by stride, each dimension must step past
+    /// everything the smaller ones span (what every slice or permutation of a dense array does). A stride of 0 over more
+    /// than one element, which would make the result depend on the order of the writes, is refused.
+    /// </summary>
+    public static void NoOverlap(string op, string arg, in StridedView view)
+    {
+        if (view.Count == 0) return;
+        int[] shape = view.Shape, strides = view.Strides;
+        // The dimensions of more than one element, by increasing |stride| (insertion sort: ranks are small).
+        Span<int> dims = stackalloc int[shape.Length];
+        int count = 0;
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (shape[d] <= 1) continue;
+            int at = count++;
+            for (; at > 0 && Math.Abs((long)strides[dims[at - 1]]) > Math.Abs((long)strides[d]); at--) dims[at] = dims[at - 1];
+            dims[at] = d;
+        }
+        long span = 0;
+        foreach (int d in dims[..count])
+        {
+            long stride = Math.Abs((long)strides[d]);
+            if (stride <= span)
+                throw new ArgumentException(
+                    $"{op}: output '{arg}' (shape {Show(view.Shape)}, strides {Show(view.Strides)}) reaches some elements more than once; " +
+                    "an output must not overlap itself.", arg);
+            span += (shape[d] - 1) * stride;
+        }
+    }
+
     public static void SameShape(string op, string argA, in StridedView a, string argB, in StridedView b)
     {
         if (a.Shape.AsSpan().SequenceEqual(b.Shape)) return;

@@ -101,24 +101,25 @@ public interface IBackend : IDisposable, IConvolutionKernels, IPoolingKernels, I
     // ---- linear algebra -------------------------------------------------------------------------------
 
     /// <summary>
-    /// For each b in [0, batch): C_b = α·op(A_b)·op(B_b) + β·C_b, row-major, where op(X) is X or Xᵀ,
-    /// op(A) is m×k, op(B) is k×n, C is m×n. X_b starts at offX + b·strideX (a stride of 0 repeats a matrix).
-    /// With β = 0, C is not read (NaNs in it do not propagate).
+    /// For each b in [0, batch): C_b = α·A_b·B_b + β·C_b, with a [batch, m, k], b [batch, k, n] and c [batch, m, n]
+    /// (a 2-D a or b is the same matrix for every b; a 2-D c is a batch of one). The strides say the layout: a matrix
+    /// with unit column stride is read in place, one with unit row stride in place as a transpose, and a batch stride of 0
+    /// repeats one matrix; other layouts may cost the backend a dense copy. c must not overlap itself. With β = 0, c is not
+    /// read (NaNs in it do not propagate).
     /// </summary>
-    void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
-              DeviceBuffer a, int offA, int lda, int strideA,
-              DeviceBuffer b, int offB, int ldb, int strideB,
-              float beta, DeviceBuffer c, int offC, int ldc, int strideC, int batch);
+    void Gemm(float alpha, in StridedView a, in StridedView b, float beta, in StridedView c);
 
     // ---- softmax --------------------------------------------------------------------------------------
 
-    /// <summary>Row-wise (log-)softmax of the contiguous [rows, cols] array, numerically stable (max subtracted).</summary>
-    void Softmax(bool log, DeviceBuffer src, int srcOffset, int rows, int cols, DeviceBuffer dst, int dstOffset);
+    /// <summary>
+    /// (Log-)softmax of <paramref name="src"/> along its last dimension into <paramref name="dst"/> (same shape, rank ≥ 1,
+    /// any strides), numerically stable (max subtracted).
+    /// </summary>
+    void Softmax(bool log, in StridedView src, in StridedView dst);
 
     /// <summary>
-    /// Gradient of a row-wise (log-)softmax given its output y and the upstream gradient g:
-    /// softmax: dx = y ⊙ (g − Σ g⊙y); log-softmax: dx = g − e^y · Σ g.
+    /// Gradient of a (log-)softmax along the last dimension given its output y and the upstream gradient g (all views
+    /// of one shape): softmax: dx = y ⊙ (g − Σ g⊙y); log-softmax: dx = g − e^y · Σ g.
     /// </summary>
-    void SoftmaxBackward(bool log, DeviceBuffer y, int yOffset, DeviceBuffer grad, int gradOffset,
-                         int rows, int cols, DeviceBuffer dst, int dstOffset);
+    void SoftmaxBackward(bool log, in StridedView y, in StridedView grad, in StridedView dst);
 }

@@ -69,18 +69,50 @@ public static class OperationChecks
 
     private static string Note(string? note) => note == null ? "" : " " + note;
 
-    public static void Gemm(IBackend backend, bool transA, bool transB, int m, int n, int k,
-                            DeviceBuffer a, int offA, int lda, int strideA, DeviceBuffer b, int offB, int ldb, int strideB,
-                            DeviceBuffer c, int offC, int ldc, int strideC, int batch)
+    /// <summary>
+    /// GEMM over views: a [batch, m, k], b [batch, k, n], c [batch, m, n], where a 2-D a or b is one matrix for every
+    /// batch entry and a 2-D c is a batch of one. Every view in its buffer, the shapes agreeing, c not overlapping itself.
+    /// </summary>
+    public static (int Batch, int M, int N, int K) Gemm(IBackend backend, in StridedView a, in StridedView b, in StridedView c)
     {
-        GemmSizes(m, n, k, batch);
-        var pa = ArgumentChecks.Buffer(backend, GemmName, nameof(a), a);
-        var pb = ArgumentChecks.Buffer(backend, GemmName, nameof(b), b);
-        var pc = ArgumentChecks.Buffer(backend, GemmName, nameof(c), c);
-        var shape = new GemmShape(transA, transB, m, n, k);
-        shape.CheckA(pa.Length, offA, lda, strideA, batch);
-        shape.CheckB(pb.Length, offB, ldb, strideB, batch);
-        shape.CheckC(pc.Length, offC, ldc, strideC, batch);
+        ArgumentChecks.View(backend, GemmName, nameof(a), a);
+        ArgumentChecks.View(backend, GemmName, nameof(b), b);
+        ArgumentChecks.View(backend, GemmName, nameof(c), c);
+        return GemmShapes(a, b, c);
+    }
+
+    /// <summary>
+    /// The shape part of <see cref="Gemm(IBackend, in StridedView, in StridedView, in StridedView)"/>, which a backend
+    /// without memory (the meta device) still checks. Returns the batch and the matrix sizes.
+    /// </summary>
+    public static (int Batch, int M, int N, int K) GemmShapes(in StridedView a, in StridedView b, in StridedView c)
+    {
+        MatrixRank(nameof(a), a, "[batch, m, k]");
+        MatrixRank(nameof(b), b, "[batch, k, n]");
+        MatrixRank(nameof(c), c, "[batch, m, n]");
+        int batch = c.Rank == 3 ? c.Shape[0] : 1, m = c.Shape[^2], n = c.Shape[^1], k = a.Shape[^1];
+        string shapes = $"a {ArgumentChecks.Show(a.Shape)}, b {ArgumentChecks.Show(b.Shape)}, c {ArgumentChecks.Show(c.Shape)}";
+        if (a.Shape[^2] != m)
+            throw new ArgumentException($"{GemmName}: 'a' has {a.Shape[^2]} rows but 'c' has {m} ({shapes}).", nameof(a));
+        if (b.Shape[^2] != k)
+            throw new ArgumentException($"{GemmName}: 'a' has {k} columns but 'b' has {b.Shape[^2]} rows ({shapes}).", nameof(b));
+        if (b.Shape[^1] != n)
+            throw new ArgumentException($"{GemmName}: 'b' has {b.Shape[^1]} columns but 'c' has {n} ({shapes}).", nameof(b));
+        foreach (var (name, view) in new[] { (nameof(a), a), (nameof(b), b) })
+            if (view.Rank == 3 && view.Shape[0] != batch)
+                throw new ArgumentException(
+                    $"{GemmName}: '{name}' has a batch of {view.Shape[0]} but 'c' has {batch} ({shapes}); " +
+                    "to repeat one matrix, pass it 2-D or with a batch stride of 0.", name);
+        ArgumentChecks.NoOverlap(GemmName, nameof(c), c);
+        return (batch, m, n, k);
+    }
+
+    private static void MatrixRank(string arg, in StridedView view, string layout)
+    {
+        if (view.Shape is null) throw new ArgumentException($"{GemmName}: '{arg}' is a default view with no shape.", arg);
+        if (view.Rank is not (2 or 3))
+            throw new ArgumentException(
+                $"{GemmName}: '{arg}' has shape {ArgumentChecks.Show(view.Shape)}; a GEMM operand is {layout} or a 2-D matrix.", arg);
     }
 
     /// <summary>
@@ -89,58 +121,61 @@ public static class OperationChecks
     /// </summary>
     public static void Gemm(bool transA, bool transB, int m, int n, int k, int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
     {
-        GemmSizes(m, n, k, 1);
+        if (m < 0 || n < 0 || k < 0)
+            throw new ArgumentException($"{GemmName}: sizes must be non-negative, got m={m}, n={n}, k={k}.", m < 0 ? nameof(m) : n < 0 ? nameof(n) : nameof(k));
         var shape = new GemmShape(transA, transB, m, n, k);
-        shape.CheckA(aLength, 0, lda, 0, 1);
-        shape.CheckB(bLength, 0, ldb, 0, 1);
-        shape.CheckC(cLength, 0, ldc, 0, 1);
+        shape.CheckA(aLength, lda);
+        shape.CheckB(bLength, ldb);
+        shape.CheckC(cLength, ldc);
     }
 
     private const string GemmName = "Gemm";
 
-    private static void GemmSizes(int m, int n, int k, int batch)
-    {
-        if (m >= 0 && n >= 0 && k >= 0 && batch >= 0) return;
-        string arg = m < 0 ? nameof(m) : n < 0 ? nameof(n) : k < 0 ? nameof(k) : nameof(batch);
-        throw new ArgumentException($"{GemmName}: sizes must be non-negative, got m={m}, n={n}, k={k}, batch={batch}.", arg);
-    }
-
-    /// <summary>The stored shapes of a GEMM's operands: A is m×k (k×m transposed), B is k×n (n×k), C is m×n.</summary>
+    /// <summary>The stored shapes of a span GEMM's operands: A is m×k (k×m transposed), B is k×n (n×k), C is m×n.</summary>
     private readonly record struct GemmShape(bool TransA, bool TransB, int M, int N, int K)
     {
-        public void CheckA(int length, int offset, int ld, int stride, int batch) =>
-            Matrix("a", "lda", TransA ? K : M, TransA ? M : K, TransA, length, offset, ld, stride, batch);
+        public void CheckA(int length, int ld) => Matrix("a", "lda", TransA ? K : M, TransA ? M : K, TransA, length, ld);
 
-        public void CheckB(int length, int offset, int ld, int stride, int batch) =>
-            Matrix("b", "ldb", TransB ? N : K, TransB ? K : N, TransB, length, offset, ld, stride, batch);
+        public void CheckB(int length, int ld) => Matrix("b", "ldb", TransB ? N : K, TransB ? K : N, TransB, length, ld);
 
-        public void CheckC(int length, int offset, int ld, int stride, int batch) =>
-            Matrix("c", "ldc", M, N, false, length, offset, ld, stride, batch);
+        public void CheckC(int length, int ld) => Matrix("c", "ldc", M, N, false, length, ld);
 
-        /// <summary>A row-major rows×cols matrix with leading dimension ld, repeated batch times stride apart.</summary>
-        private void Matrix(string arg, string ldName, int rows, int cols, bool transposed, int length, int offset, int ld, int stride, int batch)
+        /// <summary>A row-major rows×cols matrix with leading dimension ld from element 0.</summary>
+        private void Matrix(string arg, string ldName, int rows, int cols, bool transposed, int length, int ld)
         {
             string shape = $"{rows}×{cols}{(transposed ? " (transposed)" : "")}";
             string sizes = $"m={M}, n={N}, k={K}";
             if (ld < Math.Max(1, cols))
                 throw new ArgumentException(
                     $"{GemmName}: leading dimension of '{arg}' is {ld} ({ldName}={ld}), less than the row length {cols} of its {shape} matrix ({sizes}).", ldName);
-            if (rows == 0 || cols == 0 || batch == 0) return;
+            if (rows == 0 || cols == 0) return;
             long extent = (long)(rows - 1) * ld + cols;
-            long last = offset + (long)(batch - 1) * stride, lo = Math.Min(offset, last), hi = Math.Max(offset, last) + extent;
-            if (lo >= 0 && hi <= length) return;
-            string repeats = batch > 1 ? $", {batch} of them {stride} apart from {offset}" : offset != 0 ? $" from {offset}" : "";
+            if (extent <= length) return;
             throw new ArgumentException(
-                $"{GemmName}: '{arg}' needs elements [{lo}, {hi}) but its buffer has {length} elements: a {shape} matrix with {ldName}={ld} " +
-                $"needs {extent}{repeats} ({sizes}).", arg);
+                $"{GemmName}: '{arg}' is a {shape} matrix with {ldName}={ld}, which needs {extent} elements, but its buffer has {length} ({sizes}).", arg);
         }
     }
 
-    /// <summary>Softmax and its backward: every operand a [rows, cols] array.</summary>
-    public static void Rows(IBackend backend, string op, int rows, int cols, params (string Name, DeviceBuffer Buffer, int Offset)[] operands)
+    /// <summary>
+    /// Softmax and its backward: views of one shape in their buffers (the output last), rank ≥ 1 (the softmax runs along
+    /// the last dimension), the output not overlapping itself.
+    /// </summary>
+    public static void Softmax(IBackend backend, string op, params (string Name, StridedView View)[] views)
     {
-        ArgumentChecks.NonNegative(op, (nameof(rows), rows), (nameof(cols), cols));
-        foreach (var (name, buffer, offset) in operands) ArgumentChecks.Operand(backend, op, name, buffer, offset, (long)rows * cols);
+        foreach (var (name, view) in views) ArgumentChecks.View(backend, op, name, view);
+        SoftmaxShapes(op, views);
+    }
+
+    /// <summary>The shape part of <see cref="Softmax"/>, which a backend without memory (the meta device) still checks.</summary>
+    public static void SoftmaxShapes(string op, params (string Name, StridedView View)[] views)
+    {
+        var (dstName, dst) = views[^1];
+        foreach (var (name, view) in views)
+            if (view.Shape is null) throw new ArgumentException($"{op}: '{name}' is a default view with no shape.", name);
+        for (int i = 0; i < views.Length - 1; i++) ArgumentChecks.SameShape(op, views[i].Name, views[i].View, dstName, dst);
+        if (dst.Rank == 0)
+            throw new ArgumentException($"{op}: '{dstName}' is a scalar (shape []); softmax runs along the last dimension, so it needs rank 1 or more.", dstName);
+        ArgumentChecks.NoOverlap(op, dstName, dst);
     }
 
     // ---- convolution ----------------------------------------------------------------------------------

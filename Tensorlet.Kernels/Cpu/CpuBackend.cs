@@ -88,36 +88,41 @@ public sealed partial class CpuBackend : IBackend
         Indexing.ScatterAdd(Array(src), srcOffset, outer, k, inner, Array(index), indexOffset, axis, Array(dst), dstOffset);
     }
 
-    public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
-                     DeviceBuffer a, int offA, int lda, int strideA,
-                     DeviceBuffer b, int offB, int ldb, int strideB,
-                     float beta, DeviceBuffer c, int offC, int ldc, int strideC, int batch)
+    public void Gemm(float alpha, in StridedView a, in StridedView b, float beta, in StridedView c)
     {
-        OperationChecks.Gemm(this, transA, transB, m, n, k, a, offA, lda, strideA, b, offB, ldb, strideB, c, offC, ldc, strideC, batch);
-        if (m == 0 || n == 0) return;
-        float[] pa = Array(a), pb = Array(b), pc = Array(c);
-        for (int i = 0; i < batch; i++)
+        var sizes = OperationChecks.Gemm(this, a, b, c);
+        if (sizes.M == 0 || sizes.N == 0 || sizes.Batch == 0) return;
+        using var plan = GemmPlan.Open(this, a, b, beta, c, sizes);
+        var (ga, gb, gc) = (plan.A, plan.B, plan.C);
+        float[] pa = Array(ga.Buffer), pb = Array(gb.Buffer), pc = Array(gc.Buffer);
+        for (int i = 0; i < plan.Batch; i++)
         {
             // Spans run to the end of each buffer: the checks above bound what Sgemm touches, and k = 0 needs no A or B.
-            Sgemm.Run(_gemm, transA, transB, m, n, k, alpha,
-                           pa.AsSpan(Math.Min(pa.Length, offA + i * strideA)), lda,
-                           pb.AsSpan(Math.Min(pb.Length, offB + i * strideB)), ldb,
-                           beta, pc.AsSpan(offC + i * strideC), ldc);
+            Sgemm.Run(_gemm, ga.Trans, gb.Trans, plan.M, plan.N, plan.K, alpha,
+                      pa.AsSpan(Math.Min(pa.Length, ga.Offset + i * ga.BatchStride)), ga.Ld,
+                      pb.AsSpan(Math.Min(pb.Length, gb.Offset + i * gb.BatchStride)), gb.Ld,
+                      beta, pc.AsSpan(gc.Offset + i * gc.BatchStride), gc.Ld);
         }
+        plan.Complete();
     }
 
-    public void Softmax(bool log, DeviceBuffer src, int srcOffset, int rows, int cols, DeviceBuffer dst, int dstOffset)
+    public void Softmax(bool log, in StridedView src, in StridedView dst)
     {
-        OperationChecks.Rows(this, log ? "LogSoftmax" : "Softmax", rows, cols, (nameof(src), src, srcOffset), (nameof(dst), dst, dstOffset));
-        Cpu.Softmax.Forward(log, Array(src), srcOffset, rows, cols, Array(dst), dstOffset);
+        OperationChecks.Softmax(this, log ? "LogSoftmax" : "Softmax", (nameof(src), src), (nameof(dst), dst));
+        int cols = dst.Shape[^1], rows = cols == 0 ? 0 : dst.Count / cols;
+        if (src.IsContiguous && dst.IsContiguous) Cpu.Softmax.Forward(log, Array(src.Buffer), src.Offset, rows, cols, Array(dst.Buffer), dst.Offset);
+        else Cpu.Softmax.Forward(log, new StridedRows(Array(src.Buffer), src), new StridedRows(Array(dst.Buffer), dst));
     }
 
-    public void SoftmaxBackward(bool log, DeviceBuffer y, int yOffset, DeviceBuffer grad, int gradOffset,
-                                int rows, int cols, DeviceBuffer dst, int dstOffset)
+    public void SoftmaxBackward(bool log, in StridedView y, in StridedView grad, in StridedView dst)
     {
-        OperationChecks.Rows(this, log ? "LogSoftmaxBackward" : "SoftmaxBackward", rows, cols,
-                             (nameof(y), y, yOffset), (nameof(grad), grad, gradOffset), (nameof(dst), dst, dstOffset));
-        Cpu.Softmax.Backward(log, Array(y), yOffset, Array(grad), gradOffset, rows, cols, Array(dst), dstOffset);
+        OperationChecks.Softmax(this, log ? "LogSoftmaxBackward" : "SoftmaxBackward", (nameof(y), y), (nameof(grad), grad), (nameof(dst), dst));
+        int cols = dst.Shape[^1], rows = cols == 0 ? 0 : dst.Count / cols;
+        if (y.IsContiguous && grad.IsContiguous && dst.IsContiguous)
+            Cpu.Softmax.Backward(log, Array(y.Buffer), y.Offset, Array(grad.Buffer), grad.Offset, rows, cols, Array(dst.Buffer), dst.Offset);
+        else
+            Cpu.Softmax.Backward(log, new StridedRows(Array(y.Buffer), y), new StridedRows(Array(grad.Buffer), grad),
+                                 new StridedRows(Array(dst.Buffer), dst));
     }
 
     // Only after a check: the buffer is known to be one of ours and live.

@@ -1,11 +1,13 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Tensorlet.Kernels.Cpu;
 
 /// <summary>
-/// Row-wise softmax and log-softmax over contiguous [rows, cols], and their backward. Each row subtracts its
-/// max before exponentiating, so logits of 1000 do not overflow; row sums use <see cref="BlockedSum"/>.
+/// Row-wise softmax and log-softmax over contiguous [rows, cols] or, on any layout, along a view's last dimension, and
+/// their backward. Each row subtracts its max before exponentiating, so logits of 1000 do not overflow; row sums use
+/// <see cref="BlockedSum"/>.
 /// Rows are independent, so they are split across threads without changing any result.
 /// </summary>
 internal static class Softmax
@@ -26,6 +28,44 @@ internal static class Softmax
         {
             for (int r = s; r < e; r++)
                 BackwardRow(log, y.AsSpan(yOffset + r * cols, cols), grad.AsSpan(gradOffset + r * cols, cols), dst.AsSpan(dstOffset + r * cols, cols));
+        });
+    }
+
+    /// <summary>Any layout (see <see cref="StridedRows"/>): rows are split across threads as in the dense form.</summary>
+    public static void Forward(bool log, StridedRows src, StridedRows dst)
+    {
+        int cols = dst.Cols;
+        if (cols == 0) return;
+        Reduce.ForItems(dst.Count, cols, (s, e) =>
+        {
+            float[] scratch = ArrayPool<float>.Shared.Rent(2 * cols);
+            Span<float> inRow = scratch.AsSpan(0, cols), outRow = scratch.AsSpan(cols, cols);
+            for (int r = s; r < e; r++)
+            {
+                var y = dst.Target(r, outRow);
+                ForwardRow(log, src.Read(r, inRow), y);
+                dst.Store(r, y);
+            }
+            ArrayPool<float>.Shared.Return(scratch);
+        });
+    }
+
+    /// <summary>Any layout (see <see cref="StridedRows"/>).</summary>
+    public static void Backward(bool log, StridedRows y, StridedRows grad, StridedRows dst)
+    {
+        int cols = dst.Cols;
+        if (cols == 0) return;
+        Reduce.ForItems(dst.Count, cols, (s, e) =>
+        {
+            float[] scratch = ArrayPool<float>.Shared.Rent(3 * cols);
+            Span<float> yRow = scratch.AsSpan(0, cols), gRow = scratch.AsSpan(cols, cols), dxRow = scratch.AsSpan(2 * cols, cols);
+            for (int r = s; r < e; r++)
+            {
+                var dx = dst.Target(r, dxRow);
+                BackwardRow(log, y.Read(r, yRow), grad.Read(r, gRow), dx);
+                dst.Store(r, dx);
+            }
+            ArrayPool<float>.Shared.Return(scratch);
         });
     }
 

@@ -40,9 +40,12 @@ public sealed partial class SelfTest
         foreach (bool log in new[] { false, true })
         {
             string name = log ? "LogSoftmax" : "Softmax";
-            Check(name, [Random(16 * 10, -8f, 8f), new float[16 * 10]], [1], (b, m) => b.Softmax(log, m[0], 0, 16, 10, m[1], 0));
+            Check(name, [Random(16 * 10, -8f, 8f), new float[16 * 10]], [1], (b, m) => b.Softmax(log, Dense(m[0], 16, 10), Dense(m[1], 16, 10)));
+            // Along the columns of a [10, 16] array: strided rows, which a backend reads in place or through a copy.
+            Check(name + " strided", [Random(16 * 10, -8f, 8f), new float[16 * 10]], [1],
+                  (b, m) => b.Softmax(log, new StridedView(m[0], 0, [16, 10], [1, 16]), Dense(m[1], 16, 10)));
             Check(name + " backward", [Random(16 * 10, -3f, 0f), Random(16 * 10), new float[16 * 10]], [2],
-                  (b, m) => b.SoftmaxBackward(log, m[0], 0, m[1], 0, 16, 10, m[2], 0));
+                  (b, m) => b.SoftmaxBackward(log, Dense(m[0], 16, 10), Dense(m[1], 16, 10), Dense(m[2], 16, 10)));
         }
     }
 
@@ -51,13 +54,15 @@ public sealed partial class SelfTest
         const int m = 37, n = 29, k = 41, batch = 2;
         foreach (bool ta in new[] { false, true })
             foreach (bool tb in new[] { false, true })
-            {
-                int lda = ta ? m : k, ldb = tb ? k : n;
                 Check($"Gemm {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} {m}x{n}x{k} batch {batch}",
                       [Random(batch * m * k), Random(batch * k * n), Random(batch * m * n)], [2],
-                      (b, x) => b.Gemm(ta, tb, m, n, k, 0.7f, x[0], 0, lda, m * k, x[1], 0, ldb, k * n, 0.3f, x[2], 0, n, m * n, batch));
-            }
+                      (b, x) => b.Gemm(0.7f, Matrices(x[0], batch, m, k, ta), Matrices(x[1], batch, k, n, tb), 0.3f,
+                                       Matrices(x[2], batch, m, n, false)));
     }
+
+    /// <summary>A dense [batch, rows, cols] array, or a transposed one (each matrix stored cols × rows).</summary>
+    private static StridedView Matrices(DeviceBuffer buffer, int batch, int rows, int cols, bool transposed) =>
+        new(buffer, 0, [batch, rows, cols], transposed ? [rows * cols, 1, rows] : [rows * cols, cols, 1]);
 
     private void Convolutions()
     {

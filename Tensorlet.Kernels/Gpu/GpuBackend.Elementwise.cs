@@ -73,18 +73,26 @@ public sealed partial class GpuBackend
         Indexing.ScatterAdd(this, src, srcOffset, outer, k, inner, index, indexOffset, axis, dst, dstOffset);
     }
 
-    public void Softmax(bool log, DeviceBuffer src, int srcOffset, int rows, int cols, DeviceBuffer dst, int dstOffset)
+    // The softmax kernels walk dense rows, so strided views go through DenseOperand.
+    public void Softmax(bool log, in StridedView src, in StridedView dst)
     {
-        OperationChecks.Rows(this, log ? "LogSoftmax" : "Softmax", rows, cols, (nameof(src), src, srcOffset), (nameof(dst), dst, dstOffset));
-        SoftmaxRows.Forward(this, log, src, srcOffset, rows, cols, dst, dstOffset);
+        OperationChecks.Softmax(this, log ? "LogSoftmax" : "Softmax", (nameof(src), src), (nameof(dst), dst));
+        int cols = dst.Shape[^1], rows = cols == 0 ? 0 : dst.Count / cols;
+        using var x = DenseOperand.Read(this, src);
+        using var y = DenseOperand.Write(this, dst);
+        SoftmaxRows.Forward(this, log, x.Buffer, x.Offset, rows, cols, y.Buffer, y.Offset);
+        y.Complete();
     }
 
-    public void SoftmaxBackward(bool log, DeviceBuffer y, int yOffset, DeviceBuffer grad, int gradOffset,
-                                int rows, int cols, DeviceBuffer dst, int dstOffset)
+    public void SoftmaxBackward(bool log, in StridedView y, in StridedView grad, in StridedView dst)
     {
-        OperationChecks.Rows(this, log ? "LogSoftmaxBackward" : "SoftmaxBackward", rows, cols,
-                             (nameof(y), y, yOffset), (nameof(grad), grad, gradOffset), (nameof(dst), dst, dstOffset));
-        SoftmaxRows.Backward(this, log, y, yOffset, grad, gradOffset, rows, cols, dst, dstOffset);
+        OperationChecks.Softmax(this, log ? "LogSoftmaxBackward" : "SoftmaxBackward", (nameof(y), y), (nameof(grad), grad), (nameof(dst), dst));
+        int cols = dst.Shape[^1], rows = cols == 0 ? 0 : dst.Count / cols;
+        using var yd = DenseOperand.Read(this, y);
+        using var g = DenseOperand.Read(this, grad);
+        using var dx = DenseOperand.Write(this, dst);
+        SoftmaxRows.Backward(this, log, yd.Buffer, yd.Offset, g.Buffer, g.Offset, rows, cols, dx.Buffer, dx.Offset);
+        dx.Complete();
     }
 
     /// <summary>

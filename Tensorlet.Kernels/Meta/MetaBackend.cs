@@ -46,13 +46,12 @@ public sealed class MetaBackend : IBackend
         int indexOffset, int k, DeviceBuffer dst, int dstOffset) { }
     public void ScatterAdd(DeviceBuffer src, int srcOffset, int outer, int k, int inner, DeviceBuffer index,
         int indexOffset, int axis, DeviceBuffer dst, int dstOffset) { }
-    public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, DeviceBuffer a, int offA,
-        int lda, int strideA, DeviceBuffer b, int offB, int ldb, int strideB, float beta, DeviceBuffer c,
-        int offC, int ldc, int strideC, int batch) { }
-    public void Softmax(bool log, DeviceBuffer src, int srcOffset, int rows, int cols, DeviceBuffer dst,
-        int dstOffset) { }
-    public void SoftmaxBackward(bool log, DeviceBuffer y, int yOffset, DeviceBuffer grad, int gradOffset,
-        int rows, int cols, DeviceBuffer dst, int dstOffset) { }
+    // Operations that see views still check their shapes; there is no memory to check them against.
+    public void Gemm(float alpha, in StridedView a, in StridedView b, float beta, in StridedView c) => OperationChecks.GemmShapes(a, b, c);
+    public void Softmax(bool log, in StridedView src, in StridedView dst) =>
+        OperationChecks.SoftmaxShapes(log ? "LogSoftmax" : "Softmax", (nameof(src), src), (nameof(dst), dst));
+    public void SoftmaxBackward(bool log, in StridedView y, in StridedView grad, in StridedView dst) =>
+        OperationChecks.SoftmaxShapes(log ? "LogSoftmaxBackward" : "SoftmaxBackward", (nameof(y), y), (nameof(grad), grad), (nameof(dst), dst));
     public void Conv2d(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer weight, int wOffset,
         DeviceBuffer? bias, int bOffset, DeviceBuffer y, int yOffset) { }
     public void Conv2dBackwardInput(in Conv2dGeometry g, DeviceBuffer gradY, int gyOffset, DeviceBuffer weight,

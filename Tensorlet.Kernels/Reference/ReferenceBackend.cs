@@ -66,37 +66,24 @@ public sealed partial class ReferenceBackend : IBackend
         Store(sums, dst, dstOffset);
     }
 
-    public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
-                     DeviceBuffer a, int offA, int lda, int strideA,
-                     DeviceBuffer b, int offB, int ldb, int strideB,
-                     float beta, DeviceBuffer c, int offC, int ldc, int strideC, int batch)
+    public void Gemm(float alpha, in StridedView a, in StridedView b, float beta, in StridedView c)
     {
-        OperationChecks.Gemm(this, transA, transB, m, n, k, a, offA, lda, strideA, b, offB, ldb, strideB, c, offC, ldc, strideC, batch);
-        if (m == 0 || n == 0) return;
-        float[] pa = Data(a), pb = Data(b), pc = Data(c);
-        for (int i = 0; i < batch; i++)
-        {
-            // Spans run to the end of each buffer: the check bounds what the loops touch, and k = 0 touches no A or B.
-            Reference.Gemm.Run(transA, transB, m, n, k, alpha,
-                               pa.AsSpan(Math.Min(pa.Length, offA + i * strideA)), lda,
-                               pb.AsSpan(Math.Min(pb.Length, offB + i * strideB)), ldb,
-                               beta, pc.AsSpan(offC + i * strideC), ldc);
-        }
+        var (batch, _, _, _) = OperationChecks.Gemm(this, a, b, c);
+        Reference.Gemm.Product(alpha, Host(a), Host(b), beta, Host(c), batch);
     }
 
-    public void Softmax(bool log, DeviceBuffer src, int srcOffset, int rows, int cols, DeviceBuffer dst, int dstOffset)
+    public void Softmax(bool log, in StridedView src, in StridedView dst)
     {
-        OperationChecks.Rows(this, log ? "LogSoftmax" : "Softmax", rows, cols, (nameof(src), src, srcOffset), (nameof(dst), dst, dstOffset));
-        Store(Reference.Softmax.Forward(log, Read(src, srcOffset, (long)rows * cols), rows, cols), dst, dstOffset);
+        OperationChecks.Softmax(this, log ? "LogSoftmax" : "Softmax", (nameof(src), src), (nameof(dst), dst));
+        int cols = dst.Shape[^1], rows = cols == 0 ? 0 : dst.Count / cols;
+        Store(Reference.Softmax.Forward(log, Dense(src), rows, cols), dst);
     }
 
-    public void SoftmaxBackward(bool log, DeviceBuffer y, int yOffset, DeviceBuffer grad, int gradOffset,
-                                int rows, int cols, DeviceBuffer dst, int dstOffset)
+    public void SoftmaxBackward(bool log, in StridedView y, in StridedView grad, in StridedView dst)
     {
-        OperationChecks.Rows(this, log ? "LogSoftmaxBackward" : "SoftmaxBackward", rows, cols,
-                             (nameof(y), y, yOffset), (nameof(grad), grad, gradOffset), (nameof(dst), dst, dstOffset));
-        long count = (long)rows * cols;
-        Store(Reference.Softmax.Backward(log, Read(y, yOffset, count), Read(grad, gradOffset, count), rows, cols), dst, dstOffset);
+        OperationChecks.Softmax(this, log ? "LogSoftmaxBackward" : "SoftmaxBackward", (nameof(y), y), (nameof(grad), grad), (nameof(dst), dst));
+        int cols = dst.Shape[^1], rows = cols == 0 ? 0 : dst.Count / cols;
+        Store(Reference.Softmax.Backward(log, Dense(y), Dense(grad), rows, cols), dst);
     }
 
     // Indices are data: each one is checked here, before anything is written, with the message every backend uses.
@@ -116,4 +103,14 @@ public sealed partial class ReferenceBackend : IBackend
     private static float[]? ReadOrNull(DeviceBuffer? buffer, int count) => buffer == null ? null : Read(buffer, 0, count);
 
     private static void Store(float[] values, DeviceBuffer buffer, int offset) => values.CopyTo(Data(buffer), offset);
+
+    // A view's elements in row-major order, and back: the reference's softmax loops index dense rows.
+    private static float[] Dense(in StridedView view)
+    {
+        var values = new float[view.Count];
+        Elementwise.Copy(Host(view), HostView.Contiguous(values, view.Shape));
+        return values;
+    }
+
+    private static void Store(float[] values, in StridedView view) => Elementwise.Copy(HostView.Contiguous(values, view.Shape), Host(view));
 }

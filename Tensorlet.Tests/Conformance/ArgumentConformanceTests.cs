@@ -27,11 +27,17 @@ public class ArgumentConformanceTests(string device) : BackendFixture(device)
         yield return ("Reduce(Sum)", b => b.Reduce(ReduceOp.Sum, New(b, 6), 0, -1, 3, 2, New(b, 6), 0));
         yield return ("Reduce(Max)", b => b.Reduce(ReduceOp.Max, New(b, 6), 0, 2, 0, 3, New(b, 6), 0));
         yield return ("Reduce(ArgMin)", b => b.Reduce(ReduceOp.ArgMin, New(b, 6), 0, 2, 3, 1, New(b, 1), 0));
-        yield return ("Gemm", b => b.Gemm(false, false, 3, 4, 2, 1f, New(b, 6), 0, 1, 0, New(b, 8), 0, 4, 0, 0f, New(b, 12), 0, 4, 0, 1));
-        yield return ("Gemm", b => b.Gemm(false, true, 3, 4, 2, 1f, New(b, 6), 0, 2, 0, New(b, 8), 0, 2, 0, 0f, New(b, 11), 0, 4, 0, 1));
-        yield return ("Gemm", b => b.Gemm(false, false, 2, 2, 2, 1f, New(b, 4), 0, 2, 4, New(b, 4), 0, 2, 0, 0f, New(b, 8), 0, 2, 4, 2));
-        yield return ("Gemm", b => b.Gemm(false, false, -1, 2, 2, 1f, New(b, 4), 0, 2, 0, New(b, 4), 0, 2, 0, 0f, New(b, 4), 0, 2, 0, 1));
-        yield return ("LogSoftmax", b => b.Softmax(true, New(b, 6), 0, 3, 5, New(b, 15), 0));
+        yield return ("Gemm", b => b.Gemm(1f, Dense(b, 6, 3, 2), Dense(b, 6, 3, 2), 0f, Dense(b, 12, 3, 4)));              // k: 2 vs 3
+        yield return ("Gemm", b => b.Gemm(1f, Dense(b, 6, 3, 2), Dense(b, 8, 2, 4), 0f, Dense(b, 11, 3, 4)));              // c past its buffer
+        yield return ("Gemm", b => b.Gemm(1f, Dense(b, 12, 2, 3, 2), Dense(b, 8, 2, 4), 0f, Dense(b, 8, 3, 4)));          // batch 2 vs 1
+        yield return ("Gemm", b => b.Gemm(1f, Dense(b, 8, 2, 2, 2), Dense(b, 4, 2, 2), 0f,
+                                          new StridedView(New(b, 4), 0, [2, 2, 2], [0, 2, 1])));                          // c repeats
+        yield return ("Gemm", b => b.Gemm(1f, Dense(b, 4, 4), Dense(b, 4, 4), 0f, Dense(b, 4, 4)));                       // 1-D operand
+        yield return ("LogSoftmax", b => b.Softmax(true, Dense(b, 6, 3, 5), Dense(b, 15, 3, 5)));                          // src past its buffer
+        yield return ("Softmax", b => b.Softmax(false, Dense(b, 6, 2, 3), Dense(b, 6, 3, 2)));                             // shapes differ
+        yield return ("SoftmaxBackward", b => b.SoftmaxBackward(false, Dense(b, 1), Dense(b, 1), Dense(b, 1)));            // a scalar
+        yield return ("LogSoftmaxBackward", b => b.SoftmaxBackward(true, Dense(b, 6, 2, 3), Dense(b, 6, 2, 3),
+                                                                   new StridedView(New(b, 3), 0, [2, 3], [0, 1])));      // dst repeats
         yield return ("Gather", b => Gather(b, 3f));
         yield return ("Gather", b => Gather(b, 0.5f));
         yield return ("Gather", b => Gather(b, float.NaN));
@@ -65,6 +71,9 @@ public class ArgumentConformanceTests(string device) : BackendFixture(device)
         Held.Add(buffer);
         return buffer;
     }
+
+    /// <summary>A dense view of <paramref name="shape"/> over a new buffer of <paramref name="length"/> floats.</summary>
+    private static StridedView Dense(IBackend backend, int length, params int[] shape) => StridedView.Contiguous(New(backend, length), 0, shape);
 
     private static DeviceBuffer Of(IBackend backend, float[] values)
     {

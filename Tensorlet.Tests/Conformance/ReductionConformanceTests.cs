@@ -5,7 +5,7 @@ using static Tensorlet.Tests.Kernels.KernelTestKit;
 namespace Tensorlet.Tests.Conformance;
 
 /// <summary>
-/// Reduce, Gather, ScatterAdd and (log-)softmax on every backend against the reference: empty, single and odd sizes,
+/// Reduce, Gather and ScatterAdd on every backend against the reference: empty, single and odd sizes,
 /// rows and columns, a long axis, offsets into larger buffers, and NaN/±∞ (NaN wins a max, ties keep the first index).
 /// </summary>
 public class ReductionConformanceTests(string device) : BackendFixture(device)
@@ -52,30 +52,4 @@ public class ReductionConformanceTests(string device) : BackendFixture(device)
                       (b, m) => b.ScatterAdd(m[0], 0, outer, k, inner, m[1], 0, axis, m[2], 0));
             }
     }
-
-    [Test]
-    public void SoftmaxAndItsBackwardAgree([Values] bool log)
-    {
-        foreach (var (rows, cols) in new[] { (1, 1), (3, 7), (2, 130), (0, 5), (4, 1) })
-            for (int draw = 0; draw < Draws; draw++)
-            {
-                var x = Random(rows * cols + 1, draw, -5f, 5f);
-                if (rows * cols > 2) x[2] = float.NegativeInfinity; // a masked logit gets probability 0
-                Check(Backend, $"{(log ? "LogSoftmax" : "Softmax")} [{rows}, {cols}]", [x, new float[rows * cols]],
-                      (b, m) => b.Softmax(log, m[0], 1, rows, cols, m[1], 0), rtol: 1e-5, atol: 1e-6);
-                var y = ReferenceSoftmax(log, x, rows, cols);
-                Check(Backend, $"{(log ? "LogSoftmax" : "Softmax")}Backward [{rows}, {cols}]", [y, Random(rows * cols, draw + 7), new float[rows * cols]],
-                      (b, m) => b.SoftmaxBackward(log, m[0], 0, m[1], 0, rows, cols, m[2], 0), rtol: 1e-5, atol: 1e-5);
-            }
-    }
-
-    [Test]
-    public void ARowOfMinusInfinityIsNaNOnEveryBackend()
-    {
-        Check(Backend, "Softmax of −∞ only", [[float.NegativeInfinity, float.NegativeInfinity, 0f], new float[3]],
-              (b, m) => b.Softmax(false, m[0], 0, 1, 2, m[1], 0));
-    }
-
-    private static float[] ReferenceSoftmax(bool log, float[] x, int rows, int cols) =>
-        Run(Oracle, [x, new float[rows * cols]], (b, m) => b.Softmax(log, m[0], 1, rows, cols, m[1], 0))[1];
 }

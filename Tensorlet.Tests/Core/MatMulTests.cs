@@ -41,6 +41,10 @@ public class MatMulTests
         Check([[3, 6], [4, 2]], t => t[0].Slice(1, 1, 5).MatMul(t[1]), r => RefArray.MatMul(r[0].Slice(1, 1, 5), r[1]));
         Check([[3, 6], [3, 2]], t => t[0].Slice(1, 0, 6, 2).T.MatMul(t[1]), r => RefArray.MatMul(r[0].Slice(1, 0, 6, 2).Transpose(0, 1), r[1]));
         Check([[3, 4], [4, 2]], t => t[0].Expand(2, 3, 4).MatMul(t[1]), r => RefArray.MatMul(r[0].Expand([2, 3, 4]), r[1]));
+        // Two batch dims that no single stride steps through (looped around the GEMM), and a transposed, expanded batch.
+        Check([[3, 2, 4, 5], [5, 2]], t => t[0].Permute(1, 0, 2, 3).MatMul(t[1]), r => RefArray.MatMul(r[0].Permute(1, 0, 2, 3), r[1]));
+        Check([[4, 3], [2, 1, 4, 5]], t => t[0].T.Expand(2, 3, 3, 4).MatMul(t[1]),
+              r => RefArray.MatMul(r[0].Transpose(0, 1).Expand([2, 3, 3, 4]), r[1]));
     }
 
     [Test]

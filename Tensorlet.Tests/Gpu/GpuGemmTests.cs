@@ -107,14 +107,18 @@ public class GpuGemmTests
         var (cc, ldc, strideC) = Operand(c, c.M, c.N, false);
         float[][] arrays = [Random(a, 1, -1f, 1f), Random(b, 2, -1f, 1f), c.NanC ? Enumerable.Repeat(float.NaN, cc).ToArray() : Random(cc, 3, -1f, 1f)];
         Action<IBackend, DeviceBuffer[]> op = (backend, m) => backend.Gemm(
-            c.TransA, c.TransB, c.M, c.N, c.K, c.Alpha, m[0], c.Offset, lda, strideA, m[1], c.Offset + 1, ldb, strideB,
-            c.Beta, m[2], c.Offset + 2, ldc, strideC, c.Batch);
+            c.Alpha, View(m[0], c.Offset, c.Batch, c.M, c.K, c.TransA, lda, strideA), View(m[1], c.Offset + 1, c.Batch, c.K, c.N, c.TransB, ldb, strideB),
+            c.Beta, View(m[2], c.Offset + 2, c.Batch, c.M, c.N, false, ldc, strideC));
         var expected = Run(Tensorlet.Tests.Kernels.KernelTestKit.Cpu, arrays, op);
         var actual = Run(gpu, arrays, op);
         double atol = 2e-6 * Math.Max(1, c.K);
         for (int i = 0; i < 3; i++) AssertClose(expected[i], actual[i], 1e-5, atol, $"{c} on {gpu.Name} (array {"abc"[i]})");
         return actual[2];
     }
+
+    // A batch of rows×cols matrices, each stored rows×cols with leading dimension ld or, transposed, cols×rows.
+    private static StridedView View(DeviceBuffer buffer, int offset, int batch, int rows, int cols, bool transposed, int ld, int stride) =>
+        new(buffer, offset, [batch, rows, cols], transposed ? [stride, 1, ld] : [stride, ld, 1]);
 
     // A rows×cols matrix with ld = cols + pad, batch copies stride apart (0 when shared), after an offset of up to Offset + 2.
     private static (int Length, int Ld, int Stride) Operand(Case c, int rows, int cols, bool shared)

@@ -25,9 +25,9 @@ public class CpuArgumentTests
         public void Reduce(ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner, DeviceBuffer dst, int dstOffset, float scale = 1) => throw new NotSupportedException();
         public void Gather(DeviceBuffer src, int srcOffset, int outer, int axis, int inner, DeviceBuffer index, int indexOffset, int k, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
         public void ScatterAdd(DeviceBuffer src, int srcOffset, int outer, int k, int inner, DeviceBuffer index, int indexOffset, int axis, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
-        public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, DeviceBuffer a, int offA, int lda, int strideA, DeviceBuffer b, int offB, int ldb, int strideB, float beta, DeviceBuffer c, int offC, int ldc, int strideC, int batch) => throw new NotSupportedException();
-        public void Softmax(bool log, DeviceBuffer src, int srcOffset, int rows, int cols, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
-        public void SoftmaxBackward(bool log, DeviceBuffer y, int yOffset, DeviceBuffer grad, int gradOffset, int rows, int cols, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
+        public void Gemm(float alpha, in StridedView a, in StridedView b, float beta, in StridedView c) => throw new NotSupportedException();
+        public void Softmax(bool log, in StridedView src, in StridedView dst) => throw new NotSupportedException();
+        public void SoftmaxBackward(bool log, in StridedView y, in StridedView grad, in StridedView dst) => throw new NotSupportedException();
         public void Conv2d(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer weight, int wOffset, DeviceBuffer? bias, int bOffset, DeviceBuffer y, int yOffset) => throw new NotSupportedException();
         public void Conv2dBackwardInput(in Conv2dGeometry g, DeviceBuffer gradY, int gyOffset, DeviceBuffer weight, int wOffset, DeviceBuffer gradX, int gxOffset) => throw new NotSupportedException();
         public void Conv2dBackwardWeight(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gyOffset, DeviceBuffer gradW, int gwOffset, DeviceBuffer? gradBias, int gbOffset) => throw new NotSupportedException();
@@ -103,12 +103,10 @@ public class CpuArgumentTests
         Assert.That(msg, Does.Contain("Reduce(Sum)").And.Contain("'src'").And.Contain("[1, 13)").And.Contain("12 elements"));
         msg = Message(() => Cpu.Reduce(ReduceOp.Max, a, 0, 2, 3, 2, d, 0));
         Assert.That(msg, Does.Contain("'dst'").And.Contain("[0, 4)"));
-        msg = Message(() => Cpu.Softmax(true, a, 0, 3, 5, d, 0));
-        Assert.That(msg, Does.Contain("LogSoftmax").And.Contain("'src'").And.Contain("[0, 15)"));
-        msg = Message(() => Cpu.Gemm(false, false, 3, 4, 2, 1f, a, 0, 2, 0, a, 0, 4, 0, 0f, d, 0, 4, 0, 1));
-        Assert.That(msg, Does.Contain("Gemm").And.Contain("'c'").And.Contain("2 elements"));
-        msg = Message(() => Cpu.Gemm(false, false, 3, 4, 2, 1f, a, 0, 1, 0, a, 0, 4, 0, 0f, a, 0, 4, 0, 1));
-        Assert.That(msg, Does.Contain("leading dimension of 'a' is 1"));
+        msg = Message(() => Cpu.Softmax(true, StridedView.Contiguous(a, 0, [3, 5]), StridedView.Contiguous(a, 0, [3, 5])));
+        Assert.That(msg, Does.Contain("LogSoftmax").And.Contain("'src'").And.Contain("shape [3, 5]").And.Contain("[0, 14]"));
+        msg = Message(() => Cpu.Gemm(1f, StridedView.Contiguous(a, 0, [3, 2]), StridedView.Contiguous(a, 0, [2, 4]), 0f, StridedView.Contiguous(d, 0, [3, 4])));
+        Assert.That(msg, Does.Contain("Gemm").And.Contain("'c'").And.Contain("shape [3, 4]").And.Contain("2 elements"));
         msg = Message(() => Cpu.Reduce(ReduceOp.Sum, a, 0, -1, 3, 2, d, 0));
         Assert.That(msg, Does.Contain("'outer' is -1"));
     }

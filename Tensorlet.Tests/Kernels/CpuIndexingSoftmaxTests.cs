@@ -61,7 +61,7 @@ public class CpuIndexingSoftmaxTests
             var x = Random(rows * cols, ++seed).Select(v => v * logitScale).ToArray();
             using var src = Upload(x);
             using var y = Cpu.Allocate(rows * cols);
-            Cpu.Softmax(log, src, 0, rows, cols, y, 0);
+            Cpu.Softmax(log, StridedView.Contiguous(src, 0, [rows, cols]), StridedView.Contiguous(y, 0, [rows, cols]));
             var expected = Ref.Softmax.Forward(log, x, rows, cols);
             var actual = Download(y);
             Assert.That(actual.All(float.IsFinite) || log, $"softmax produced non-finite values [{rows},{cols}]");
@@ -70,7 +70,8 @@ public class CpuIndexingSoftmaxTests
             var g = Random(rows * cols, ++seed);
             using var gd = Upload(g);
             using var dx = Cpu.Allocate(rows * cols);
-            Cpu.SoftmaxBackward(log, y, 0, gd, 0, rows, cols, dx, 0);
+            Cpu.SoftmaxBackward(log, StridedView.Contiguous(y, 0, [rows, cols]), StridedView.Contiguous(gd, 0, [rows, cols]),
+                                StridedView.Contiguous(dx, 0, [rows, cols]));
             AssertClose(Ref.Softmax.Backward(log, actual, g, rows, cols), Download(dx), 2e-5, 1e-5, $"backward [{rows},{cols}]");
         }
     }
@@ -81,9 +82,9 @@ public class CpuIndexingSoftmaxTests
         float[] x = [1000f, 1000f, -1000f, 0f];
         using var src = Upload(x);
         using var y = Cpu.Allocate(4);
-        Cpu.Softmax(false, src, 0, 1, 4, y, 0);
+        Cpu.Softmax(false, StridedView.Contiguous(src, 0, [4]), StridedView.Contiguous(y, 0, [4]));
         Assert.That(Download(y), Is.EqualTo(new[] { 0.5f, 0.5f, 0f, 0f }).Within(1e-6f));
-        Cpu.Softmax(true, src, 0, 1, 4, y, 0);
+        Cpu.Softmax(true, StridedView.Contiguous(src, 0, [4]), StridedView.Contiguous(y, 0, [4]));
         AssertClose([-MathF.Log(2), -MathF.Log(2), -2000f - MathF.Log(2), -1000f - MathF.Log(2)], Download(y), 1e-6, 1e-6, "log-softmax");
     }
 
@@ -98,7 +99,10 @@ public class CpuIndexingSoftmaxTests
         using var bd = Upload(b);
         using var cd = Upload(c);
         int lda = transA ? m : k, ldb = transB ? k : n;
-        Cpu.Gemm(transA, transB, m, n, k, 2f, ad, 2, lda, m * k, bd, 0, ldb, 0, 0.5f, cd, 0, n, m * n, batch);
+        // Batches of A m·k apart from offset 2, one B for every batch (stride 0), each transposed by its strides.
+        var av = new StridedView(ad, 2, [batch, m, k], transA ? [m * k, 1, lda] : [m * k, lda, 1]);
+        var bv = new StridedView(bd, 0, [batch, k, n], transB ? [0, 1, ldb] : [0, ldb, 1]);
+        Cpu.Gemm(2f, av, bv, 0.5f, StridedView.Contiguous(cd, 0, [batch, m, n]));
         var expected = new float[c.Length];
         for (int p = 0; p < batch; p++)
             for (int i = 0; i < m; i++)
