@@ -20,6 +20,8 @@ public class StridedAxisConformanceTests(string device) : BackendFixture(device)
         ("broadcast rows", Layout.Broadcast([4, 9], true, false)),
         ("permuted", Layout.Permuted([2, 3, 4], 2, 0, 1)),
         ("sliced middle", new Layout(120, 0, [4, 2, 6], [30, 6, 1])),
+        // A long strided axis with few outputs: the GPU's two-pass chunked reduction over a strided source.
+        ("long transposed", Layout.Permuted([1100, 3], 1, 0)),
     ];
 
     [Test]
@@ -29,11 +31,14 @@ public class StridedAxisConformanceTests(string device) : BackendFixture(device)
         foreach (var (name, layout) in Sources)
             for (int axis = 0; axis < layout.Shape.Length; axis++)
             {
-                var src = WithSpecials(layout.Length, axis);
+                int length = layout.Shape[axis];
+                // Specials only on short axes: a long sum of random values keeps its rounding comparable.
+                var src = length < 100 ? WithSpecials(layout.Length, axis) : Random(layout.Length, axis);
                 if (op is ReduceOp.ArgMax or ReduceOp.ArgMin) src = Array.ConvertAll(src, MathF.Round);
                 var kept = Kept(layout.Shape, axis);
                 Check(Backend, $"{op} {name} {layout} axis {axis}", [src, new float[Count(kept) + 1]],
-                      (b, m) => b.Reduce(op, View(m[0], layout), axis, StridedView.Contiguous(m[1], 1, kept), scale));
+                      (b, m) => b.Reduce(op, View(m[0], layout), axis, StridedView.Contiguous(m[1], 1, kept), scale),
+                      rtol: 1e-5, atol: 2e-5 * Math.Sqrt(length));
             }
     }
 
