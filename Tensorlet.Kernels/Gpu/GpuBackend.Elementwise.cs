@@ -61,14 +61,12 @@ public sealed partial class GpuBackend
         r.Complete();
     }
 
-    // The indexing kernels take dense [outer, ·, inner] arrays; IndexOperands copies any other layout.
     public void Gather(in StridedView src, in StridedView index, int axis, in StridedView dst)
     {
         OperationChecks.Gather(this, src, index, axis, dst);
         if (dst.Count == 0) return;
-        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: false, dense: true);
-        Indexing.Gather(this, x.SrcView.Buffer, x.Src.Offset, x.Outer, src.Shape[axis], x.Inner, x.IndexView.Buffer, x.Index.Offset,
-                        index.Shape[axis], x.DstView.Buffer, x.Dst.Offset);
+        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: false, dense: false);
+        Indexing.Gather(this, x, src.Shape[axis], index.Shape[axis]);
         x.Complete();
     }
 
@@ -76,9 +74,8 @@ public sealed partial class GpuBackend
     {
         OperationChecks.ScatterAdd(this, src, index, axis, dst);
         if (src.Count == 0) return;
-        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: true, dense: true);
-        Indexing.ScatterAdd(this, x.SrcView.Buffer, x.Src.Offset, x.Outer, src.Shape[axis], x.Inner, x.IndexView.Buffer, x.Index.Offset,
-                            dst.Shape[axis], x.DstView.Buffer, x.Dst.Offset);
+        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: true, dense: false);
+        Indexing.ScatterAdd(this, x, src.Shape[axis], dst.Shape[axis]);
         x.Complete();
     }
 
