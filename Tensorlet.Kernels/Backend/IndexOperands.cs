@@ -2,9 +2,8 @@ namespace Tensorlet.Kernels;
 
 /// <summary>
 /// The operands of a Gather or ScatterAdd as a kernel walks them: src, index and dst each as an [outer, ·, inner]
-/// array with its own offset and strides (<see cref="AxisLayout"/>). A kernel that walks strides gets the caller's
-/// views as they are whenever their dims merge; otherwise — or when the kernel asks for dense memory — each operand
-/// is opened through <see cref="DenseOperand"/>. An accumulating dst (ScatterAdd) is read into its copy first and
+/// array with its own offset and strides (<see cref="AxisLayout"/>). Kernels get the caller's views as they are
+/// whenever their dims merge around the axis; otherwise each operand is opened through <see cref="DenseOperand"/>. An accumulating dst (ScatterAdd) is read into its copy first and
 /// copied back by <see cref="Complete"/>, so its contents are kept.
 /// </summary>
 internal readonly struct IndexOperands : IDisposable
@@ -46,14 +45,12 @@ internal readonly struct IndexOperands : IDisposable
     public AxisStrides Dst { get; }
 
     /// <summary>
-    /// Opens checked operands along <paramref name="axis"/>. <paramref name="accumulates"/>: dst is added into (ScatterAdd);
-    /// <paramref name="dense"/>: the kernel takes dense arrays only.
+    /// Opens checked operands along <paramref name="axis"/>. <paramref name="accumulates"/>: dst is added into (ScatterAdd).
     /// </summary>
-    public static IndexOperands Open(IBackend backend, in StridedView src, in StridedView index, in StridedView dst, int axis,
-                                     bool accumulates, bool dense)
+    public static IndexOperands Open(IBackend backend, in StridedView src, in StridedView index, in StridedView dst, int axis, bool accumulates)
     {
         var strides = new AxisStrides[3];
-        if (!dense && AxisLayout.TryMerge(axis, [src, index, dst], out int outer, out int inner, strides))
+        if (AxisLayout.TryMerge(axis, [src, index, dst], out int outer, out int inner, strides))
             return new IndexOperands(null, outer, inner, src, index, dst, strides, default, default, default, dst, accumulates);
         var s = DenseOperand.Read(backend, src);
         var x = default(DenseOperand);

@@ -80,7 +80,7 @@ public sealed partial class CpuBackend : IBackend
     {
         OperationChecks.Gather(this, src, index, axis, dst);
         if (dst.Count == 0) return;
-        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: false, dense: false);
+        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: false);
         Indexing.Gather(Array(x.SrcView.Buffer), x.Src, src.Shape[axis], Array(x.IndexView.Buffer), x.Index, index.Shape[axis],
                         x.Outer, x.Inner, Array(x.DstView.Buffer), x.Dst);
         x.Complete();
@@ -90,7 +90,7 @@ public sealed partial class CpuBackend : IBackend
     {
         OperationChecks.ScatterAdd(this, src, index, axis, dst);
         if (src.Count == 0) return;
-        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: true, dense: false);
+        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: true);
         Indexing.ScatterAdd(Array(x.SrcView.Buffer), x.Src, src.Shape[axis], Array(x.IndexView.Buffer), x.Index, dst.Shape[axis],
                             x.Outer, x.Inner, Array(x.DstView.Buffer), x.Dst);
         x.Complete();

@@ -65,7 +65,7 @@ public sealed partial class GpuBackend
     {
         OperationChecks.Gather(this, src, index, axis, dst);
         if (dst.Count == 0) return;
-        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: false, dense: false);
+        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: false);
         Indexing.Gather(this, x, src.Shape[axis], index.Shape[axis]);
         x.Complete();
     }
@@ -74,7 +74,7 @@ public sealed partial class GpuBackend
     {
         OperationChecks.ScatterAdd(this, src, index, axis, dst);
         if (src.Count == 0) return;
-        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: true, dense: false);
+        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: true);
         Indexing.ScatterAdd(this, x, src.Shape[axis], dst.Shape[axis]);
         x.Complete();
     }
