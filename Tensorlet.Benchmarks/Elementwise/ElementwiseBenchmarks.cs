@@ -68,7 +68,7 @@ public class ElementwiseBenchmarks : IWorkload
     public void Mul() => _cpu.Binary<Kernels.Ops.Mul>(_va, _vb, _vc);
 
     [Benchmark(Description = "sum a (64 MB)")]
-    public void Sum() => _cpu.Reduce(ReduceOp.Sum, _a, 0, 1, N, 1, _sum, 0);
+    public void Sum() => _cpu.Reduce(ReduceOp.Sum, StridedView.Contiguous(_a, 0, [N]), 0, StridedView.Contiguous(_sum, 0, [1]));
 
     /// <summary>Baseline: memmove in static parts (read 1, write 1).</summary>
     [Benchmark(Description = "copy baseline (128 MB)")]

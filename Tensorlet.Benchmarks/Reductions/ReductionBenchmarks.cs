@@ -63,6 +63,10 @@ public class ReductionBenchmarks : IWorkload
     private void Run(ReduceOp op, int outer, int axis, int inner)
     {
         if (Variant == KernelVariant.Reference) Kernels.Reference.Reduce.Run(op, _x, outer, axis, inner);
-        else { _backend!.Reduce(op, _src!, 0, outer, axis, inner, _dst!, 0); Variants.Sync(_backend); }
+        else
+        {
+            _backend!.Reduce(op, StridedView.Contiguous(_src!, 0, [outer, axis, inner]), 1, StridedView.Contiguous(_dst!, 0, [outer, 1, inner]));
+            Variants.Sync(_backend);
+        }
     }
 }

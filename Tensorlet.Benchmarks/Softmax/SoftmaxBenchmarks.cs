@@ -82,8 +82,9 @@ public class SoftmaxBenchmarks : DeviceBenchmark, IWorkload
         }
         var (x, g, y, dx, targets, picked, lossBuffer) = (Buffers[0], Buffers[1], Buffers[2], Buffers[3], Buffers[4], Buffers[5], Buffers[6]);
         Backend!.Softmax(true, Rows(x), Rows(y));
-        Backend.Gather(y, 0, _rows, _cols, 1, targets, 0, 1, picked, 0);
-        Backend.Reduce(ReduceOp.Sum, picked, 0, 1, _rows, 1, lossBuffer, 0, -1f / _rows);
+        Backend.Gather(StridedView.Contiguous(y, 0, [_rows, _cols]), StridedView.Contiguous(targets, 0, [_rows, 1]), 1,
+                       StridedView.Contiguous(picked, 0, [_rows, 1]));
+        Backend.Reduce(ReduceOp.Sum, StridedView.Contiguous(picked, 0, [_rows]), 0, StridedView.Contiguous(lossBuffer, 0, [1]), -1f / _rows);
         Backend.SoftmaxBackward(true, Rows(y), Rows(g), Rows(dx)); Variants.Sync(Backend);
         return 0;
     }

@@ -27,7 +27,7 @@ public static partial class F
         if (!training || p == 0f) return x;
         ulong seed = (generator ?? Generator.Default).NextUInt64();
         var mask = Tensor.Empty(maskShape, x.Device);
-        x.Backend.DropoutMask(mask.Buffer, 0, mask.Count, p, seed, 0);
+        x.Backend.DropoutMask(mask.AsStrided(), p, seed, 0);
         return x.Mul(mask);
     }
 }

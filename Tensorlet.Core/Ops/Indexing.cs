@@ -20,36 +20,26 @@ public sealed partial class Tensor
                 throw new ArgumentException(
                     $"Gather: index shape {Tensorlet.Shape.Format(index._shape)} exceeds input shape {Tensorlet.Shape.Format(_shape)} in dimension {k}.");
         var x = this;
-        // Narrow the input to the index's extent outside dim, so both are [outer, ·, inner] with the same outer/inner.
+        // The kernel wants index's shape outside dim: narrow the input to it (a view), and pass every operand's own layout.
         Tensor src;
         using (GradMode.NoGrad())
         {
             src = this;
             for (int k = 0; k < Rank; k++)
                 if (k != d && index._shape[k] < _shape[k]) src = src.Narrow(k, 0, index._shape[k]);
-            src = src.Contiguous();
         }
-        var idx = index.Contiguous();
-        var (outer, axis, inner) = src.Split3(d);
-        int kk = index._shape[d];
         var output = Empty(index._shape, Device);
-        if (output.Count > 0) Backend.Gather(src.Buffer, src.Offset, outer, axis, inner, idx.Buffer, idx.Offset, kk, output.Buffer, 0);
+        if (output.Count > 0) Backend.Gather(src.AsStrided(), index.AsStrided(), d, output.AsStrided());
         var srcShape = src._shape;
         return Record(output, "GatherBackward", [x], g =>
         {
-            var gc = g.Contiguous();
-            var full = Zeros(srcShape, x.Device);
-            if (gc.Count > 0) x.Backend.ScatterAdd(gc.Buffer, gc.Offset, outer, kk, inner, idx.Buffer, idx.Offset, axis, full.Buffer, 0);
-            if (Tensorlet.Shape.SameShape(srcShape, x._shape)) x.AccumulateGrad(full);
-            else
-            {
-                var padded = Zeros(x._shape, x.Device);
-                var region = padded;
-                for (int k = 0; k < x.Rank; k++)
-                    if (srcShape[k] < x._shape[k]) region = region.Narrow(k, 0, srcShape[k]);
-                region.CopyFromNoGrad(full);
-                x.AccumulateGrad(padded);
-            }
+            // Scatter straight into the part of a zero gradient that the narrowed input covered.
+            var full = Zeros(x._shape, x.Device);
+            var region = full;
+            for (int k = 0; k < x.Rank; k++)
+                if (srcShape[k] < x._shape[k]) region = region.Narrow(k, 0, srcShape[k]);
+            if (g.Count > 0) x.Backend.ScatterAdd(g.AsStrided(), index.AsStrided(), d, region.AsStrided());
+            x.AccumulateGrad(full);
         });
     }
 

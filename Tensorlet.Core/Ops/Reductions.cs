@@ -92,10 +92,10 @@ public sealed partial class Tensor
         var savedIdx = indices;
         values = Record(values, name + "Backward", [x], g =>
         {
+            // g goes to the winner's position: a ScatterAdd along d of g (kept-dim shape) at the saved indices.
             var full = Zeros(x._shape, x.Device);
-            var (outer, axis, inner) = x.Split3(d);
-            using var gc = g.Reshape(keepShape).Contiguous();
-            x.Backend.ScatterAdd(gc.Buffer, gc.Offset, outer, 1, inner, savedIdx.Buffer, savedIdx.Offset, axis, full.Buffer, full.Offset);
+            x.Backend.ScatterAdd(g.Reshape(keepShape).AsStrided(), StridedView.Contiguous(savedIdx.Buffer, savedIdx.Offset, keepShape), d,
+                                 full.AsStrided());
             x.AccumulateGrad(full);
         });
         return (values, indices);
@@ -110,38 +110,61 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// Reduces over the sorted dims <paramref name="dims"/>: runs of adjacent dims are merged into one middle axis
-    /// of an [outer, axis, inner] pass, so e.g. batch-norm's (0, 2, 3) takes two passes. Returns the keep-dim shape.
+    /// Reduces over the sorted dims <paramref name="dims"/>, last run first, passing the backend this tensor's own view
+    /// (any layout): a run of adjacent dims is merged into one axis when the view's strides allow it (always, for a
+    /// dense tensor, so e.g. batch-norm's (0, 2, 3) takes two passes), else its dims go one pass each. Returns the
+    /// keep-dim shape.
     /// </summary>
     private Tensor ReduceKernel(ReduceOp op, int[] dims, float scale, int[] keepShape)
     {
-        var cur = Contiguous();
-        var curShape = (int[])_shape.Clone();
-        bool owned = !ReferenceEquals(cur, this);
-        int i = dims.Length - 1;
         if (dims.Length == 0)
         {
-            var copy = cur.Clone();
+            var copy = Clone();
             if (scale != 1f) copy.UnaryInPlaceNoCheck<MulScalar>(scale);
             return copy;
         }
+        var cur = AsStrided();
+        Tensor? owned = null;
+        int i = dims.Length - 1;
         while (i >= 0)
         {
             int end = dims[i], start = end;
-            while (i > 0 && dims[i - 1] == start - 1) { i--; start--; }
+            while (i > 0 && dims[i - 1] == start - 1 && MergeDims(cur, start - 1, end) != null) { i--; start--; }
             i--;
-            int outer = 1, axis = 1, inner = 1;
-            for (int k = 0; k < start; k++) outer *= curShape[k];
-            for (int k = start; k <= end; k++) axis *= curShape[k];
-            for (int k = end + 1; k < curShape.Length; k++) inner *= curShape[k];
-            for (int k = start; k <= end; k++) curShape[k] = 1;
-            var next = Empty(curShape, Device);
-            Backend.Reduce(op, cur.Buffer, cur.Offset, outer, axis, inner, next.Buffer, 0, i < 0 ? scale : 1f);
-            if (owned) cur.Dispose();
-            cur = next;
-            owned = true;
+            var nextShape = (int[])cur.Shape.Clone();
+            for (int k = start; k <= end; k++) nextShape[k] = 1;
+            var next = Empty(nextShape, Device);
+            Backend.Reduce(op, MergeDims(cur, start, end)!.Value, start, MergeDims(next.AsStrided(), start, end)!.Value, i < 0 ? scale : 1f);
+            owned?.Dispose();
+            owned = next;
+            cur = next.AsStrided();
         }
-        return cur.ViewNoGrad(keepShape);
+        return owned!.ViewNoGrad(keepShape);
+    }
+
+    /// <summary>The view with dims <paramref name="start"/>..<paramref name="end"/> as one, or null when their strides do not allow it.</summary>
+    private static StridedView? MergeDims(in StridedView view, int start, int end)
+    {
+        int size = 1, stride = 0;
+        for (int k = end; k >= start; k--)
+        {
+            int n = view.Shape[k];
+            if (n == 1) continue;
+            if (size == 1) stride = view.Strides[k];
+            else if (view.Strides[k] != stride * size) return null;
+            size *= n;
+        }
+        if (start == end) return view;
+        int rank = view.Rank - (end - start);
+        var shape = new int[rank];
+        var strides = new int[rank];
+        for (int k = 0; k < rank; k++)
+        {
+            int from = k < start ? k : k + end - start;
+            shape[k] = k == start ? size : view.Shape[from];
+            strides[k] = k == start ? stride : view.Strides[from];
+        }
+        return new StridedView(view.Buffer, view.Offset, shape, strides);
     }
 
     private void UnaryInPlaceNoCheck<TOp>(float alpha) where TOp : struct, IUnaryOp<TOp> => Backend.Unary<TOp>(AsStrided(), AsStrided(), alpha);
@@ -153,15 +176,6 @@ public sealed partial class Tensor
         var v = ViewOf(shape, StridedView.ContiguousStrides(shape), Offset);
         Dispose();
         return v;
-    }
-
-    /// <summary>Sizes before, at and after <paramref name="dim"/>: the [outer, axis, inner] split kernels use.</summary>
-    internal (int Outer, int Axis, int Inner) Split3(int dim)
-    {
-        int outer = 1, inner = 1;
-        for (int k = 0; k < dim; k++) outer *= _shape[k];
-        for (int k = dim + 1; k < Rank; k++) inner *= _shape[k];
-        return (outer, Rank == 0 ? 1 : _shape[dim], inner);
     }
 
     private int[] AllDims()

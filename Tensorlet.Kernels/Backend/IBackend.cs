@@ -78,25 +78,26 @@ public interface IBackend : IDisposable, IConvolutionKernels, IPoolingKernels, I
     // ---- reductions -----------------------------------------------------------------------------------
 
     /// <summary>
-    /// Reduces the contiguous [outer, axis, inner] array at <paramref name="src"/>+<paramref name="srcOffset"/>
-    /// over its middle axis into the contiguous [outer, inner] array at <paramref name="dst"/>+<paramref name="dstOffset"/>.
-    /// <paramref name="scale"/> multiplies a <see cref="ReduceOp.Sum"/> (use 1/axis for a mean).
+    /// Reduces <paramref name="src"/> (any rank ≥ 1, any layout) over <paramref name="axis"/> into <paramref name="dst"/>,
+    /// which has src's shape with that axis kept as size 1. <paramref name="scale"/> multiplies a <see cref="ReduceOp.Sum"/>
+    /// (use 1/length for a mean). Layouts whose dims before and after the axis each merge into one evenly strided dim,
+    /// in src's order or in memory order (dense, sliced rows, batch strides, transposes), are walked where they lie.
     /// </summary>
-    void Reduce(ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
-                DeviceBuffer dst, int dstOffset, float scale = 1f);
+    void Reduce(ReduceOp op, in StridedView src, int axis, in StridedView dst, float scale = 1f);
 
     // ---- indexing -------------------------------------------------------------------------------------
 
     /// <summary>
-    /// dst[o, j, i] = src[o, index[o, j, i], i] for contiguous src [outer, axis, inner], index and dst
-    /// [outer, k, inner]. Indices are floats holding integers; out-of-range indices throw.
+    /// dst[..., j, ...] = src[..., index[..., j, ...], ...] along <paramref name="axis"/> (torch.gather): index has src's
+    /// shape outside the axis and dst has index's shape. Indices are floats holding integers; out-of-range indices throw.
     /// </summary>
-    void Gather(DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
-                DeviceBuffer index, int indexOffset, int k, DeviceBuffer dst, int dstOffset);
+    void Gather(in StridedView src, in StridedView index, int axis, in StridedView dst);
 
-    /// <summary>dst[o, index[o, j, i], i] += src[o, j, i]: the adjoint of <see cref="Gather"/>.</summary>
-    void ScatterAdd(DeviceBuffer src, int srcOffset, int outer, int k, int inner,
-                    DeviceBuffer index, int indexOffset, int axis, DeviceBuffer dst, int dstOffset);
+    /// <summary>
+    /// dst[..., index[..., j, ...], ...] += src[..., j, ...]: the adjoint of <see cref="Gather"/>. index has src's shape and
+    /// dst has src's shape outside <paramref name="axis"/>; dst is added into (any layout that does not repeat elements).
+    /// </summary>
+    void ScatterAdd(in StridedView src, in StridedView index, int axis, in StridedView dst);
 
     // ---- linear algebra -------------------------------------------------------------------------------
 

@@ -24,10 +24,10 @@ public interface INormalizationKernels
     void BatchNormBackward(BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads);
 
     /// <summary>
-    /// mask[offset + i] = 0 with probability p, else 1/(1 − p), for i in [0, count). Element i draws its uniform from a
-    /// counter-based hash of (<paramref name="seed"/>, <paramref name="counterBase"/> + i) — see
-    /// <see cref="DropoutHash"/> — so the mask depends neither on the thread count nor on the device. p = 0 gives all
-    /// ones, p = 1 all zeros.
+    /// Each element of <paramref name="mask"/> is 0 with probability p, else 1/(1 − p). Element i (counted row-major) draws
+    /// its uniform from a counter-based hash of (<paramref name="seed"/>, <paramref name="counterBase"/> + i) — see
+    /// <see cref="DropoutHash"/> — so the mask depends neither on the thread count, nor on the device, nor on the view's
+    /// layout. p = 0 gives all ones, p = 1 all zeros.
     /// </summary>
-    void DropoutMask(DeviceBuffer mask, int offset, int count, float p, ulong seed, ulong counterBase);
+    void DropoutMask(in StridedView mask, float p, ulong seed, ulong counterBase);
 }

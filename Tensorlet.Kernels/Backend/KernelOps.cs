@@ -1,6 +1,6 @@
 namespace Tensorlet.Kernels;
 
-/// <summary>Reductions over the middle axis of a contiguous [outer, axis, inner] array.</summary>
+/// <summary>What <see cref="IBackend.Reduce"/> computes along its axis.</summary>
 public enum ReduceOp
 {
     /// <summary>Σ, times the scale argument (1 for a sum, 1/axis for a mean).</summary>

@@ -15,36 +15,80 @@ public static class OperationChecks
         for (int i = 0; i < views.Length - 1; i++) ArgumentChecks.SameShape(op, views[i].Name, views[i].View, dstName, dst);
     }
 
-    public static void Reduce(IBackend backend, ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
-                              DeviceBuffer dst, int dstOffset)
+    /// <summary>
+    /// Reduce: src of any rank (at least 1) reduced over <paramref name="axis"/> into dst, which has src's shape with that
+    /// axis kept as size 1.
+    /// </summary>
+    public static void Reduce(IBackend backend, ReduceOp op, in StridedView src, int axis, in StridedView dst)
     {
         string name = OpNames.Of(op);
-        ArgumentChecks.NonNegative(name, (nameof(outer), outer), (nameof(axis), axis), (nameof(inner), inner));
-        ArgumentChecks.Operand(backend, name, nameof(src), src, srcOffset, (long)outer * axis * inner);
-        ArgumentChecks.Operand(backend, name, nameof(dst), dst, dstOffset, (long)outer * inner);
-        if (axis == 0 && op != ReduceOp.Sum && (long)outer * inner > 0)
-            throw new ArgumentException($"{name}: the axis is empty (axis = 0), and an empty axis has no maximum, minimum or index of one.", nameof(axis));
+        ArgumentChecks.View(backend, name, nameof(src), src);
+        ArgumentChecks.View(backend, name, nameof(dst), dst);
+        Axis(name, axis, src);
+        if (dst.Rank != src.Rank || dst.Shape[axis] != 1 || !SameOutside(axis, src, dst))
+        {
+            var kept = (int[])src.Shape.Clone();
+            kept[axis] = 1;
+            throw new ArgumentException(
+                $"{name}: 'dst' has shape {ArgumentChecks.Show(dst.Shape)} but reducing axis {axis} of 'src' {ArgumentChecks.Show(src.Shape)} " +
+                $"gives {ArgumentChecks.Show(kept)} (the reduced axis stays as size 1).", nameof(dst));
+        }
+        if (src.Shape[axis] == 0 && op != ReduceOp.Sum && dst.Count > 0)
+            throw new ArgumentException($"{name}: the axis is empty (axis {axis} of 'src' {ArgumentChecks.Show(src.Shape)}), and an empty axis has no maximum, minimum or index of one.", nameof(axis));
     }
 
-    public static void Gather(IBackend backend, DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
-                              DeviceBuffer index, int indexOffset, int k, DeviceBuffer dst, int dstOffset)
+    /// <summary>Gather: index has src's shape outside <paramref name="axis"/>, dst has index's shape.</summary>
+    public static void Gather(IBackend backend, in StridedView src, in StridedView index, int axis, in StridedView dst)
     {
         const string op = "Gather";
-        ArgumentChecks.NonNegative(op, (nameof(outer), outer), (nameof(axis), axis), (nameof(inner), inner), (nameof(k), k));
-        ArgumentChecks.Operand(backend, op, nameof(src), src, srcOffset, (long)outer * axis * inner);
-        ArgumentChecks.Operand(backend, op, nameof(index), index, indexOffset, (long)outer * k * inner);
-        ArgumentChecks.Operand(backend, op, nameof(dst), dst, dstOffset, (long)outer * k * inner);
+        ArgumentChecks.View(backend, op, nameof(src), src);
+        ArgumentChecks.View(backend, op, nameof(index), index);
+        ArgumentChecks.View(backend, op, nameof(dst), dst);
+        Axis(op, axis, src);
+        if (index.Rank != src.Rank || !SameOutside(axis, src, index))
+            throw OutsideAxis(op, "src", src, "index", index, axis);
+        ArgumentChecks.SameShape(op, nameof(index), index, nameof(dst), dst);
     }
 
-    public static void ScatterAdd(IBackend backend, DeviceBuffer src, int srcOffset, int outer, int k, int inner,
-                                  DeviceBuffer index, int indexOffset, int axis, DeviceBuffer dst, int dstOffset)
+    /// <summary>
+    /// ScatterAdd: index has src's shape, dst has src's shape outside <paramref name="axis"/>; dst is an accumulator, so it
+    /// may not repeat an element (stride 0 over a dim of size &gt; 1).
+    /// </summary>
+    public static void ScatterAdd(IBackend backend, in StridedView src, in StridedView index, int axis, in StridedView dst)
     {
         const string op = "ScatterAdd";
-        ArgumentChecks.NonNegative(op, (nameof(outer), outer), (nameof(k), k), (nameof(inner), inner), (nameof(axis), axis));
-        ArgumentChecks.Operand(backend, op, nameof(src), src, srcOffset, (long)outer * k * inner);
-        ArgumentChecks.Operand(backend, op, nameof(index), index, indexOffset, (long)outer * k * inner);
-        ArgumentChecks.Operand(backend, op, nameof(dst), dst, dstOffset, (long)outer * axis * inner);
+        ArgumentChecks.View(backend, op, nameof(src), src);
+        ArgumentChecks.View(backend, op, nameof(index), index);
+        ArgumentChecks.View(backend, op, nameof(dst), dst);
+        Axis(op, axis, src);
+        ArgumentChecks.SameShape(op, nameof(src), src, nameof(index), index);
+        if (dst.Rank != src.Rank || !SameOutside(axis, src, dst))
+            throw OutsideAxis(op, "src", src, "dst", dst, axis);
+        // An empty dst has no elements to repeat (its dense strides may be 0).
+        for (int d = 0; d < dst.Rank && dst.Count > 0; d++)
+            if (dst.Shape[d] > 1 && dst.Strides[d] == 0)
+                throw new ArgumentException(
+                    $"{op}: 'dst' repeats its elements (stride 0 in dimension {d} of shape {ArgumentChecks.Show(dst.Shape)}); an accumulator must not broadcast.",
+                    nameof(dst));
     }
+
+    private static void Axis(string op, int axis, in StridedView src)
+    {
+        if (axis < 0 || axis >= src.Rank)
+            throw new ArgumentOutOfRangeException(nameof(axis), axis,
+                $"{op}: axis {axis} is not a dimension of 'src' {ArgumentChecks.Show(src.Shape)} (rank {src.Rank}).");
+    }
+
+    private static bool SameOutside(int axis, in StridedView a, in StridedView b)
+    {
+        for (int d = 0; d < a.Rank; d++)
+            if (d != axis && a.Shape[d] != b.Shape[d]) return false;
+        return true;
+    }
+
+    private static ArgumentException OutsideAxis(string op, string argA, in StridedView a, string argB, in StridedView b, int axis) =>
+        new($"{op}: '{argB}' has shape {ArgumentChecks.Show(b.Shape)} but '{argA}' has shape {ArgumentChecks.Show(a.Shape)}; " +
+            $"they must have the same rank and match in every dimension but axis {axis}.", argB);
 
     /// <summary>
     /// The fault of a Gather or ScatterAdd index that is not an integer in [0, axis). Indices are data, so kernels find
@@ -52,7 +96,7 @@ public static class OperationChecks
     /// reports them with this message.
     /// </summary>
     public static ArgumentOutOfRangeException BadIndex(string op, float value, long position, int axis, string? note = null) =>
-        new("index", $"{op}: index {value} at position {position} of the index array (row-major [outer, k, inner]) is out of range " +
+        new("index", $"{op}: index {value} at position {position} of the index array (counted row-major) is out of range " +
                      $"for an axis of size {axis} (indices must be integers in [0, {axis})).{Note(note)}");
 
     /// <summary>True for what <see cref="BadIndex"/> refuses; written so that NaN is refused.</summary>
@@ -297,12 +341,11 @@ public static class OperationChecks
     }
 
     /// <summary>Returns the mask value for kept elements, 1/(1 − p) (0 when p = 1).</summary>
-    public static float DropoutMask(IBackend backend, DeviceBuffer mask, int offset, int count, float p)
+    public static float DropoutMask(IBackend backend, in StridedView mask, float p)
     {
         const string op = "DropoutMask";
-        ArgumentChecks.NonNegative(op, (nameof(count), count));
+        ArgumentChecks.View(backend, op, nameof(mask), mask);
         if (!(p >= 0f && p <= 1f)) throw new ArgumentOutOfRangeException(nameof(p), p, $"{op}: p must be in [0, 1].");
-        ArgumentChecks.Operand(backend, op, nameof(mask), mask, offset, count);
         return p >= 1f ? 0f : 1f / (1f - p);
     }
 }

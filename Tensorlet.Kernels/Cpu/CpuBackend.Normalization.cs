@@ -28,13 +28,16 @@ public sealed partial class CpuBackend
                            Array(a.SaveInvStd), a.UseBatchStats, ArrayOrNull(grads.GradX), grads.GradXOffset, gg, gb);
     }
 
-    public void DropoutMask(DeviceBuffer mask, int offset, int count, float p, ulong seed, ulong counterBase)
+    public void DropoutMask(in StridedView mask, float p, ulong seed, ulong counterBase)
     {
-        float scale = OperationChecks.DropoutMask(this, mask, offset, count, p);
-        var data = Array(mask);
-        Threads.For(count, StridedLoop.MinPerPart, (s, e) =>
+        float scale = OperationChecks.DropoutMask(this, mask, p);
+        using var m = DenseOperand.Write(this, mask);
+        var data = Array(m.Buffer);
+        int offset = m.Offset;
+        Threads.For(mask.Count, StridedLoop.MinPerPart, (s, e) =>
         {
             for (int i = s; i < e; i++) data[offset + i] = DropoutHash.Mask(p, scale, seed, counterBase + (ulong)i);
         });
+        m.Complete();
     }
 }

@@ -67,25 +67,33 @@ public sealed partial class CpuBackend : IBackend
         Elementwise.Where(cond, a, b, dst);
     }
 
-    public void Reduce(ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
-                       DeviceBuffer dst, int dstOffset, float scale = 1f)
+    public void Reduce(ReduceOp op, in StridedView src, int axis, in StridedView dst, float scale = 1f)
     {
-        OperationChecks.Reduce(this, op, src, srcOffset, outer, axis, inner, dst, dstOffset);
-        Cpu.Reduce.Run(op, Array(src), srcOffset, outer, axis, inner, Array(dst), dstOffset, scale);
+        OperationChecks.Reduce(this, op, src, axis, dst);
+        if (dst.Count == 0) return;
+        using var r = ReduceOperands.Open(this, src, axis, dst, denseInner: true);
+        Cpu.Reduce.Run(op, Array(r.SrcBuffer), r.Src, r.Outer, r.Axis, r.Inner, Array(r.DstBuffer), r.Dst, scale);
+        r.Complete();
     }
 
-    public void Gather(DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
-                       DeviceBuffer index, int indexOffset, int k, DeviceBuffer dst, int dstOffset)
+    public void Gather(in StridedView src, in StridedView index, int axis, in StridedView dst)
     {
-        OperationChecks.Gather(this, src, srcOffset, outer, axis, inner, index, indexOffset, k, dst, dstOffset);
-        Indexing.Gather(Array(src), srcOffset, outer, axis, inner, Array(index), indexOffset, k, Array(dst), dstOffset);
+        OperationChecks.Gather(this, src, index, axis, dst);
+        if (dst.Count == 0) return;
+        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: false);
+        Indexing.Gather(Array(x.SrcView.Buffer), x.Src, src.Shape[axis], Array(x.IndexView.Buffer), x.Index, index.Shape[axis],
+                        x.Outer, x.Inner, Array(x.DstView.Buffer), x.Dst);
+        x.Complete();
     }
 
-    public void ScatterAdd(DeviceBuffer src, int srcOffset, int outer, int k, int inner,
-                           DeviceBuffer index, int indexOffset, int axis, DeviceBuffer dst, int dstOffset)
+    public void ScatterAdd(in StridedView src, in StridedView index, int axis, in StridedView dst)
     {
-        OperationChecks.ScatterAdd(this, src, srcOffset, outer, k, inner, index, indexOffset, axis, dst, dstOffset);
-        Indexing.ScatterAdd(Array(src), srcOffset, outer, k, inner, Array(index), indexOffset, axis, Array(dst), dstOffset);
+        OperationChecks.ScatterAdd(this, src, index, axis, dst);
+        if (src.Count == 0) return;
+        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: true);
+        Indexing.ScatterAdd(Array(x.SrcView.Buffer), x.Src, src.Shape[axis], Array(x.IndexView.Buffer), x.Index, dst.Shape[axis],
+                            x.Outer, x.Inner, Array(x.DstView.Buffer), x.Dst);
+        x.Complete();
     }
 
     public void Gemm(float alpha, in StridedView a, in StridedView b, float beta, in StridedView c)

@@ -5,9 +5,11 @@ using System.Runtime.Intrinsics;
 namespace Tensorlet.Kernels.Cpu;
 
 /// <summary>
-/// Reductions over the middle axis of a contiguous [outer, axis, inner] array. With inner == 1 each output is
-/// one contiguous row, reduced with vectors along the axis; otherwise a block of up to <see cref="Chunk"/>
-/// outputs is reduced with vectors along inner, reading the axis rows one after another. Work is split over
+/// Reductions over the middle axis of an [outer, axis, inner] array whose inner part is dense (or, with inner == 1,
+/// whose axis is): outer and axis strides are free, so sliced rows, batch strides and transposes (seen in memory
+/// order by <see cref="ReduceOperands"/>) need no copy. With inner == 1 each output is one contiguous row, reduced
+/// with vectors along the axis; otherwise a block of up to <see cref="Chunk"/> outputs is reduced with vectors along
+/// inner, reading the axis rows one after another. Work is split over
 /// independent outputs (rows or column chunks), so the split never changes a result; a lone long row is split
 /// into parts whose partial sums are combined in part order.
 /// </summary>
@@ -16,17 +18,17 @@ internal static class Reduce
     /// <summary>Columns reduced together when inner &gt; 1 (their accumulators stay in L1).</summary>
     public const int Chunk = 512;
 
-    public static void Run(ReduceOp op, float[] src, int srcOffset, int outer, int axis, int inner,
-                           float[] dst, int dstOffset, float scale)
+    /// <summary>src element [o, j, i] at s.Offset + o·s.Outer + j·s.Axis + i (+ j with inner == 1); dst [o, i] at d.Offset + o·d.Outer + i.</summary>
+    public static void Run(ReduceOp op, float[] src, AxisStrides s, int outer, int axis, int inner, float[] dst, AxisStrides d, float scale)
     {
         if (outer == 0 || inner == 0) return;
         switch (op)
         {
-            case ReduceOp.Sum: Sum(src, srcOffset, outer, axis, inner, dst, dstOffset, scale); break;
-            case ReduceOp.Max: ReduceExtrema.Run<ReduceExtrema.Larger>(false, src, srcOffset, outer, axis, inner, dst, dstOffset); break;
-            case ReduceOp.Min: ReduceExtrema.Run<ReduceExtrema.Smaller>(false, src, srcOffset, outer, axis, inner, dst, dstOffset); break;
-            case ReduceOp.ArgMax: ReduceExtrema.Run<ReduceExtrema.Larger>(true, src, srcOffset, outer, axis, inner, dst, dstOffset); break;
-            case ReduceOp.ArgMin: ReduceExtrema.Run<ReduceExtrema.Smaller>(true, src, srcOffset, outer, axis, inner, dst, dstOffset); break;
+            case ReduceOp.Sum: Sum(src, s, outer, axis, inner, dst, d, scale); break;
+            case ReduceOp.Max: ReduceExtrema.Run<ReduceExtrema.Larger>(false, src, s, outer, axis, inner, dst, d); break;
+            case ReduceOp.Min: ReduceExtrema.Run<ReduceExtrema.Smaller>(false, src, s, outer, axis, inner, dst, d); break;
+            case ReduceOp.ArgMax: ReduceExtrema.Run<ReduceExtrema.Larger>(true, src, s, outer, axis, inner, dst, d); break;
+            case ReduceOp.ArgMin: ReduceExtrema.Run<ReduceExtrema.Smaller>(true, src, s, outer, axis, inner, dst, d); break;
             default: throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown reduce op.");
         }
     }
@@ -41,30 +43,30 @@ internal static class Reduce
     internal static ref float At(float[] array, int offset) =>
         ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), offset);
 
-    private static void Sum(float[] src, int srcOffset, int outer, int axis, int inner, float[] dst, int dstOffset, float scale)
+    private static void Sum(float[] src, AxisStrides s, int outer, int axis, int inner, float[] dst, AxisStrides d, float scale)
     {
         if (inner == 1)
         {
             if (outer < Threads.Count && Threads.PartsFor(axis, StridedLoop.MinPerPart) > 1)
             {
-                for (int o = 0; o < outer; o++) dst[dstOffset + o] = (float)(scale * SplitRowSum(src, srcOffset + o * axis, axis));
+                for (int o = 0; o < outer; o++) dst[d.Offset + o * d.Outer] = (float)(scale * SplitRowSum(src, s.Offset + o * s.Outer, axis));
                 return;
             }
-            ForItems(outer, axis, (s, e) =>
+            ForItems(outer, axis, (lo, hi) =>
             {
-                for (int o = s; o < e; o++)
-                    dst[dstOffset + o] = (float)(scale * BlockedSum.Sum(ref At(src, srcOffset + o * axis), axis));
+                for (int o = lo; o < hi; o++)
+                    dst[d.Offset + o * d.Outer] = (float)(scale * BlockedSum.Sum(ref At(src, s.Offset + o * s.Outer), axis));
             });
             return;
         }
         int chunks = (inner + Chunk - 1) / Chunk;
-        ForItems(outer * chunks, (long)axis * Math.Min(inner, Chunk), (s, e) =>
+        ForItems(outer * chunks, (long)axis * Math.Min(inner, Chunk), (lo, hi) =>
         {
-            for (int item = s; item < e; item++)
+            for (int item = lo; item < hi; item++)
             {
                 int o = item / chunks, c0 = item % chunks * Chunk;
-                SumColumns(src, srcOffset + o * axis * inner + c0, axis, inner, Math.Min(Chunk, inner - c0),
-                           dst, dstOffset + o * inner + c0, scale);
+                SumColumns(src, s.Offset + o * s.Outer + c0, axis, s.Axis, Math.Min(Chunk, inner - c0),
+                           dst, d.Offset + o * d.Outer + c0, scale);
             }
         });
     }
@@ -85,11 +87,11 @@ internal static class Reduce
     }
 
     /// <summary>
-    /// dst[c] = scale·Σ_j src[j·inner + c] for c &lt; width. Rows are added into float accumulators in blocks of
+    /// dst[c] = scale·Σ_j src[j·rowStride + c] for c &lt; width. Rows are added into float accumulators in blocks of
     /// <see cref="BlockedSum.Block"/> rows, each block's totals then into doubles, for the same accuracy as
     /// <see cref="BlockedSum"/> along the other direction.
     /// </summary>
-    private static void SumColumns(float[] src, int offset, int axis, int inner, int width, float[] dst, int dstOffset, float scale)
+    private static void SumColumns(float[] src, int offset, int axis, int rowStride, int width, float[] dst, int dstOffset, float scale)
     {
         Span<float> block = stackalloc float[width];
         Span<double> total = stackalloc double[width];
@@ -101,7 +103,7 @@ internal static class Reduce
             int j1 = Math.Min(axis, j0 + BlockedSum.Block);
             for (int j = j0; j < j1; j++)
             {
-                ref float row = ref At(src, offset + j * inner);
+                ref float row = ref At(src, offset + j * rowStride);
                 int c = 0;
                 for (; c + w <= width; c += w)
                     (Vector256.LoadUnsafe(ref b, (nuint)c) + Vector256.LoadUnsafe(ref row, (nuint)c)).StoreUnsafe(ref b, (nuint)c);

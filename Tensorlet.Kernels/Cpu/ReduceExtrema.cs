@@ -13,7 +13,7 @@ internal interface IExtremum
     static abstract Vector256<float> Replaces(Vector256<float> v, Vector256<float> best);
 }
 
-/// <summary>Max, Min, ArgMax and ArgMin over the middle axis of [outer, axis, inner].</summary>
+/// <summary>Max, Min, ArgMax and ArgMin over the middle axis of [outer, axis, inner] (strides as in <see cref="Reduce"/>).</summary>
 internal static class ReduceExtrema
 {
     public struct Larger : IExtremum
@@ -35,30 +35,30 @@ internal static class ReduceExtrema
     private static Vector256<float> FirstNaN(Vector256<float> v, Vector256<float> best) =>
         ~Vector256.Equals(v, v) & Vector256.Equals(best, best);
 
-    public static void Run<TPick>(bool arg, float[] src, int srcOffset, int outer, int axis, int inner, float[] dst, int dstOffset)
+    public static void Run<TPick>(bool arg, float[] src, AxisStrides s, int outer, int axis, int inner, float[] dst, AxisStrides d)
         where TPick : IExtremum
     {
         if (inner == 1)
         {
-            Reduce.ForItems(outer, axis, (s, e) =>
+            Reduce.ForItems(outer, axis, (lo, hi) =>
             {
-                for (int o = s; o < e; o++)
+                for (int o = lo; o < hi; o++)
                 {
-                    ref float row = ref Reduce.At(src, srcOffset + o * axis);
+                    ref float row = ref Reduce.At(src, s.Offset + o * s.Outer);
                     float best = RowExtremum<TPick>(ref row, axis);
-                    dst[dstOffset + o] = arg ? FirstIndexOf(ref row, axis, best) : best;
+                    dst[d.Offset + o * d.Outer] = arg ? FirstIndexOf(ref row, axis, best) : best;
                 }
             });
             return;
         }
         int chunks = (inner + Reduce.Chunk - 1) / Reduce.Chunk;
-        Reduce.ForItems(outer * chunks, (long)axis * Math.Min(inner, Reduce.Chunk), (s, e) =>
+        Reduce.ForItems(outer * chunks, (long)axis * Math.Min(inner, Reduce.Chunk), (lo, hi) =>
         {
-            for (int item = s; item < e; item++)
+            for (int item = lo; item < hi; item++)
             {
                 int o = item / chunks, c0 = item % chunks * Reduce.Chunk;
-                Columns<TPick>(arg, src, srcOffset + o * axis * inner + c0, axis, inner, Math.Min(Reduce.Chunk, inner - c0),
-                               dst, dstOffset + o * inner + c0);
+                Columns<TPick>(arg, src, s.Offset + o * s.Outer + c0, axis, s.Axis, Math.Min(Reduce.Chunk, inner - c0),
+                               dst, d.Offset + o * d.Outer + c0);
             }
         });
     }
@@ -106,7 +106,7 @@ internal static class ReduceExtrema
         return 0;
     }
 
-    private static void Columns<TPick>(bool arg, float[] src, int offset, int axis, int inner, int width, float[] dst, int dstOffset)
+    private static void Columns<TPick>(bool arg, float[] src, int offset, int axis, int rowStride, int width, float[] dst, int dstOffset)
         where TPick : IExtremum
     {
         Span<float> best = stackalloc float[width];
@@ -118,7 +118,7 @@ internal static class ReduceExtrema
         int w = Vector256<float>.Count;
         for (int j = 1; j < axis; j++)
         {
-            ref float row = ref Reduce.At(src, offset + j * inner);
+            ref float row = ref Reduce.At(src, offset + j * rowStride);
             var jv = Vector256.Create((float)j);
             int c = 0;
             for (; c + w <= width; c += w)

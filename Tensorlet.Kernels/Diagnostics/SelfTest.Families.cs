@@ -34,9 +34,15 @@ public sealed partial class SelfTest
         foreach (var op in Enum.GetValues<ReduceOp>())
             foreach (var (outer, axis, inner) in new[] { (4, 37, 5), (1, 3000, 2) })
                 Check($"Reduce {op} [{outer}, {axis}, {inner}]", [Random(outer * axis * inner), new float[outer * inner]], [1],
-                      (b, m) => b.Reduce(op, m[0], 0, outer, axis, inner, m[1], 0, op == ReduceOp.Sum ? 0.5f : 1f));
-        Check("Gather", [Random(8 * 10), Integers(8 * 3, 0, 10), new float[8 * 3]], [2], (b, m) => b.Gather(m[0], 0, 8, 10, 1, m[1], 0, 3, m[2], 0));
-        Check("ScatterAdd", [Random(8 * 3), Integers(8 * 3, 0, 10), Random(8 * 10)], [2], (b, m) => b.ScatterAdd(m[0], 0, 8, 3, 1, m[1], 0, 10, m[2], 0));
+                      (b, m) => b.Reduce(op, StridedView.Contiguous(m[0], 0, [outer, axis, inner]), 1,
+                                         StridedView.Contiguous(m[1], 0, [outer, 1, inner]), op == ReduceOp.Sum ? 0.5f : 1f));
+        // A transposed source: dim 0 of the [37, 4] view of a dense [4, 37] array, reduced where it lies.
+        Check("Reduce Sum transposed", [Random(4 * 37), new float[4]], [1],
+              (b, m) => b.Reduce(ReduceOp.Sum, new StridedView(m[0], 0, [37, 4], [1, 37]), 0, Dense(m[1], 1, 4)));
+        Check("Gather", [Random(8 * 10), Integers(8 * 3, 0, 10), new float[8 * 3]], [2],
+              (b, m) => b.Gather(Dense(m[0], 8, 10), Dense(m[1], 8, 3), 1, Dense(m[2], 8, 3)));
+        Check("ScatterAdd", [Random(8 * 3), Integers(8 * 3, 0, 10), Random(8 * 10)], [2],
+              (b, m) => b.ScatterAdd(Dense(m[0], 8, 3), Dense(m[1], 8, 3), 1, Dense(m[2], 8, 10)));
         foreach (bool log in new[] { false, true })
         {
             string name = log ? "LogSoftmax" : "Softmax";
@@ -119,6 +125,6 @@ public sealed partial class SelfTest
                   (b, m) => b.BatchNormBackward(new(n, c, hw, m[0], 0, m[2], null, null, null, m[3], m[4], train, 0.1f, 1e-5f), m[1], 0,
                                                 new(m[5], 0, m[6], m[7])));
         }
-        Check("DropoutMask p=0.3", [new float[1000]], [0], (b, m) => b.DropoutMask(m[0], 0, 1000, 0.3f, 1234, 77), tolerance: 0);
+        Check("DropoutMask p=0.3", [new float[1000]], [0], (b, m) => b.DropoutMask(StridedView.Contiguous(m[0], 0, [1000]), 0.3f, 1234, 77), tolerance: 0);
     }
 }

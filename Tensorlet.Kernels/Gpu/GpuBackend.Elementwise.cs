@@ -52,25 +52,31 @@ public sealed partial class GpuBackend
         Elementwise.Where(this, cond, a, b, dst);
     }
 
-    public void Reduce(ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
-                       DeviceBuffer dst, int dstOffset, float scale = 1f)
+    public void Reduce(ReduceOp op, in StridedView src, int axis, in StridedView dst, float scale = 1f)
     {
-        OperationChecks.Reduce(this, op, src, srcOffset, outer, axis, inner, dst, dstOffset);
-        Reductions.Run(this, op, src, srcOffset, outer, axis, inner, dst, dstOffset, scale);
+        OperationChecks.Reduce(this, op, src, axis, dst);
+        if (dst.Count == 0) return;
+        using var r = ReduceOperands.Open(this, src, axis, dst, denseInner: false);
+        Reductions.Run(this, op, r.SrcBuffer, r.Src, r.Outer, r.Axis, r.Inner, r.DstBuffer, r.Dst, scale);
+        r.Complete();
     }
 
-    public void Gather(DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
-                       DeviceBuffer index, int indexOffset, int k, DeviceBuffer dst, int dstOffset)
+    public void Gather(in StridedView src, in StridedView index, int axis, in StridedView dst)
     {
-        OperationChecks.Gather(this, src, srcOffset, outer, axis, inner, index, indexOffset, k, dst, dstOffset);
-        Indexing.Gather(this, src, srcOffset, outer, axis, inner, index, indexOffset, k, dst, dstOffset);
+        OperationChecks.Gather(this, src, index, axis, dst);
+        if (dst.Count == 0) return;
+        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: false);
+        Indexing.Gather(this, x, src.Shape[axis], index.Shape[axis]);
+        x.Complete();
     }
 
-    public void ScatterAdd(DeviceBuffer src, int srcOffset, int outer, int k, int inner,
-                           DeviceBuffer index, int indexOffset, int axis, DeviceBuffer dst, int dstOffset)
+    public void ScatterAdd(in StridedView src, in StridedView index, int axis, in StridedView dst)
     {
-        OperationChecks.ScatterAdd(this, src, srcOffset, outer, k, inner, index, indexOffset, axis, dst, dstOffset);
-        Indexing.ScatterAdd(this, src, srcOffset, outer, k, inner, index, indexOffset, axis, dst, dstOffset);
+        OperationChecks.ScatterAdd(this, src, index, axis, dst);
+        if (src.Count == 0) return;
+        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: true);
+        Indexing.ScatterAdd(this, x, src.Shape[axis], dst.Shape[axis]);
+        x.Complete();
     }
 
     // The softmax kernels walk dense rows, so strided views go through DenseOperand.

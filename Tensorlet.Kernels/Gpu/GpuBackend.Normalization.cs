@@ -29,9 +29,11 @@ public sealed partial class GpuBackend
                            grads.GradX, grads.GradXOffset, grads.GradGamma, grads.GradBeta);
     }
 
-    public void DropoutMask(DeviceBuffer mask, int offset, int count, float p, ulong seed, ulong counterBase)
+    public void DropoutMask(in StridedView mask, float p, ulong seed, ulong counterBase)
     {
-        float scale = OperationChecks.DropoutMask(this, mask, offset, count, p);
-        Dropout.Mask(this, mask, offset, count, p, scale, seed, counterBase);
+        float scale = OperationChecks.DropoutMask(this, mask, p);
+        using var m = DenseOperand.Write(this, mask);
+        Dropout.Mask(this, m.Buffer, m.Offset, mask.Count, p, scale, seed, counterBase);
+        m.Complete();
     }
 }

@@ -40,12 +40,9 @@ public sealed class MetaBackend : IBackend
     public void Unary<TOp>(in StridedView src, in StridedView dst, float alpha, float beta) where TOp : struct, IUnaryOp<TOp> { }
     public void Binary<TOp>(in StridedView a, in StridedView b, in StridedView dst, float alpha, float beta) where TOp : struct, IBinaryOp<TOp> { }
     public void Where(in StridedView cond, in StridedView a, in StridedView b, in StridedView dst) { }
-    public void Reduce(ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
-        DeviceBuffer dst, int dstOffset, float scale) { }
-    public void Gather(DeviceBuffer src, int srcOffset, int outer, int axis, int inner, DeviceBuffer index,
-        int indexOffset, int k, DeviceBuffer dst, int dstOffset) { }
-    public void ScatterAdd(DeviceBuffer src, int srcOffset, int outer, int k, int inner, DeviceBuffer index,
-        int indexOffset, int axis, DeviceBuffer dst, int dstOffset) { }
+    public void Reduce(ReduceOp op, in StridedView src, int axis, in StridedView dst, float scale) { }
+    public void Gather(in StridedView src, in StridedView index, int axis, in StridedView dst) { }
+    public void ScatterAdd(in StridedView src, in StridedView index, int axis, in StridedView dst) { }
     // Operations that see views still check their shapes; there is no memory to check them against.
     public void Gemm(float alpha, in StridedView a, in StridedView b, float beta, in StridedView c) => OperationChecks.GemmShapes(a, b, c);
     public void Softmax(bool log, in StridedView src, in StridedView dst) =>
@@ -73,7 +70,7 @@ public sealed class MetaBackend : IBackend
         int gradYOffset, DeviceBuffer gradX, int gradXOffset) { }
     public void BatchNormForward(BatchNormArgs args, DeviceBuffer y, int yOffset) { }
     public void BatchNormBackward(BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads) { }
-    public void DropoutMask(DeviceBuffer mask, int offset, int count, float p, ulong seed, ulong counterBase) { }
+    public void DropoutMask(in StridedView mask, float p, ulong seed, ulong counterBase) { }
 
     public void Dispose() { }
 

@@ -117,9 +117,9 @@ public sealed partial class ReferenceBackend
         if (grads.GradBeta != null) Store(gb, grads.GradBeta, 0);
     }
 
-    public void DropoutMask(DeviceBuffer mask, int offset, int count, float p, ulong seed, ulong counterBase)
+    public void DropoutMask(in StridedView mask, float p, ulong seed, ulong counterBase)
     {
-        OperationChecks.DropoutMask(this, mask, offset, count, p);
-        Store(Normalization.DropoutMask(count, p, seed, counterBase), mask, offset);
+        OperationChecks.DropoutMask(this, mask, p);
+        Store(Normalization.DropoutMask(mask.Count, p, seed, counterBase), mask);
     }
 }

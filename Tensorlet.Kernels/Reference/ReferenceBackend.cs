@@ -41,29 +41,31 @@ public sealed partial class ReferenceBackend : IBackend
 
     public void Download(DeviceBuffer src, int srcOffset, Span<float> dst) => HostTransfer.Download(this, src, srcOffset, dst);
 
-    public void Reduce(ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
-                       DeviceBuffer dst, int dstOffset, float scale = 1f)
+    // Axis operations read their views element by element (row-major) into the plain loops' dense arrays and store
+    // the results back the same way, so every layout is exact here without any planning.
+    public void Reduce(ReduceOp op, in StridedView src, int axis, in StridedView dst, float scale = 1f)
     {
-        OperationChecks.Reduce(this, op, src, srcOffset, outer, axis, inner, dst, dstOffset);
-        Store(Reference.Reduce.Run(op, Read(src, srcOffset, (long)outer * axis * inner), outer, axis, inner, scale), dst, dstOffset);
+        OperationChecks.Reduce(this, op, src, axis, dst);
+        var (outer, length, inner) = AxisLayout.Split(src.Shape, axis);
+        Store(Reference.Reduce.Run(op, Dense(src), outer, length, inner, scale), dst);
     }
 
-    public void Gather(DeviceBuffer src, int srcOffset, int outer, int axis, int inner,
-                       DeviceBuffer index, int indexOffset, int k, DeviceBuffer dst, int dstOffset)
+    public void Gather(in StridedView src, in StridedView index, int axis, in StridedView dst)
     {
-        OperationChecks.Gather(this, src, srcOffset, outer, axis, inner, index, indexOffset, k, dst, dstOffset);
-        var indices = Indices("Gather", index, indexOffset, (long)outer * k * inner, axis);
-        Store(Indexing.Gather(Read(src, srcOffset, (long)outer * axis * inner), outer, axis, inner, indices, k), dst, dstOffset);
+        OperationChecks.Gather(this, src, index, axis, dst);
+        var (outer, length, inner) = AxisLayout.Split(src.Shape, axis);
+        var indices = Indices("Gather", index, length);
+        Store(Indexing.Gather(Dense(src), outer, length, inner, indices, index.Shape[axis]), dst);
     }
 
-    public void ScatterAdd(DeviceBuffer src, int srcOffset, int outer, int k, int inner,
-                           DeviceBuffer index, int indexOffset, int axis, DeviceBuffer dst, int dstOffset)
+    public void ScatterAdd(in StridedView src, in StridedView index, int axis, in StridedView dst)
     {
-        OperationChecks.ScatterAdd(this, src, srcOffset, outer, k, inner, index, indexOffset, axis, dst, dstOffset);
-        var indices = Indices("ScatterAdd", index, indexOffset, (long)outer * k * inner, axis);
-        var sums = Read(dst, dstOffset, (long)outer * axis * inner);
-        Indexing.ScatterAdd(Read(src, srcOffset, (long)outer * k * inner), outer, k, inner, indices, axis, sums);
-        Store(sums, dst, dstOffset);
+        OperationChecks.ScatterAdd(this, src, index, axis, dst);
+        var (outer, k, inner) = AxisLayout.Split(src.Shape, axis);
+        var indices = Indices("ScatterAdd", index, dst.Shape[axis]);
+        var sums = Dense(dst);
+        Indexing.ScatterAdd(Dense(src), outer, k, inner, indices, dst.Shape[axis], sums);
+        Store(sums, dst);
     }
 
     public void Gemm(float alpha, in StridedView a, in StridedView b, float beta, in StridedView c)
@@ -87,9 +89,9 @@ public sealed partial class ReferenceBackend : IBackend
     }
 
     // Indices are data: each one is checked here, before anything is written, with the message every backend uses.
-    private static float[] Indices(string op, DeviceBuffer index, int offset, long count, int axis)
+    private static float[] Indices(string op, in StridedView index, int axis)
     {
-        var values = Read(index, offset, count);
+        var values = Dense(index);
         for (int p = 0; p < values.Length; p++)
             if (!OperationChecks.IsValidIndex(values[p], axis)) throw OperationChecks.BadIndex(op, values[p], p, axis);
         return values;

@@ -26,14 +26,14 @@ public class ReductionConformanceTests(string device) : BackendFixture(device)
                 if (op is ReduceOp.ArgMax or ReduceOp.ArgMin) src = Array.ConvertAll(src, MathF.Round);
                 float scale = op == ReduceOp.Sum ? 0.5f : 1f;
                 Check(Backend, $"{op} [{outer}, {axis}, {inner}]", [src, new float[outer * inner + 1]],
-                      (b, m) => b.Reduce(op, m[0], 2, outer, axis, inner, m[1], 1, scale), rtol: 1e-5, atol: 2e-5 * Math.Sqrt(axis));
+                      (b, m) => b.Reduce(op, StridedView.Contiguous(m[0], 2, [outer, axis, inner]), 1, StridedView.Contiguous(m[1], 1, [outer, 1, inner]), scale), rtol: 1e-5, atol: 2e-5 * Math.Sqrt(axis));
             }
     }
 
     [Test]
     public void SumOverAnEmptyAxisIsZero()
     {
-        Check(Backend, "Sum over an empty axis", [new float[1], Random(6, 1)], (b, m) => b.Reduce(ReduceOp.Sum, m[0], 0, 2, 0, 3, m[1], 0));
+        Check(Backend, "Sum over an empty axis", [new float[1], Random(6, 1)], (b, m) => b.Reduce(ReduceOp.Sum, StridedView.Contiguous(m[0], 0, [2, 0, 3]), 1, StridedView.Contiguous(m[1], 0, [2, 1, 3])));
     }
 
     [Test]
@@ -46,10 +46,12 @@ public class ReductionConformanceTests(string device) : BackendFixture(device)
                 var rng = new Random(draw);
                 var index = Enumerable.Range(0, outer * k * inner).Select(_ => (float)rng.Next(axis)).ToArray();
                 Check(Backend, $"Gather [{outer}, {axis}, {inner}]", [Random(outer * axis * inner + 1, draw), index, new float[outer * k * inner]],
-                      (b, m) => b.Gather(m[0], 1, outer, axis, inner, m[1], 0, k, m[2], 0));
+                      (b, m) => b.Gather(StridedView.Contiguous(m[0], 1, [outer, axis, inner]), StridedView.Contiguous(m[1], 0, [outer, k, inner]), 1,
+                                         StridedView.Contiguous(m[2], 0, [outer, k, inner])));
                 // Repeated indices add up: the scatter's sums are the adjoint of the gather.
                 Check(Backend, $"ScatterAdd [{outer}, {axis}, {inner}]", [Random(outer * k * inner, draw + 1), index, Random(outer * axis * inner, draw + 2)],
-                      (b, m) => b.ScatterAdd(m[0], 0, outer, k, inner, m[1], 0, axis, m[2], 0));
+                      (b, m) => b.ScatterAdd(StridedView.Contiguous(m[0], 0, [outer, k, inner]), StridedView.Contiguous(m[1], 0, [outer, k, inner]), 1,
+                                             StridedView.Contiguous(m[2], 0, [outer, axis, inner])));
             }
     }
 }

@@ -127,9 +127,9 @@ public class GpuNormalizationTests
         // Counter bases past 2³² and seeds with high bits set exercise the 64-bit arithmetic of the hash.
         foreach (var (seed, counterBase) in new[] { (42UL, 1000UL), (0xFEDCBA9876543210UL, (1UL << 40) + 7), (7UL, 0UL) })
             AssertSameOnBoth($"p {p} seed {seed:X} base {counterBase}", [Random(N + 10, 1)],
-                             (b, m) => b.DropoutMask(m[0], 10, N, p, seed, counterBase), rtol: 0, atol: 0);
+                             (b, m) => b.DropoutMask(StridedView.Contiguous(m[0], 10, [N]), p, seed, counterBase), rtol: 0, atol: 0);
 
-        var mask = Run(GpuTestKit.TestGpu, [new float[N]], (b, m) => b.DropoutMask(m[0], 0, N, p, 42, 1000))[0];
+        var mask = Run(GpuTestKit.TestGpu, [new float[N]], (b, m) => b.DropoutMask(StridedView.Contiguous(m[0], 0, [N]), p, 42, 1000))[0];
         Assert.That(mask.Count(v => v == 0f) / (double)N, Is.EqualTo(p).Within(0.03), "fraction dropped");
         if (p < 1f) Assert.That(mask.Where(v => v != 0f), Is.All.EqualTo(1f / (1f - p)), "kept values are scaled by 1/(1 − p)");
     }

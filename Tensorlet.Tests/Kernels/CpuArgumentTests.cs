@@ -22,9 +22,9 @@ public class CpuArgumentTests
         public void Unary<TOp>(in StridedView src, in StridedView dst, float alpha = 0, float beta = 0) where TOp : struct, IUnaryOp<TOp> => throw new NotSupportedException();
         public void Binary<TOp>(in StridedView a, in StridedView b, in StridedView dst, float alpha = 0, float beta = 0) where TOp : struct, IBinaryOp<TOp> => throw new NotSupportedException();
         public void Where(in StridedView cond, in StridedView a, in StridedView b, in StridedView dst) => throw new NotSupportedException();
-        public void Reduce(ReduceOp op, DeviceBuffer src, int srcOffset, int outer, int axis, int inner, DeviceBuffer dst, int dstOffset, float scale = 1) => throw new NotSupportedException();
-        public void Gather(DeviceBuffer src, int srcOffset, int outer, int axis, int inner, DeviceBuffer index, int indexOffset, int k, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
-        public void ScatterAdd(DeviceBuffer src, int srcOffset, int outer, int k, int inner, DeviceBuffer index, int indexOffset, int axis, DeviceBuffer dst, int dstOffset) => throw new NotSupportedException();
+        public void Reduce(ReduceOp op, in StridedView src, int axis, in StridedView dst, float scale = 1) => throw new NotSupportedException();
+        public void Gather(in StridedView src, in StridedView index, int axis, in StridedView dst) => throw new NotSupportedException();
+        public void ScatterAdd(in StridedView src, in StridedView index, int axis, in StridedView dst) => throw new NotSupportedException();
         public void Gemm(float alpha, in StridedView a, in StridedView b, float beta, in StridedView c) => throw new NotSupportedException();
         public void Softmax(bool log, in StridedView src, in StridedView dst) => throw new NotSupportedException();
         public void SoftmaxBackward(bool log, in StridedView y, in StridedView grad, in StridedView dst) => throw new NotSupportedException();
@@ -41,7 +41,7 @@ public class CpuArgumentTests
         public void AdaptiveAvgPool2dBackward(int n, int c, int h, int w, int outH, int outW, DeviceBuffer gradY, int gradYOffset, DeviceBuffer gradX, int gradXOffset) => throw new NotSupportedException();
         public void BatchNormForward(BatchNormArgs args, DeviceBuffer y, int yOffset) => throw new NotSupportedException();
         public void BatchNormBackward(BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads) => throw new NotSupportedException();
-        public void DropoutMask(DeviceBuffer mask, int offset, int count, float p, ulong seed, ulong counterBase) => throw new NotSupportedException();
+        public void DropoutMask(in StridedView mask, float p, ulong seed, ulong counterBase) => throw new NotSupportedException();
     }
 
     private sealed class ForeignBuffer(IBackend backend, int length) : DeviceBuffer(backend, length)
@@ -99,15 +99,17 @@ public class CpuArgumentTests
     {
         using var a = Cpu.Allocate(12);
         using var d = Cpu.Allocate(2);
-        var msg = Message(() => Cpu.Reduce(ReduceOp.Sum, a, 1, 2, 3, 2, d, 0));
-        Assert.That(msg, Does.Contain("Reduce(Sum)").And.Contain("'src'").And.Contain("[1, 13)").And.Contain("12 elements"));
-        msg = Message(() => Cpu.Reduce(ReduceOp.Max, a, 0, 2, 3, 2, d, 0));
-        Assert.That(msg, Does.Contain("'dst'").And.Contain("[0, 4)"));
+        var msg = Message(() => Cpu.Reduce(ReduceOp.Sum, StridedView.Contiguous(a, 1, [2, 3, 2]), 1, StridedView.Contiguous(d, 0, [2, 1, 2])));
+        Assert.That(msg, Does.Contain("Reduce(Sum)").And.Contain("'src'").And.Contain("[1, 12]").And.Contain("12 elements"));
+        msg = Message(() => Cpu.Reduce(ReduceOp.Max, StridedView.Contiguous(a, 0, [2, 3, 2]), 1, StridedView.Contiguous(d, 0, [2, 1, 2])));
+        Assert.That(msg, Does.Contain("'dst'").And.Contain("[0, 3]"));
         msg = Message(() => Cpu.Softmax(true, StridedView.Contiguous(a, 0, [3, 5]), StridedView.Contiguous(a, 0, [3, 5])));
         Assert.That(msg, Does.Contain("LogSoftmax").And.Contain("'src'").And.Contain("shape [3, 5]").And.Contain("[0, 14]"));
         msg = Message(() => Cpu.Gemm(1f, StridedView.Contiguous(a, 0, [3, 2]), StridedView.Contiguous(a, 0, [2, 4]), 0f, StridedView.Contiguous(d, 0, [3, 4])));
         Assert.That(msg, Does.Contain("Gemm").And.Contain("'c'").And.Contain("shape [3, 4]").And.Contain("2 elements"));
-        msg = Message(() => Cpu.Reduce(ReduceOp.Sum, a, 0, -1, 3, 2, d, 0));
-        Assert.That(msg, Does.Contain("'outer' is -1"));
+        msg = Message(() => Cpu.Reduce(ReduceOp.Sum, StridedView.Contiguous(a, 0, [6, 2]), 2, StridedView.Contiguous(d, 0, [1, 2])));
+        Assert.That(msg, Does.Contain("Reduce(Sum)").And.Contain("axis 2 is not a dimension of 'src' [6, 2]"));
+        msg = Message(() => Cpu.Reduce(ReduceOp.Sum, StridedView.Contiguous(a, 0, [6, 2]), 0, StridedView.Contiguous(d, 0, [2])));
+        Assert.That(msg, Does.Contain("'dst' has shape [2]").And.Contain("gives [1, 2]"));
     }
 }

@@ -20,14 +20,16 @@ public class CpuIndexingSoftmaxTests
             using var src = Upload(x);
             using var ix = Upload(index);
             using var dst = Cpu.Allocate(outer * k * inner);
-            Cpu.Gather(src, 0, outer, axis, inner, ix, 0, k, dst, 0);
+            Cpu.Gather(StridedView.Contiguous(src, 0, [outer, axis, inner]), StridedView.Contiguous(ix, 0, [outer, k, inner]), 1,
+                       StridedView.Contiguous(dst, 0, [outer, k, inner]));
             AssertClose(Ref.Indexing.Gather(x, outer, axis, inner, index, k), Download(dst), 0, 0, $"gather [{outer},{axis},{inner}] k {k}");
 
             var g = Random(outer * k * inner, ++seed);
             var acc = Random(outer * axis * inner, ++seed);
             using var gd = Upload(g);
             using var accd = Upload(acc);
-            Cpu.ScatterAdd(gd, 0, outer, k, inner, ix, 0, axis, accd, 0);
+            Cpu.ScatterAdd(StridedView.Contiguous(gd, 0, [outer, k, inner]), StridedView.Contiguous(ix, 0, [outer, k, inner]), 1,
+                           StridedView.Contiguous(accd, 0, [outer, axis, inner]));
             Ref.Indexing.ScatterAdd(g, outer, k, inner, index, axis, acc);
             AssertClose(acc, Download(accd), 1e-6, 1e-6, $"scatter-add [{outer},{axis},{inner}] k {k}");
         }
@@ -44,9 +46,11 @@ public class CpuIndexingSoftmaxTests
         index[7] = bad;
         using var ix = Upload(index);
         using var dst = Cpu.Allocate(2 * 2 * 3);
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Cpu.Gather(src, 0, 2, 5, 3, ix, 0, 2, dst, 0))!;
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Cpu.Gather(StridedView.Contiguous(src, 0, [2, 5, 3]), StridedView.Contiguous(ix, 0, [2, 2, 3]), 1,
+                                                                                       StridedView.Contiguous(dst, 0, [2, 2, 3])))!;
         Assert.That(ex.Message, Does.Contain("Gather").And.Contain(expected).And.Contain("axis of size 5").And.Contain("at position 7 "));
-        ex = Assert.Throws<ArgumentOutOfRangeException>(() => Cpu.ScatterAdd(dst, 0, 2, 2, 3, ix, 0, 5, src, 0))!;
+        ex = Assert.Throws<ArgumentOutOfRangeException>(() => Cpu.ScatterAdd(StridedView.Contiguous(dst, 0, [2, 2, 3]), StridedView.Contiguous(ix, 0, [2, 2, 3]), 1,
+                                                                                  StridedView.Contiguous(src, 0, [2, 5, 3])))!;
         Assert.That(ex.Message, Does.Contain("ScatterAdd").And.Contain(expected));
     }
 

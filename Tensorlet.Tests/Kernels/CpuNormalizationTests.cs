@@ -1,3 +1,4 @@
+using Tensorlet.Kernels;
 using Ref = Tensorlet.Kernels.Reference;
 using static Tensorlet.Tests.Kernels.KernelTestKit;
 
@@ -79,15 +80,15 @@ public class CpuNormalizationTests
             {
                 Threads.Count = threads;
                 using var mask = Cpu.Allocate(N + 10);
-                Cpu.DropoutMask(mask, 10, N, p, 42, 1000);
+                Cpu.DropoutMask(StridedView.Contiguous(mask, 10, [N]), p, 42, 1000);
                 Assert.That(Download(mask)[10..], Is.EqualTo(expected), $"{threads} threads");
             }
         }
         finally { Threads.Count = saved; }
         // A mask drawn in two pieces, the second starting at counter base 1000 + 600, is the same mask.
         using var pieces = Cpu.Allocate(N);
-        Cpu.DropoutMask(pieces, 0, 600, p, 42, 1000);
-        Cpu.DropoutMask(pieces, 600, N - 600, p, 42, 1600);
+        Cpu.DropoutMask(StridedView.Contiguous(pieces, 0, [600]), p, 42, 1000);
+        Cpu.DropoutMask(StridedView.Contiguous(pieces, 600, [N - 600]), p, 42, 1600);
         Assert.That(Download(pieces), Is.EqualTo(expected));
 
         double dropped = expected.Count(v => v == 0f) / (double)N;

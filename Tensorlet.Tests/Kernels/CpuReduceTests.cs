@@ -25,7 +25,7 @@ public class CpuReduceTests
             using var src = Upload(x);
             using var dst = Cpu.Allocate(outer * inner + 2);
             Cpu.Fill(StridedView.Contiguous(dst, 0, [dst.Length]), 42f);
-            Cpu.Reduce(op, src, 5, outer, axis, inner, dst, 1, 0.5f);
+            Cpu.Reduce(op, StridedView.Contiguous(src, 5, [outer, axis, inner]), 1, StridedView.Contiguous(dst, 1, [outer, 1, inner]), 0.5f);
             var expected = Ref.Reduce.Run(op, x[5..], outer, axis, inner, 0.5f);
             var actual = Download(dst);
             Assert.That(actual[0], Is.EqualTo(42f), "wrote before dstOffset");
@@ -42,11 +42,11 @@ public class CpuReduceTests
         x[23 * inner] = float.NaN;
         using var src = Upload(x);
         using var dst = Cpu.Allocate(inner);
-        Cpu.Reduce(ReduceOp.Max, src, 0, 1, 40, inner, dst, 0);
+        Cpu.Reduce(ReduceOp.Max, StridedView.Contiguous(src, 0, [1, 40, inner]), 1, StridedView.Contiguous(dst, 0, [1, 1, inner]));
         Assert.That(float.IsNaN(Download(dst)[0]));
-        Cpu.Reduce(ReduceOp.ArgMax, src, 0, 1, 40, inner, dst, 0);
+        Cpu.Reduce(ReduceOp.ArgMax, StridedView.Contiguous(src, 0, [1, 40, inner]), 1, StridedView.Contiguous(dst, 0, [1, 1, inner]));
         Assert.That(Download(dst)[0], Is.EqualTo(17f));
-        Cpu.Reduce(ReduceOp.ArgMin, src, 0, 1, 40, inner, dst, 0);
+        Cpu.Reduce(ReduceOp.ArgMin, StridedView.Contiguous(src, 0, [1, 40, inner]), 1, StridedView.Contiguous(dst, 0, [1, 1, inner]));
         AssertClose(Ref.Reduce.Run(ReduceOp.ArgMin, x, 1, 40, inner), Download(dst), 0, 0, "argmin with NaN");
     }
 
@@ -66,7 +66,7 @@ public class CpuReduceTests
             foreach (int threads in new[] { 1, 2, 3, 2 })
             {
                 Threads.Count = threads;
-                Cpu.Reduce(ReduceOp.Sum, src, 0, 1, n, 1, dst, 0);
+                Cpu.Reduce(ReduceOp.Sum, StridedView.Contiguous(src, 0, [1, n, 1]), 1, StridedView.Contiguous(dst, 0, [1, 1, 1]));
                 float sum = Download(dst)[0];
                 Assert.That(Math.Abs(sum - exact) / exact, Is.LessThan(1e-6), $"threads {threads}");
                 results.Add(sum);
@@ -84,7 +84,7 @@ public class CpuReduceTests
         var x = Random(axis * inner, 5, 0f, 1f);
         using var src = Upload(x);
         using var dst = Cpu.Allocate(inner);
-        Cpu.Reduce(ReduceOp.Sum, src, 0, 1, axis, inner, dst, 0, 1f / axis);
+        Cpu.Reduce(ReduceOp.Sum, StridedView.Contiguous(src, 0, [1, axis, inner]), 1, StridedView.Contiguous(dst, 0, [1, 1, inner]), 1f / axis);
         AssertClose(Ref.Reduce.Run(ReduceOp.Sum, x, 1, axis, inner, 1f / axis), Download(dst), 1e-6, 0, "mean of long columns");
     }
 }
