@@ -145,120 +145,138 @@ public static class OperationChecks
 
     // ---- convolution ----------------------------------------------------------------------------------
 
-    public static void Conv2d(IBackend backend, in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer weight, int wOffset,
-                              DeviceBuffer? bias, int bOffset, DeviceBuffer y, int yOffset)
+    public static void Conv2d(IBackend backend, in Conv2dGeometry g, in StridedView x, in StridedView weight, in StridedView? bias,
+                              in StridedView y)
     {
         const string op = "Conv2d";
         g.Validate();
-        ArgumentChecks.Operand(backend, op, nameof(x), x, xOffset, InputCount(g));
-        ArgumentChecks.Operand(backend, op, nameof(weight), weight, wOffset, WeightCount(g));
-        if (bias != null) ArgumentChecks.Operand(backend, op, nameof(bias), bias, bOffset, g.K);
-        ArgumentChecks.Operand(backend, op, nameof(y), y, yOffset, OutputCount(g));
+        Shaped(backend, op, nameof(x), x, g.InputShape);
+        Shaped(backend, op, nameof(weight), weight, g.WeightShape);
+        if (bias is { } b) Shaped(backend, op, nameof(bias), b, [g.K]);
+        Shaped(backend, op, nameof(y), y, g.OutputShape);
     }
 
-    public static void Conv2dBackwardInput(IBackend backend, in Conv2dGeometry g, DeviceBuffer gradY, int gyOffset,
-                                           DeviceBuffer weight, int wOffset, DeviceBuffer gradX, int gxOffset)
+    public static void Conv2dBackwardInput(IBackend backend, in Conv2dGeometry g, in StridedView gradY, in StridedView weight,
+                                           in StridedView gradX)
     {
         const string op = "Conv2dBackwardInput";
         g.Validate();
-        ArgumentChecks.Operand(backend, op, nameof(gradY), gradY, gyOffset, OutputCount(g));
-        ArgumentChecks.Operand(backend, op, nameof(weight), weight, wOffset, WeightCount(g));
-        ArgumentChecks.Operand(backend, op, nameof(gradX), gradX, gxOffset, InputCount(g));
+        Shaped(backend, op, nameof(gradY), gradY, g.OutputShape);
+        Shaped(backend, op, nameof(weight), weight, g.WeightShape);
+        Shaped(backend, op, nameof(gradX), gradX, g.InputShape);
     }
 
-    public static void Conv2dBackwardWeight(IBackend backend, in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gyOffset,
-                                            DeviceBuffer gradW, int gwOffset, DeviceBuffer? gradBias, int gbOffset)
+    public static void Conv2dBackwardWeight(IBackend backend, in Conv2dGeometry g, in StridedView x, in StridedView gradY,
+                                            in StridedView gradW, in StridedView? gradBias)
     {
         const string op = "Conv2dBackwardWeight";
         g.Validate();
-        ArgumentChecks.Operand(backend, op, nameof(x), x, xOffset, InputCount(g));
-        ArgumentChecks.Operand(backend, op, nameof(gradY), gradY, gyOffset, OutputCount(g));
-        ArgumentChecks.Operand(backend, op, nameof(gradW), gradW, gwOffset, WeightCount(g));
-        if (gradBias != null) ArgumentChecks.Operand(backend, op, nameof(gradBias), gradBias, gbOffset, g.K);
+        Shaped(backend, op, nameof(x), x, g.InputShape);
+        Shaped(backend, op, nameof(gradY), gradY, g.OutputShape);
+        Shaped(backend, op, nameof(gradW), gradW, g.WeightShape);
+        if (gradBias is { } gb) Shaped(backend, op, nameof(gradBias), gb, [g.K]);
     }
 
     /// <summary>Unfold and Fold: x is [N, C, H, W], cols [N, C·KH·KW, OH·OW].</summary>
-    public static void Unfold(IBackend backend, string op, in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer cols, int colsOffset)
+    public static void Unfold(IBackend backend, string op, in Conv2dGeometry g, in StridedView x, in StridedView cols)
     {
         g.Validate();
-        ArgumentChecks.Operand(backend, op, nameof(x), x, xOffset, InputCount(g));
-        ArgumentChecks.Operand(backend, op, nameof(cols), cols, colsOffset, (long)g.N * g.C * g.KH * g.KW * g.OutH * g.OutW);
+        Shaped(backend, op, nameof(x), x, g.InputShape);
+        Shaped(backend, op, nameof(cols), cols, g.ColumnsShape);
     }
 
-    private static long InputCount(in Conv2dGeometry g) => (long)g.N * g.C * g.H * g.W;
-    private static long OutputCount(in Conv2dGeometry g) => (long)g.N * g.K * g.OutH * g.OutW;
-    private static long WeightCount(in Conv2dGeometry g) => (long)g.K * g.GroupC * g.KH * g.KW;
+    /// <summary>A view in bounds of its buffer whose shape is the one the call's sizes give.</summary>
+    private static void Shaped(IBackend backend, string op, string arg, in StridedView view, int[] shape)
+    {
+        ArgumentChecks.View(backend, op, arg, view);
+        if (view.Shape.AsSpan().SequenceEqual(shape)) return;
+        throw new ArgumentException(
+            $"{op}: '{arg}' has shape {ArgumentChecks.Show(view.Shape)} but the call's sizes need {ArgumentChecks.Show(shape)}.", arg);
+    }
 
     // ---- pooling --------------------------------------------------------------------------------------
 
-    /// <summary>Validates the geometry and each (name, buffer, offset, is-input) operand; returns the input and output element counts.</summary>
+    /// <summary>
+    /// Validates the geometry and each (name, view, is-input) operand: inputs [N, C, H, W], outputs [N, C, OH, OW].
+    /// Returns the input and output element counts.
+    /// </summary>
     public static (long Input, long Output) Pool(IBackend backend, string op, in Pool2dGeometry g,
-                                                 params (string Name, DeviceBuffer Buffer, int Offset, bool IsInput)[] operands)
+                                                 params (string Name, StridedView View, bool IsInput)[] operands)
     {
         g.Validate();
+        foreach (var (name, view, isInput) in operands)
+            Shaped(backend, op, name, view, isInput ? g.InputShape : g.OutputShape);
         long planes = (long)g.N * g.C;
-        return PoolOperands(backend, op, planes * g.H * g.W, planes * g.OutH * g.OutW, operands);
+        return (planes * g.H * g.W, planes * g.OutH * g.OutW);
     }
 
-    public static (long Input, long Output) AdaptivePool(IBackend backend, string op, int n, int c, int h, int w, int outH, int outW,
-                                                         params (string Name, DeviceBuffer Buffer, int Offset, bool IsInput)[] operands)
+    /// <summary>
+    /// Adaptive pooling: <paramref name="input"/> [N, C, H, W] and <paramref name="output"/> [N, C, OH, OW], both planes
+    /// non-empty. Returns the sizes.
+    /// </summary>
+    public static AdaptivePoolSizes AdaptivePool(IBackend backend, string op, (string Name, StridedView View) input,
+                                                 (string Name, StridedView View) output)
     {
-        ArgumentChecks.NonNegative(op, (nameof(n), n), (nameof(c), c), (nameof(h), h), (nameof(w), w), (nameof(outH), outH), (nameof(outW), outW));
-        if (h == 0 || w == 0 || outH == 0 || outW == 0)
-            throw new ArgumentException($"{op}: input {h}×{w} and output {outH}×{outW} must be non-empty.");
-        long planes = (long)n * c;
-        return PoolOperands(backend, op, planes * h * w, planes * outH * outW, operands);
-    }
-
-    private static (long, long) PoolOperands(IBackend backend, string op, long input, long output,
-                                             (string Name, DeviceBuffer Buffer, int Offset, bool IsInput)[] operands)
-    {
-        foreach (var (name, buffer, offset, isInput) in operands)
-            ArgumentChecks.Operand(backend, op, name, buffer, offset, isInput ? input : output);
-        return (input, output);
+        ArgumentChecks.View(backend, op, input.Name, input.View);
+        ArgumentChecks.View(backend, op, output.Name, output.View);
+        int[] a = input.View.Shape, b = output.View.Shape;
+        if (a.Length != 4 || b.Length != 4 || a[0] != b[0] || a[1] != b[1])
+            throw new ArgumentException(
+                $"{op}: '{input.Name}' {ArgumentChecks.Show(a)} and '{output.Name}' {ArgumentChecks.Show(b)} must be [N, C, H, W] and " +
+                "[N, C, OH, OW] with the same N and C.", output.Name);
+        if (a[2] == 0 || a[3] == 0 || b[2] == 0 || b[3] == 0)
+            throw new ArgumentException($"{op}: input {a[2]}×{a[3]} and output {b[2]}×{b[3]} must be non-empty.", input.Name);
+        return new AdaptivePoolSizes(a[0], a[1], a[2], a[3], b[2], b[3]);
     }
 
     // ---- normalisation --------------------------------------------------------------------------------
 
     /// <summary>Returns N·C·HW.</summary>
-    public static long BatchNormForward(IBackend backend, BatchNormArgs args, DeviceBuffer y, int yOffset)
+    public static long BatchNormForward(IBackend backend, BatchNormArgs args, in StridedView y)
     {
         const string op = "BatchNormForward";
         long count = BatchNormCommon(backend, op, args);
-        ArgumentChecks.Operand(backend, op, nameof(y), y, yOffset, count);
-        var rm = ArgumentChecks.Channels(backend, op, "runningMean", args.RunningMean, args.C);
-        var rv = ArgumentChecks.Channels(backend, op, "runningVar", args.RunningVar, args.C);
+        Shaped(backend, op, nameof(y), y, args.X.Shape);
+        var rm = Channels(backend, op, "runningMean", args.RunningMean, args.C);
+        var rv = Channels(backend, op, "runningVar", args.RunningVar, args.C);
         if (!args.UseBatchStats && (rm == null || rv == null))
             throw new ArgumentException($"{op}: normalising with running statistics needs both runningMean and runningVar.");
-        ArgumentChecks.Channels(backend, op, "beta", args.Beta, args.C);
+        Channels(backend, op, "beta", args.Beta, args.C);
         return count;
     }
 
     /// <summary>Returns N·C·HW.</summary>
-    public static long BatchNormBackward(IBackend backend, BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads)
+    public static long BatchNormBackward(IBackend backend, BatchNormArgs args, in StridedView gradY, BatchNormGrads grads)
     {
         const string op = "BatchNormBackward";
         ArgumentNullException.ThrowIfNull(grads);
         long count = BatchNormCommon(backend, op, args);
-        ArgumentChecks.Operand(backend, op, nameof(gradY), gradY, gradYOffset, count);
-        if (grads.GradX != null) ArgumentChecks.Operand(backend, op, "gradX", grads.GradX, grads.GradXOffset, count);
-        ArgumentChecks.Channels(backend, op, "gradGamma", grads.GradGamma, args.C);
-        ArgumentChecks.Channels(backend, op, "gradBeta", grads.GradBeta, args.C);
+        Shaped(backend, op, nameof(gradY), gradY, args.X.Shape);
+        if (grads.GradX is { } gx) Shaped(backend, op, "gradX", gx, args.X.Shape);
+        Channels(backend, op, "gradGamma", grads.GradGamma, args.C);
+        Channels(backend, op, "gradBeta", grads.GradBeta, args.C);
         return count;
     }
 
-    /// <summary>The checks forward and backward share: sizes, x, γ and the saved statistics. Returns N·C·HW.</summary>
+    /// <summary>The checks forward and backward share: x ([N, C, ...]), γ and the saved statistics. Returns N·C·HW.</summary>
     private static long BatchNormCommon(IBackend backend, string op, BatchNormArgs args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        ArgumentChecks.View(backend, op, "x", args.X);
+        if (args.X.Rank < 2)
+            throw new ArgumentException($"{op}: 'x' has shape {ArgumentChecks.Show(args.X.Shape)}; batch norm needs [N, C, ...].", "x");
         int c = args.C;
-        ArgumentChecks.NonNegative(op, ("n", args.N), ("c", c), ("hw", args.HW));
-        long count = (long)args.N * c * args.HW;
-        ArgumentChecks.Operand(backend, op, "x", args.X, args.XOffset, count);
-        ArgumentChecks.Channels(backend, op, "gamma", args.Gamma, c);
-        ArgumentChecks.Channels(backend, op, "saveMean", args.SaveMean, c);
-        ArgumentChecks.Channels(backend, op, "saveInvStd", args.SaveInvStd, c);
-        return count;
+        Channels(backend, op, "gamma", args.Gamma, c);
+        Channels(backend, op, "saveMean", args.SaveMean, c);
+        Channels(backend, op, "saveInvStd", args.SaveInvStd, c);
+        return args.X.Count;
+    }
+
+    /// <summary>A per-channel vector: null stays null, otherwise a [C] view in bounds.</summary>
+    private static StridedView? Channels(IBackend backend, string op, string arg, StridedView? view, int c)
+    {
+        if (view is { } v) Shaped(backend, op, arg, v, [c]);
+        return view;
     }
 
     /// <summary>Returns the mask value for kept elements, 1/(1 − p) (0 when p = 1).</summary>

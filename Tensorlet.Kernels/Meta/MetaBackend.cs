@@ -53,27 +53,20 @@ public sealed class MetaBackend : IBackend
         int dstOffset) { }
     public void SoftmaxBackward(bool log, DeviceBuffer y, int yOffset, DeviceBuffer grad, int gradOffset,
         int rows, int cols, DeviceBuffer dst, int dstOffset) { }
-    public void Conv2d(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer weight, int wOffset,
-        DeviceBuffer? bias, int bOffset, DeviceBuffer y, int yOffset) { }
-    public void Conv2dBackwardInput(in Conv2dGeometry g, DeviceBuffer gradY, int gyOffset, DeviceBuffer weight,
-        int wOffset, DeviceBuffer gradX, int gxOffset) { }
-    public void Conv2dBackwardWeight(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer gradY,
-        int gyOffset, DeviceBuffer gradW, int gwOffset, DeviceBuffer? gradBias, int gbOffset) { }
-    public void Unfold(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer cols, int colsOffset) { }
-    public void Fold(in Conv2dGeometry g, DeviceBuffer cols, int colsOffset, DeviceBuffer x, int xOffset) { }
-    public void MaxPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset,
-        DeviceBuffer indices, int indicesOffset) { }
-    public void MaxPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset,
-        DeviceBuffer indices, int indicesOffset, DeviceBuffer gradX, int gradXOffset) { }
-    public void AvgPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset) { }
-    public void AvgPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset, DeviceBuffer gradX,
-        int gradXOffset) { }
-    public void AdaptiveAvgPool2d(int n, int c, int h, int w, int outH, int outW, DeviceBuffer x, int xOffset,
-        DeviceBuffer y, int yOffset) { }
-    public void AdaptiveAvgPool2dBackward(int n, int c, int h, int w, int outH, int outW, DeviceBuffer gradY,
-        int gradYOffset, DeviceBuffer gradX, int gradXOffset) { }
-    public void BatchNormForward(BatchNormArgs args, DeviceBuffer y, int yOffset) { }
-    public void BatchNormBackward(BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads) { }
+    public void Conv2d(in Conv2dGeometry g, in StridedView x, in StridedView weight, in StridedView? bias, in StridedView y) { }
+    public void Conv2dBackwardInput(in Conv2dGeometry g, in StridedView gradY, in StridedView weight, in StridedView gradX) { }
+    public void Conv2dBackwardWeight(in Conv2dGeometry g, in StridedView x, in StridedView gradY, in StridedView gradW,
+        in StridedView? gradBias) { }
+    public void Unfold(in Conv2dGeometry g, in StridedView x, in StridedView cols) { }
+    public void Fold(in Conv2dGeometry g, in StridedView cols, in StridedView x) { }
+    public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices) { }
+    public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX) { }
+    public void AvgPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y) { }
+    public void AvgPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView gradX) { }
+    public void AdaptiveAvgPool2d(in StridedView x, in StridedView y) { }
+    public void AdaptiveAvgPool2dBackward(in StridedView gradY, in StridedView gradX) { }
+    public void BatchNormForward(BatchNormArgs args, in StridedView y) { }
+    public void BatchNormBackward(BatchNormArgs args, in StridedView gradY, BatchNormGrads grads) { }
     public void DropoutMask(DeviceBuffer mask, int offset, int count, float p, ulong seed, ulong counterBase) { }
 
     public void Dispose() { }

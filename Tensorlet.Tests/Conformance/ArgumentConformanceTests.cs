@@ -36,19 +36,35 @@ public class ArgumentConformanceTests(string device) : BackendFixture(device)
         yield return ("Gather", b => Gather(b, 0.5f));
         yield return ("Gather", b => Gather(b, float.NaN));
         yield return ("ScatterAdd", b => b.ScatterAdd(Of(b, [1, 2]), 0, 1, 2, 1, Of(b, [0, -1]), 0, 3, New(b, 3), 0));
-        yield return ("Conv2d", b => b.Conv2d(new Conv2dGeometry(1, 1, 2, 2, 1, 5, 5), New(b, 4), 0, New(b, 25), 0, null, 0, New(b, 1), 0));
-        yield return ("Conv2d", b => b.Conv2d(new Conv2dGeometry(1, 3, 4, 4, 2, 1, 1, Groups: 2), New(b, 48), 0, New(b, 6), 0, null, 0, New(b, 32), 0));
-        yield return ("Conv2dBackwardWeight", b => b.Conv2dBackwardWeight(new Conv2dGeometry(1, 1, 3, 3, 2, 3, 3), New(b, 9), 0, New(b, 2), 0,
-                                                                            New(b, 18), 0, New(b, 1), 0));
-        yield return ("Pool2d", b => b.MaxPool2d(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2, PadH: 2), New(b, 16), 0, New(b, 9), 0, New(b, 9), 0));
-        yield return ("AvgPool2d", b => b.AvgPool2d(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2), New(b, 15), 0, New(b, 4), 0));
-        yield return ("MaxPool2dBackward", b => b.MaxPool2dBackward(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2), Of(b, [1, 1, 1, 1]), 0,
-                                                                    Of(b, [0, 2, 8, 13]), 0, New(b, 16), 0));
-        yield return ("MaxPool2dBackward", b => b.MaxPool2dBackward(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2), Of(b, [1, 1, 1, 1]), 0,
-                                                                    Of(b, [0, 2, 8, 14.5f]), 0, New(b, 16), 0));
-        yield return ("AdaptiveAvgPool2d", b => b.AdaptiveAvgPool2d(1, 1, 4, 4, 0, 2, New(b, 16), 0, New(b, 1), 0));
-        yield return ("BatchNormForward", b => b.BatchNormForward(new(2, 3, 1, New(b, 6), 0, null, null, null, null, New(b, 3), New(b, 3), false, 0.1f, 1e-5f), New(b, 6), 0));
-        yield return ("BatchNormBackward", b => b.BatchNormBackward(new(2, 3, 1, New(b, 6), 0, New(b, 2), null, null, null, New(b, 3), New(b, 3), true, 0.1f, 1e-5f), New(b, 6), 0, new(New(b, 6), 0, null, null)));
+        yield return ("Conv2d", b => b.Conv2d(new Conv2dGeometry(1, 1, 2, 2, 1, 5, 5), D(b, 1, 1, 2, 2), D(b, 1, 1, 5, 5), null, D(b, 1, 1, 1, 1)));
+        yield return ("Conv2d", b => b.Conv2d(new Conv2dGeometry(1, 3, 4, 4, 2, 1, 1, Groups: 2), D(b, 1, 3, 4, 4), D(b, 2, 1, 1, 1), null,
+                                              D(b, 1, 2, 4, 4)));
+        yield return ("Conv2d", b => b.Conv2d(new Conv2dGeometry(1, 1, 4, 4, 2, 3, 3), D(b, 1, 2, 4, 4), D(b, 2, 1, 3, 3), null, D(b, 1, 2, 2, 2)));
+        yield return ("Conv2dBackwardInput", b => b.Conv2dBackwardInput(new Conv2dGeometry(2, 1, 4, 4, 2, 3, 3), D(b, 2, 2, 2, 2),
+                                                                          D(b, 2, 1, 3, 3), new StridedView(New(b, 32), 1, [2, 1, 4, 4], [16, 16, 4, 1])));
+        yield return ("Conv2dBackwardWeight", b => b.Conv2dBackwardWeight(new Conv2dGeometry(1, 1, 3, 3, 2, 3, 3), D(b, 1, 1, 3, 3), D(b, 1, 2, 1, 1),
+                                                                            D(b, 2, 1, 3, 3), new StridedView(New(b, 1), 0, [2], [1])));
+        yield return ("Unfold", b => b.Unfold(new Conv2dGeometry(1, 2, 3, 3, 1, 2, 2), D(b, 1, 2, 3, 3), D(b, 1, 8, 3)));
+        yield return ("Pool2d", b => b.MaxPool2d(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2, PadH: 2), D(b, 1, 1, 4, 4), D(b, 1, 1, 3, 3), D(b, 1, 1, 3, 3)));
+        yield return ("MaxPool2d", b => b.MaxPool2d(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2), D(b, 1, 1, 4, 4), D(b, 1, 1, 2, 2), D(b, 1, 2, 2)));
+        yield return ("AvgPool2d", b => b.AvgPool2d(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2), StridedView.Contiguous(New(b, 15), 0, [1, 1, 4, 4]),
+                                                    D(b, 1, 1, 2, 2)));
+        yield return ("MaxPool2dBackward", b => b.MaxPool2dBackward(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2), View(Of(b, [1, 1, 1, 1]), 0, 1, 1, 2, 2),
+                                                                    View(Of(b, [0, 2, 8, 13]), 0, 1, 1, 2, 2), D(b, 1, 1, 4, 4)));
+        yield return ("MaxPool2dBackward", b => b.MaxPool2dBackward(new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2), View(Of(b, [1, 1, 1, 1]), 0, 1, 1, 2, 2),
+                                                                    View(Of(b, [0, 2, 8, 14.5f]), 0, 1, 1, 2, 2), D(b, 1, 1, 4, 4)));
+        yield return ("AdaptiveAvgPool2d", b => b.AdaptiveAvgPool2d(D(b, 1, 1, 4, 4), D(b, 1, 1, 0, 2)));
+        yield return ("AdaptiveAvgPool2d", b => b.AdaptiveAvgPool2d(D(b, 2, 1, 4, 4), D(b, 1, 1, 2, 2)));
+        yield return ("AdaptiveAvgPool2dBackward", b => b.AdaptiveAvgPool2dBackward(D(b, 1, 3, 2, 2), D(b, 1, 1, 4, 4)));
+        yield return ("BatchNormForward", b => b.BatchNormForward(new(D(b, 2, 3), null, null, null, null, D(b, 3), D(b, 3), false, 0.1f, 1e-5f),
+                                                                  D(b, 2, 3)));
+        yield return ("BatchNormForward", b => b.BatchNormForward(new(D(b, 2, 3), null, null, null, null, D(b, 3), D(b, 3), true, 0.1f, 1e-5f),
+                                                                  D(b, 3, 2)));
+        yield return ("BatchNormForward", b => b.BatchNormForward(new(D(b, 6), null, null, null, null, D(b, 3), D(b, 3), true, 0.1f, 1e-5f), D(b, 6)));
+        yield return ("BatchNormBackward", b => b.BatchNormBackward(new(D(b, 2, 3), StridedView.Contiguous(New(b, 2), 0, [3]), null, null, null, D(b, 3),
+                                                                        D(b, 3), true, 0.1f, 1e-5f), D(b, 2, 3), new(D(b, 2, 3), null, null)));
+        yield return ("BatchNormBackward", b => b.BatchNormBackward(new(D(b, 2, 3), null, null, null, null, D(b, 3), D(b, 3), true, 0.1f, 1e-5f),
+                                                                    D(b, 2, 3), new(D(b, 2, 3), D(b, 2), null)));
         yield return ("DropoutMask", b => b.DropoutMask(New(b, 4), 0, 4, 1.5f, 1, 0));
         yield return ("Upload", b => b.Upload(new float[5], New(b, 4), 0));
     }
@@ -65,6 +81,9 @@ public class ArgumentConformanceTests(string device) : BackendFixture(device)
         Held.Add(buffer);
         return buffer;
     }
+
+    /// <summary>A dense view of a new buffer of exactly <paramref name="shape"/>'s size.</summary>
+    private static StridedView D(IBackend backend, params int[] shape) => View(New(backend, shape.Aggregate(1, (a, d) => a * d)), 0, shape);
 
     private static DeviceBuffer Of(IBackend backend, float[] values)
     {
