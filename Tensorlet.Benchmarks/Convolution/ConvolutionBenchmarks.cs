@@ -73,13 +73,13 @@ internal sealed class ConvBuffers : IDisposable
     public DeviceBuffer GradB { get; }
 
     public void Forward() =>
-        Cpu.Conv2d(_g, Variants.View(X, _g.InputShape), Variants.View(W, _g.WeightShape), Variants.View(B, _g.K), Variants.View(Y, _g.OutputShape));
+        Cpu.Conv2d(_g, Variants.View(X, _g.InputShape()), Variants.View(W, _g.WeightShape()), Variants.View(B, _g.K), Variants.View(Y, _g.OutputShape()));
 
     public void Backward()
     {
-        var gy = Variants.View(GradY, _g.OutputShape);
-        Cpu.Conv2dBackwardInput(_g, gy, Variants.View(W, _g.WeightShape), Variants.View(GradX, _g.InputShape));
-        Cpu.Conv2dBackwardWeight(_g, Variants.View(X, _g.InputShape), gy, Variants.View(GradW, _g.WeightShape), Variants.View(GradB, _g.K));
+        var gy = Variants.View(GradY, _g.OutputShape());
+        Cpu.Conv2dBackwardInput(_g, gy, Variants.View(W, _g.WeightShape()), Variants.View(GradX, _g.InputShape()));
+        Cpu.Conv2dBackwardWeight(_g, Variants.View(X, _g.InputShape()), gy, Variants.View(GradW, _g.WeightShape()), Variants.View(GradB, _g.K));
     }
 
     public float[] Host(DeviceBuffer buffer)

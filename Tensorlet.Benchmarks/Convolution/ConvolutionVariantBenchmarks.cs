@@ -71,8 +71,8 @@ public class ConvolutionVariantBenchmarks : DeviceBenchmark, IWorkload
             case ConvVariant.Im2colGemm: _im2col!.Forward(_x, _w, _b, _y); break;
             default:
                 var (x, w, b, y) = (Buffers[0], Buffers[1], Buffers[2], Buffers[3]);
-                Backend!.Conv2d(_g, Variants.View(x, _g.InputShape), Variants.View(w, _g.WeightShape), Variants.View(b, _g.K),
-                                Variants.View(y, _g.OutputShape));
+                Backend!.Conv2d(_g, Variants.View(x, _g.InputShape()), Variants.View(w, _g.WeightShape()), Variants.View(b, _g.K),
+                                Variants.View(y, _g.OutputShape()));
                 Variants.Sync(Backend);
                 break;
         }
@@ -94,9 +94,9 @@ public class ConvolutionVariantBenchmarks : DeviceBenchmark, IWorkload
                 break;
             default:
                 var (x, w, gy, gx, gw, gb) = (Buffers[0], Buffers[1], Buffers[4], Buffers[5], Buffers[6], Buffers[7]);
-                var (gyv, wv) = (Variants.View(gy, _g.OutputShape), Variants.View(w, _g.WeightShape));
-                Backend!.Conv2dBackwardInput(_g, gyv, wv, Variants.View(gx, _g.InputShape));
-                Backend.Conv2dBackwardWeight(_g, Variants.View(x, _g.InputShape), gyv, Variants.View(gw, _g.WeightShape), Variants.View(gb, _g.K));
+                var (gyv, wv) = (Variants.View(gy, _g.OutputShape()), Variants.View(w, _g.WeightShape()));
+                Backend!.Conv2dBackwardInput(_g, gyv, wv, Variants.View(gx, _g.InputShape()));
+                Backend.Conv2dBackwardWeight(_g, Variants.View(x, _g.InputShape()), gyv, Variants.View(gw, _g.WeightShape()), Variants.View(gb, _g.K));
                 Variants.Sync(Backend);
                 break;
         }

@@ -132,6 +132,6 @@ public class PoolingBenchmarks : DeviceBenchmark, IWorkload
         else { Backend!.AdaptiveAvgPool2dBackward(Variants.View(GradY, N, g.C, 1, 1), In(GradX, g)); Variants.Sync(Backend); }
     }
 
-    private static StridedView In(DeviceBuffer buffer, in Pool2dGeometry g) => Variants.View(buffer, g.InputShape);
-    private static StridedView Out(DeviceBuffer buffer, in Pool2dGeometry g) => Variants.View(buffer, g.OutputShape);
+    private static StridedView In(DeviceBuffer buffer, in Pool2dGeometry g) => Variants.View(buffer, g.InputShape());
+    private static StridedView Out(DeviceBuffer buffer, in Pool2dGeometry g) => Variants.View(buffer, g.OutputShape());
 }

@@ -150,10 +150,10 @@ public static class OperationChecks
     {
         const string op = "Conv2d";
         g.Validate();
-        Shaped(backend, op, nameof(x), x, g.InputShape);
-        Shaped(backend, op, nameof(weight), weight, g.WeightShape);
+        Shaped(backend, op, nameof(x), x, g.InputShape());
+        Shaped(backend, op, nameof(weight), weight, g.WeightShape());
         if (bias is { } b) Shaped(backend, op, nameof(bias), b, [g.K]);
-        Shaped(backend, op, nameof(y), y, g.OutputShape);
+        Shaped(backend, op, nameof(y), y, g.OutputShape());
     }
 
     public static void Conv2dBackwardInput(IBackend backend, in Conv2dGeometry g, in StridedView gradY, in StridedView weight,
@@ -161,9 +161,9 @@ public static class OperationChecks
     {
         const string op = "Conv2dBackwardInput";
         g.Validate();
-        Shaped(backend, op, nameof(gradY), gradY, g.OutputShape);
-        Shaped(backend, op, nameof(weight), weight, g.WeightShape);
-        Shaped(backend, op, nameof(gradX), gradX, g.InputShape);
+        Shaped(backend, op, nameof(gradY), gradY, g.OutputShape());
+        Shaped(backend, op, nameof(weight), weight, g.WeightShape());
+        Shaped(backend, op, nameof(gradX), gradX, g.InputShape());
     }
 
     public static void Conv2dBackwardWeight(IBackend backend, in Conv2dGeometry g, in StridedView x, in StridedView gradY,
@@ -171,9 +171,9 @@ public static class OperationChecks
     {
         const string op = "Conv2dBackwardWeight";
         g.Validate();
-        Shaped(backend, op, nameof(x), x, g.InputShape);
-        Shaped(backend, op, nameof(gradY), gradY, g.OutputShape);
-        Shaped(backend, op, nameof(gradW), gradW, g.WeightShape);
+        Shaped(backend, op, nameof(x), x, g.InputShape());
+        Shaped(backend, op, nameof(gradY), gradY, g.OutputShape());
+        Shaped(backend, op, nameof(gradW), gradW, g.WeightShape());
         if (gradBias is { } gb) Shaped(backend, op, nameof(gradBias), gb, [g.K]);
     }
 
@@ -181,8 +181,8 @@ public static class OperationChecks
     public static void Unfold(IBackend backend, string op, in Conv2dGeometry g, in StridedView x, in StridedView cols)
     {
         g.Validate();
-        Shaped(backend, op, nameof(x), x, g.InputShape);
-        Shaped(backend, op, nameof(cols), cols, g.ColumnsShape);
+        Shaped(backend, op, nameof(x), x, g.InputShape());
+        Shaped(backend, op, nameof(cols), cols, g.ColumnsShape());
     }
 
     /// <summary>A view in bounds of its buffer whose shape is the one the call's sizes give.</summary>
@@ -205,7 +205,7 @@ public static class OperationChecks
     {
         g.Validate();
         foreach (var (name, view, isInput) in operands)
-            Shaped(backend, op, name, view, isInput ? g.InputShape : g.OutputShape);
+            Shaped(backend, op, name, view, isInput ? g.InputShape() : g.OutputShape());
         long planes = (long)g.N * g.C;
         return (planes * g.H * g.W, planes * g.OutH * g.OutW);
     }

@@ -73,14 +73,14 @@ public sealed partial class SelfTest
         {
             int x = g.N * g.C * g.H * g.W, w = g.K * g.GroupC * g.KH * g.KW, y = g.N * g.K * g.OutH * g.OutW;
             Check($"Conv2d {name}", [Random(x), Random(w), Random(g.K), new float[y]], [3],
-                  (b, m) => b.Conv2d(g, Dense(m[0], g.InputShape), Dense(m[1], g.WeightShape), Dense(m[2], g.K), Dense(m[3], g.OutputShape)));
+                  (b, m) => b.Conv2d(g, Dense(m[0], g.InputShape()), Dense(m[1], g.WeightShape()), Dense(m[2], g.K), Dense(m[3], g.OutputShape())));
             Check($"Conv2d backward input {name}", [Random(y), Random(w), new float[x]], [2],
-                  (b, m) => b.Conv2dBackwardInput(g, Dense(m[0], g.OutputShape), Dense(m[1], g.WeightShape), Dense(m[2], g.InputShape)));
+                  (b, m) => b.Conv2dBackwardInput(g, Dense(m[0], g.OutputShape()), Dense(m[1], g.WeightShape()), Dense(m[2], g.InputShape())));
             Check($"Conv2d backward weight {name}", [Random(x), Random(y), new float[w], new float[g.K]], [2, 3],
-                  (b, m) => b.Conv2dBackwardWeight(g, Dense(m[0], g.InputShape), Dense(m[1], g.OutputShape), Dense(m[2], g.WeightShape), Dense(m[3], g.K)));
+                  (b, m) => b.Conv2dBackwardWeight(g, Dense(m[0], g.InputShape()), Dense(m[1], g.OutputShape()), Dense(m[2], g.WeightShape()), Dense(m[3], g.K)));
             int cols = g.N * g.C * g.KH * g.KW * g.OutH * g.OutW;
-            Check($"Unfold {name}", [Random(x), new float[cols]], [1], (b, m) => b.Unfold(g, Dense(m[0], g.InputShape), Dense(m[1], g.ColumnsShape)), tolerance: 0);
-            Check($"Fold {name}", [Random(cols), new float[x]], [1], (b, m) => b.Fold(g, Dense(m[0], g.ColumnsShape), Dense(m[1], g.InputShape)));
+            Check($"Unfold {name}", [Random(x), new float[cols]], [1], (b, m) => b.Unfold(g, Dense(m[0], g.InputShape()), Dense(m[1], g.ColumnsShape())), tolerance: 0);
+            Check($"Fold {name}", [Random(cols), new float[x]], [1], (b, m) => b.Fold(g, Dense(m[0], g.ColumnsShape()), Dense(m[1], g.InputShape())));
         }
     }
 
@@ -90,11 +90,11 @@ public sealed partial class SelfTest
         var avg = new Pool2dGeometry(2, 3, 8, 8, 2, 2, 2, 2);
         int xin = 2 * 3 * 81, xmax = 2 * 3 * max.OutH * max.OutW, xa = 2 * 3 * 64, ya = 2 * 3 * avg.OutH * avg.OutW;
         Check("MaxPool2d 3x3 s2 p1 ceil", [Random(xin), new float[xmax], new float[xmax]], [1, 2],
-              (b, m) => b.MaxPool2d(max, Dense(m[0], max.InputShape), Dense(m[1], max.OutputShape), Dense(m[2], max.OutputShape)), tolerance: 0);
-        var indices = Execute(reference, [Random(xin), new float[xmax], new float[xmax]], (b, m) => b.MaxPool2d(max, Dense(m[0], max.InputShape), Dense(m[1], max.OutputShape), Dense(m[2], max.OutputShape)))[2];
-        Check("MaxPool2d backward", [Random(xmax), indices, new float[xin]], [2], (b, m) => b.MaxPool2dBackward(max, Dense(m[0], max.OutputShape), Dense(m[1], max.OutputShape), Dense(m[2], max.InputShape)));
-        Check("AvgPool2d 2x2", [Random(xa), new float[ya]], [1], (b, m) => b.AvgPool2d(avg, Dense(m[0], avg.InputShape), Dense(m[1], avg.OutputShape)));
-        Check("AvgPool2d backward", [Random(ya), new float[xa]], [1], (b, m) => b.AvgPool2dBackward(avg, Dense(m[0], avg.OutputShape), Dense(m[1], avg.InputShape)));
+              (b, m) => b.MaxPool2d(max, Dense(m[0], max.InputShape()), Dense(m[1], max.OutputShape()), Dense(m[2], max.OutputShape())), tolerance: 0);
+        var indices = Execute(reference, [Random(xin), new float[xmax], new float[xmax]], (b, m) => b.MaxPool2d(max, Dense(m[0], max.InputShape()), Dense(m[1], max.OutputShape()), Dense(m[2], max.OutputShape())))[2];
+        Check("MaxPool2d backward", [Random(xmax), indices, new float[xin]], [2], (b, m) => b.MaxPool2dBackward(max, Dense(m[0], max.OutputShape()), Dense(m[1], max.OutputShape()), Dense(m[2], max.InputShape())));
+        Check("AvgPool2d 2x2", [Random(xa), new float[ya]], [1], (b, m) => b.AvgPool2d(avg, Dense(m[0], avg.InputShape()), Dense(m[1], avg.OutputShape())));
+        Check("AvgPool2d backward", [Random(ya), new float[xa]], [1], (b, m) => b.AvgPool2dBackward(avg, Dense(m[0], avg.OutputShape()), Dense(m[1], avg.InputShape())));
         Check("AdaptiveAvgPool2d 7x7→3x3", [Random(2 * 3 * 49), new float[2 * 3 * 9]], [1], (b, m) => b.AdaptiveAvgPool2d(Dense(m[0], 2, 3, 7, 7), Dense(m[1], 2, 3, 3, 3)));
         Check("AdaptiveAvgPool2d backward", [Random(2 * 3 * 9), new float[2 * 3 * 49]], [1],
               (b, m) => b.AdaptiveAvgPool2dBackward(Dense(m[0], 2, 3, 3, 3), Dense(m[1], 2, 3, 7, 7)));

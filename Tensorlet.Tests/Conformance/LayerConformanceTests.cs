@@ -55,19 +55,19 @@ public class LayerConformanceTests(string device) : BackendFixture(device)
         foreach (bool bias in new[] { true, false })
         {
             Check(Backend, $"Conv2d {g} bias={bias}", [Padded(x, 1), Padded(w, 2), Padded(g.K, 3), Padded(y, 4)],
-                  (b, m) => b.Conv2d(g, View(m[0], off, g.InputShape), View(m[1], off, g.WeightShape), bias ? View(m[2], off, [g.K]) : null,
-                                     View(m[3], off, g.OutputShape)), atol: 8e-6 * (taps + 1));
+                  (b, m) => b.Conv2d(g, View(m[0], off, g.InputShape()), View(m[1], off, g.WeightShape()), bias ? View(m[2], off, [g.K]) : null,
+                                     View(m[3], off, g.OutputShape())), atol: 8e-6 * (taps + 1));
             Check(Backend, $"Conv2dBackwardWeight {g} bias={bias}", [Padded(x, 1), Padded(y, 5), Padded(w, 6), Padded(g.K, 7)],
-                  (b, m) => b.Conv2dBackwardWeight(g, View(m[0], off, g.InputShape), View(m[1], off, g.OutputShape), View(m[2], off, g.WeightShape),
+                  (b, m) => b.Conv2dBackwardWeight(g, View(m[0], off, g.InputShape()), View(m[1], off, g.OutputShape()), View(m[2], off, g.WeightShape()),
                                                    bias ? View(m[3], off, [g.K]) : null),
                   atol: 8e-6 * Math.Max(1, g.N * g.OutH * g.OutW));
         }
         Check(Backend, $"Conv2dBackwardInput {g}", [Padded(y, 5), Padded(w, 2), Padded(x, 8)],
-              (b, m) => b.Conv2dBackwardInput(g, View(m[0], off, g.OutputShape), View(m[1], off, g.WeightShape), View(m[2], off, g.InputShape)),
+              (b, m) => b.Conv2dBackwardInput(g, View(m[0], off, g.OutputShape()), View(m[1], off, g.WeightShape()), View(m[2], off, g.InputShape())),
               atol: 8e-6 * g.GroupK * g.KH * g.KW);
-        Check(Backend, $"Unfold {g}", [Padded(x, 1), Padded(cols, 9)], (b, m) => b.Unfold(g, View(m[0], off, g.InputShape), View(m[1], off, g.ColumnsShape)),
+        Check(Backend, $"Unfold {g}", [Padded(x, 1), Padded(cols, 9)], (b, m) => b.Unfold(g, View(m[0], off, g.InputShape()), View(m[1], off, g.ColumnsShape())),
               rtol: 0, atol: 0);
-        Check(Backend, $"Fold {g}", [Padded(cols, 9), Padded(x, 10)], (b, m) => b.Fold(g, View(m[0], off, g.ColumnsShape), View(m[1], off, g.InputShape)),
+        Check(Backend, $"Fold {g}", [Padded(cols, 9), Padded(x, 10)], (b, m) => b.Fold(g, View(m[0], off, g.ColumnsShape()), View(m[1], off, g.InputShape())),
               atol: 1e-5);
     }
 
@@ -87,15 +87,15 @@ public class LayerConformanceTests(string device) : BackendFixture(device)
             int x = g.N * g.C * g.H * g.W, y = g.N * g.C * g.OutH * g.OutW;
             // Specials bring NaN (wins its window), −∞ (a window of −∞ points at its first element) and ties.
             var input = WithSpecials(x + 1, 2);
-            void Max(IBackend b, DeviceBuffer[] m) => b.MaxPool2d(g, View(m[0], 1, g.InputShape), View(m[1], 0, g.OutputShape), View(m[2], 0, g.OutputShape));
+            void Max(IBackend b, DeviceBuffer[] m) => b.MaxPool2d(g, View(m[0], 1, g.InputShape()), View(m[1], 0, g.OutputShape()), View(m[2], 0, g.OutputShape()));
             Check(Backend, $"MaxPool2d {g}", [input, new float[y], new float[y]], Max);
             var indices = Run(Oracle, [input, new float[y], new float[y]], Max)[2];
             Check(Backend, $"MaxPool2dBackward {g}", [Random(y, 3), indices, new float[x]],
-                  (b, m) => b.MaxPool2dBackward(g, View(m[0], 0, g.OutputShape), View(m[1], 0, g.OutputShape), View(m[2], 0, g.InputShape)));
+                  (b, m) => b.MaxPool2dBackward(g, View(m[0], 0, g.OutputShape()), View(m[1], 0, g.OutputShape()), View(m[2], 0, g.InputShape())));
             var finite = Random(x, 4);
-            Check(Backend, $"AvgPool2d {g}", [finite, new float[y]], (b, m) => b.AvgPool2d(g, View(m[0], 0, g.InputShape), View(m[1], 0, g.OutputShape)));
+            Check(Backend, $"AvgPool2d {g}", [finite, new float[y]], (b, m) => b.AvgPool2d(g, View(m[0], 0, g.InputShape()), View(m[1], 0, g.OutputShape())));
             Check(Backend, $"AvgPool2dBackward {g}", [Random(y, 5), new float[x]],
-                  (b, m) => b.AvgPool2dBackward(g, View(m[0], 0, g.OutputShape), View(m[1], 0, g.InputShape)));
+                  (b, m) => b.AvgPool2dBackward(g, View(m[0], 0, g.OutputShape()), View(m[1], 0, g.InputShape())));
         }
     }
 

@@ -46,7 +46,7 @@ public class ConvolutionKernelTests
             using var bw = Padded(w);
             using var bb = Padded(b);
             using var by = Padded(new float[expected.Length]);
-            Cpu.Conv2d(g, View(bx, Off, g.InputShape), View(bw, Off, g.WeightShape), withBias ? View(bb, Off, g.K) : null, View(by, Off, g.OutputShape));
+            Cpu.Conv2d(g, View(bx, Off, g.InputShape()), View(bw, Off, g.WeightShape()), withBias ? View(bb, Off, g.K) : null, View(by, Off, g.OutputShape()));
             AssertClose(expected, Unpad(by, expected.Length), 1e-5, 1e-4, $"forward {Name(g)} bias={withBias}");
         }
     }
@@ -60,7 +60,7 @@ public class ConvolutionKernelTests
         using var bgy = Padded(gy);
         using var bw = Padded(w);
         using var bgx = Padded(Random(expected.Length, 8));
-        Cpu.Conv2dBackwardInput(g, View(bgy, Off, g.OutputShape), View(bw, Off, g.WeightShape), View(bgx, Off, g.InputShape));
+        Cpu.Conv2dBackwardInput(g, View(bgy, Off, g.OutputShape()), View(bw, Off, g.WeightShape()), View(bgx, Off, g.InputShape()));
         AssertClose(expected, Unpad(bgx, expected.Length), 1e-5, 1e-4, $"backward input {Name(g)}");
     }
 
@@ -76,7 +76,7 @@ public class ConvolutionKernelTests
             using var bgy = Padded(gy);
             using var bgw = Padded(Random(w.Length, 10));
             using var bgb = Padded(Random(g.K, 11));
-            Cpu.Conv2dBackwardWeight(g, View(bx, Off, g.InputShape), View(bgy, Off, g.OutputShape), View(bgw, Off, g.WeightShape),
+            Cpu.Conv2dBackwardWeight(g, View(bx, Off, g.InputShape()), View(bgy, Off, g.OutputShape()), View(bgw, Off, g.WeightShape()),
                                      withBias ? View(bgb, Off, g.K) : null);
             AssertClose(expectedW, Unpad(bgw, w.Length), 1e-5, 1e-4, $"backward weight {Name(g)}");
             if (withBias) AssertClose(expectedB, Unpad(bgb, g.K), 1e-5, 1e-4, $"backward bias {Name(g)}");
@@ -114,10 +114,10 @@ public class ConvolutionKernelTests
             using var bgx = Cpu.Allocate(x.Length);
             using var bgw = Cpu.Allocate(w.Length);
             using var bgb = Cpu.Allocate(b.Length);
-            StridedView vx = View(bx, 0, g.InputShape), vw = View(bw, 0, g.WeightShape), vgy = View(bgy, 0, g.OutputShape);
-            Cpu.Conv2d(g, vx, vw, View(bb, 0, g.K), View(by, 0, g.OutputShape));
-            Cpu.Conv2dBackwardInput(g, vgy, vw, View(bgx, 0, g.InputShape));
-            Cpu.Conv2dBackwardWeight(g, vx, vgy, View(bgw, 0, g.WeightShape), View(bgb, 0, g.K));
+            StridedView vx = View(bx, 0, g.InputShape()), vw = View(bw, 0, g.WeightShape()), vgy = View(bgy, 0, g.OutputShape());
+            Cpu.Conv2d(g, vx, vw, View(bb, 0, g.K), View(by, 0, g.OutputShape()));
+            Cpu.Conv2dBackwardInput(g, vgy, vw, View(bgx, 0, g.InputShape()));
+            Cpu.Conv2dBackwardWeight(g, vx, vgy, View(bgw, 0, g.WeightShape()), View(bgb, 0, g.K));
             return [Download(by), Download(bgx), Download(bgw), Download(bgb)];
         }
         var first = Run();
@@ -132,8 +132,8 @@ public class ConvolutionKernelTests
         using var x = Cpu.Allocate(2 * 4 * 25);
         using var w = Cpu.Allocate(3 * 4 * 9);
         using var y = Cpu.Allocate(2 * 3 * 9);
-        StridedView vx = View(x, 0, g.InputShape), vw = View(w, 0, g.WeightShape), vy = View(y, 0, g.OutputShape);
-        var ex = Assert.Throws<ArgumentException>(() => Cpu.Conv2d(g, View(x, 1, g.InputShape), vw, null, vy))!;
+        StridedView vx = View(x, 0, g.InputShape()), vw = View(w, 0, g.WeightShape()), vy = View(y, 0, g.OutputShape());
+        var ex = Assert.Throws<ArgumentException>(() => Cpu.Conv2d(g, View(x, 1, g.InputShape()), vw, null, vy))!;
         Assert.That(ex.Message, Does.Contain("Conv2d").And.Contain("'x'").And.Contain("[2, 4, 5, 5]").And.Contain("200 elements"));
         ex = Assert.Throws<ArgumentException>(() => Cpu.Conv2d(g with { Groups = 2 }, vx, vw, null, vy))!;
         Assert.That(ex.Message, Does.Contain("divisible by groups 2"));

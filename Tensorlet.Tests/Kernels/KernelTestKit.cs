@@ -108,10 +108,10 @@ public static class KernelTestKit
             gradBeta == null ? null : View(gradBeta, 0, c));
 
     /// <summary>A dense pooling input (or input gradient) view, [N, C, H, W] at <paramref name="offset"/>.</summary>
-    public static StridedView PoolIn(DeviceBuffer buffer, int offset, in Pool2dGeometry g) => View(buffer, offset, g.InputShape);
+    public static StridedView PoolIn(DeviceBuffer buffer, int offset, in Pool2dGeometry g) => View(buffer, offset, g.InputShape());
 
     /// <summary>A dense pooling output (indices, output gradient) view, [N, C, OH, OW] at <paramref name="offset"/>.</summary>
-    public static StridedView PoolOut(DeviceBuffer buffer, int offset, in Pool2dGeometry g) => View(buffer, offset, g.OutputShape);
+    public static StridedView PoolOut(DeviceBuffer buffer, int offset, in Pool2dGeometry g) => View(buffer, offset, g.OutputShape());
 
     public static DeviceBuffer Upload(float[] host)
     {
