@@ -113,7 +113,5 @@ public sealed partial class ReferenceBackend : IBackend
 
     private static float[] Read(DeviceBuffer buffer, int offset, long count) => Data(buffer).AsSpan(offset, (int)count).ToArray();
 
-    private static float[]? ReadOrNull(DeviceBuffer? buffer, int count) => buffer == null ? null : Read(buffer, 0, count);
-
     private static void Store(float[] values, DeviceBuffer buffer, int offset) => values.CopyTo(Data(buffer), offset);
 }
