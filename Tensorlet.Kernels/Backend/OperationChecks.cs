@@ -196,12 +196,34 @@ public static class OperationChecks
 
     // ---- pooling --------------------------------------------------------------------------------------
 
+    /// <summary>Returns the number of outputs (N·C·OH·OW).</summary>
+    public static long MaxPool2d(IBackend backend, in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices) =>
+        Pool(backend, "MaxPool2d", g, (nameof(x), x, true), (nameof(y), y, false), (nameof(indices), indices, false)).Output;
+
+    /// <summary>Returns the number of inputs (N·C·H·W).</summary>
+    public static long MaxPool2dBackward(IBackend backend, in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX) =>
+        Pool(backend, "MaxPool2dBackward", g, (nameof(gradY), gradY, false), (nameof(indices), indices, false), (nameof(gradX), gradX, true)).Input;
+
+    /// <summary>Returns the number of outputs (N·C·OH·OW).</summary>
+    public static long AvgPool2d(IBackend backend, in Pool2dGeometry g, in StridedView x, in StridedView y) =>
+        Pool(backend, "AvgPool2d", g, (nameof(x), x, true), (nameof(y), y, false)).Output;
+
+    /// <summary>Returns the number of inputs (N·C·H·W).</summary>
+    public static long AvgPool2dBackward(IBackend backend, in Pool2dGeometry g, in StridedView gradY, in StridedView gradX) =>
+        Pool(backend, "AvgPool2dBackward", g, (nameof(gradY), gradY, false), (nameof(gradX), gradX, true)).Input;
+
+    public static AdaptivePoolSizes AdaptiveAvgPool2d(IBackend backend, in StridedView x, in StridedView y) =>
+        AdaptivePool(backend, "AdaptiveAvgPool2d", (nameof(x), x), (nameof(y), y));
+
+    public static AdaptivePoolSizes AdaptiveAvgPool2dBackward(IBackend backend, in StridedView gradY, in StridedView gradX) =>
+        AdaptivePool(backend, "AdaptiveAvgPool2dBackward", (nameof(gradX), gradX), (nameof(gradY), gradY));
+
     /// <summary>
     /// Validates the geometry and each (name, view, is-input) operand: inputs [N, C, H, W], outputs [N, C, OH, OW].
     /// Returns the input and output element counts.
     /// </summary>
-    public static (long Input, long Output) Pool(IBackend backend, string op, in Pool2dGeometry g,
-                                                 params (string Name, StridedView View, bool IsInput)[] operands)
+    private static (long Input, long Output) Pool(IBackend backend, string op, in Pool2dGeometry g,
+                                                  params (string Name, StridedView View, bool IsInput)[] operands)
     {
         g.Validate();
         foreach (var (name, view, isInput) in operands)
@@ -214,8 +236,8 @@ public static class OperationChecks
     /// Adaptive pooling: <paramref name="input"/> [N, C, H, W] and <paramref name="output"/> [N, C, OH, OW], both planes
     /// non-empty. Returns the sizes.
     /// </summary>
-    public static AdaptivePoolSizes AdaptivePool(IBackend backend, string op, (string Name, StridedView View) input,
-                                                 (string Name, StridedView View) output)
+    private static AdaptivePoolSizes AdaptivePool(IBackend backend, string op, (string Name, StridedView View) input,
+                                                  (string Name, StridedView View) output)
     {
         ArgumentChecks.View(backend, op, input.Name, input.View);
         ArgumentChecks.View(backend, op, output.Name, output.View);

@@ -6,8 +6,7 @@ public sealed partial class CpuBackend
 {
     public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices)
     {
-        var (_, output) = OperationChecks.Pool(this, "MaxPool2d", g, (nameof(x), x, true), (nameof(y), y, false), (nameof(indices), indices, false));
-        if (output == 0) return;
+        if (OperationChecks.MaxPool2d(this, g, x, y, indices) == 0) return;
         using var xs = BlockOperand.Read(this, x, 2);
         using var ys = BlockOperand.Write(this, y, 2);
         using var ids = BlockOperand.Write(this, indices, 2);
@@ -18,9 +17,7 @@ public sealed partial class CpuBackend
 
     public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX)
     {
-        var (input, _) = OperationChecks.Pool(this, "MaxPool2dBackward", g, (nameof(gradY), gradY, false), (nameof(indices), indices, false),
-                                              (nameof(gradX), gradX, true));
-        if (input == 0) return;
+        if (OperationChecks.MaxPool2dBackward(this, g, gradY, indices, gradX) == 0) return;
         using var gys = BlockOperand.Read(this, gradY, 2);
         using var ids = BlockOperand.Read(this, indices, 2);
         using var gxs = BlockOperand.Write(this, gradX, 2);
@@ -30,28 +27,28 @@ public sealed partial class CpuBackend
 
     public void AvgPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y)
     {
-        var (_, output) = OperationChecks.Pool(this, "AvgPool2d", g, (nameof(x), x, true), (nameof(y), y, false));
+        if (OperationChecks.AvgPool2d(this, g, x, y) == 0) return;
         var (rows, cols) = PoolWindows.Of(g);
-        if (output > 0) Average(g.C, g.H, g.W, rows, cols, x, y, forward: true);
+        Average(g.C, g.H, g.W, rows, cols, x, y, forward: true);
     }
 
     public void AvgPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView gradX)
     {
-        var (input, _) = OperationChecks.Pool(this, "AvgPool2dBackward", g, (nameof(gradY), gradY, false), (nameof(gradX), gradX, true));
+        if (OperationChecks.AvgPool2dBackward(this, g, gradY, gradX) == 0) return;
         var (rows, cols) = PoolWindows.Of(g);
-        if (input > 0) Average(g.C, g.H, g.W, rows, cols, gradY, gradX, forward: false);
+        Average(g.C, g.H, g.W, rows, cols, gradY, gradX, forward: false);
     }
 
     public void AdaptiveAvgPool2d(in StridedView x, in StridedView y)
     {
-        var s = OperationChecks.AdaptivePool(this, "AdaptiveAvgPool2d", (nameof(x), x), (nameof(y), y));
+        var s = OperationChecks.AdaptiveAvgPool2d(this, x, y);
         if (s.Planes > 0)
             Average(s.C, s.H, s.W, PoolWindows.Adaptive(s.H, s.OutH), PoolWindows.Adaptive(s.W, s.OutW), x, y, forward: true);
     }
 
     public void AdaptiveAvgPool2dBackward(in StridedView gradY, in StridedView gradX)
     {
-        var s = OperationChecks.AdaptivePool(this, "AdaptiveAvgPool2dBackward", (nameof(gradX), gradX), (nameof(gradY), gradY));
+        var s = OperationChecks.AdaptiveAvgPool2dBackward(this, gradY, gradX);
         if (s.Planes > 0)
             Average(s.C, s.H, s.W, PoolWindows.Adaptive(s.H, s.OutH), PoolWindows.Adaptive(s.W, s.OutW), gradY, gradX, forward: false);
     }

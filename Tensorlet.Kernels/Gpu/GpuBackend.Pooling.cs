@@ -10,8 +10,7 @@ public sealed partial class GpuBackend
 
     public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices)
     {
-        var (_, output) = OperationChecks.Pool(this, "MaxPool2d", g, (nameof(x), x, true), (nameof(y), y, false), (nameof(indices), indices, false));
-        if (output == 0) return;
+        if (OperationChecks.MaxPool2d(this, g, x, y, indices) == 0) return;
         using var xs = DenseOperand.Read(this, x);
         using var ys = DenseOperand.Write(this, y);
         using var ids = DenseOperand.Write(this, indices);
@@ -27,9 +26,7 @@ public sealed partial class GpuBackend
     /// </remarks>
     public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX)
     {
-        var (input, _) = OperationChecks.Pool(this, "MaxPool2dBackward", g, (nameof(gradY), gradY, false), (nameof(indices), indices, false),
-                                              (nameof(gradX), gradX, true));
-        if (input == 0) return;
+        if (OperationChecks.MaxPool2dBackward(this, g, gradY, indices, gradX) == 0) return;
         using var gys = DenseOperand.Read(this, gradY);
         using var ids = DenseOperand.Read(this, indices);
         using var gxs = DenseOperand.Write(this, gradX);
@@ -39,8 +36,7 @@ public sealed partial class GpuBackend
 
     public void AvgPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y)
     {
-        var (_, output) = OperationChecks.Pool(this, "AvgPool2d", g, (nameof(x), x, true), (nameof(y), y, false));
-        if (output == 0) return;
+        if (OperationChecks.AvgPool2d(this, g, x, y) == 0) return;
         using var xs = DenseOperand.Read(this, x);
         using var ys = DenseOperand.Write(this, y);
         Pooling.AvgForward(this, g, xs.Buffer, xs.Offset, ys.Buffer, ys.Offset);
@@ -49,8 +45,7 @@ public sealed partial class GpuBackend
 
     public void AvgPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView gradX)
     {
-        var (input, _) = OperationChecks.Pool(this, "AvgPool2dBackward", g, (nameof(gradY), gradY, false), (nameof(gradX), gradX, true));
-        if (input == 0) return;
+        if (OperationChecks.AvgPool2dBackward(this, g, gradY, gradX) == 0) return;
         using var gys = DenseOperand.Read(this, gradY);
         using var gxs = DenseOperand.Write(this, gradX);
         Pooling.AvgBackward(this, g, gys.Buffer, gys.Offset, gxs.Buffer, gxs.Offset);
@@ -59,7 +54,7 @@ public sealed partial class GpuBackend
 
     public void AdaptiveAvgPool2d(in StridedView x, in StridedView y)
     {
-        var s = OperationChecks.AdaptivePool(this, "AdaptiveAvgPool2d", (nameof(x), x), (nameof(y), y));
+        var s = OperationChecks.AdaptiveAvgPool2d(this, x, y);
         if (s.Planes == 0) return;
         using var xs = DenseOperand.Read(this, x);
         using var ys = DenseOperand.Write(this, y);
@@ -69,7 +64,7 @@ public sealed partial class GpuBackend
 
     public void AdaptiveAvgPool2dBackward(in StridedView gradY, in StridedView gradX)
     {
-        var s = OperationChecks.AdaptivePool(this, "AdaptiveAvgPool2dBackward", (nameof(gradX), gradX), (nameof(gradY), gradY));
+        var s = OperationChecks.AdaptiveAvgPool2dBackward(this, gradY, gradX);
         if (s.Planes == 0) return;
         using var gys = DenseOperand.Read(this, gradY);
         using var gxs = DenseOperand.Write(this, gradX);

@@ -40,7 +40,7 @@ public sealed partial class ReferenceBackend
 
     public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices)
     {
-        OperationChecks.Pool(this, "MaxPool2d", g, (nameof(x), x, true), (nameof(y), y, false), (nameof(indices), indices, false));
+        OperationChecks.MaxPool2d(this, g, x, y, indices);
         var (values, at) = Pooling.MaxPool2d(g, Read(x));
         Store(values, y);
         Store(at, indices);
@@ -48,32 +48,31 @@ public sealed partial class ReferenceBackend
 
     public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX)
     {
-        OperationChecks.Pool(this, "MaxPool2dBackward", g, (nameof(gradY), gradY, false), (nameof(indices), indices, false),
-                             (nameof(gradX), gradX, true));
+        OperationChecks.MaxPool2dBackward(this, g, gradY, indices, gradX);
         Store(Pooling.MaxPool2dBackward(g, Read(gradY), Read(indices)), gradX);
     }
 
     public void AvgPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y)
     {
-        OperationChecks.Pool(this, "AvgPool2d", g, (nameof(x), x, true), (nameof(y), y, false));
+        OperationChecks.AvgPool2d(this, g, x, y);
         Store(Pooling.AvgPool2d(g, Read(x)), y);
     }
 
     public void AvgPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView gradX)
     {
-        OperationChecks.Pool(this, "AvgPool2dBackward", g, (nameof(gradY), gradY, false), (nameof(gradX), gradX, true));
+        OperationChecks.AvgPool2dBackward(this, g, gradY, gradX);
         Store(Pooling.AvgPool2dBackward(g, Read(gradY)), gradX);
     }
 
     public void AdaptiveAvgPool2d(in StridedView x, in StridedView y)
     {
-        var s = OperationChecks.AdaptivePool(this, "AdaptiveAvgPool2d", (nameof(x), x), (nameof(y), y));
+        var s = OperationChecks.AdaptiveAvgPool2d(this, x, y);
         Store(Pooling.AdaptiveAvgPool2d(s.N, s.C, s.H, s.W, s.OutH, s.OutW, Read(x)), y);
     }
 
     public void AdaptiveAvgPool2dBackward(in StridedView gradY, in StridedView gradX)
     {
-        var s = OperationChecks.AdaptivePool(this, "AdaptiveAvgPool2dBackward", (nameof(gradX), gradX), (nameof(gradY), gradY));
+        var s = OperationChecks.AdaptiveAvgPool2dBackward(this, gradY, gradX);
         Store(Pooling.AdaptiveAvgPool2dBackward(s.N, s.C, s.H, s.W, s.OutH, s.OutW, Read(gradY)), gradX);
     }
 
