@@ -71,7 +71,8 @@ public class BatchNormBenchmarks : DeviceBenchmark, IWorkload
             return;
         }
         var b = Buffers;
-        Backend!.BatchNormBackward(Args(c, hw, true), Variants.View(b[2], N, c, hw), new(Variants.View(b[3], N, c, hw), Variants.View(b[10], c), Variants.View(b[11], c))); Variants.Sync(Backend);
+        var grads = new BatchNormGrads(Variants.View(b[3], N, c, hw), Variants.View(b[10], c), Variants.View(b[11], c));
+        Backend!.BatchNormBackward(Args(c, hw, true), Variants.View(b[2], N, c, hw), grads); Variants.Sync(Backend);
     }
 
     private void Forward(bool training)
@@ -89,6 +90,7 @@ public class BatchNormBenchmarks : DeviceBenchmark, IWorkload
     private BatchNormArgs Args(int c, int hw, bool training)
     {
         var b = Buffers;
-        return new(Variants.View(b[0], N, c, hw), Variants.View(b[4], c), Variants.View(b[5], c), Variants.View(b[6], c), Variants.View(b[7], c), Variants.View(b[8], c), Variants.View(b[9], c), training, 0.1f, 1e-5f);
+        StridedView Channels(int i) => Variants.View(b[i], c);
+        return new(Variants.View(b[0], N, c, hw), Channels(4), Channels(5), Channels(6), Channels(7), Channels(8), Channels(9), training, 0.1f, 1e-5f);
     }
 }

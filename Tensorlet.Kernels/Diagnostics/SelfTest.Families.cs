@@ -89,13 +89,17 @@ public sealed partial class SelfTest
         var max = new Pool2dGeometry(2, 3, 9, 9, 3, 3, 2, 2, 1, 1, CeilMode: true);
         var avg = new Pool2dGeometry(2, 3, 8, 8, 2, 2, 2, 2);
         int xin = 2 * 3 * 81, xmax = 2 * 3 * max.OutH * max.OutW, xa = 2 * 3 * 64, ya = 2 * 3 * avg.OutH * avg.OutW;
-        Check("MaxPool2d 3x3 s2 p1 ceil", [Random(xin), new float[xmax], new float[xmax]], [1, 2],
-              (b, m) => b.MaxPool2d(max, Dense(m[0], max.InputShape()), Dense(m[1], max.OutputShape()), Dense(m[2], max.OutputShape())), tolerance: 0);
-        var indices = Execute(reference, [Random(xin), new float[xmax], new float[xmax]], (b, m) => b.MaxPool2d(max, Dense(m[0], max.InputShape()), Dense(m[1], max.OutputShape()), Dense(m[2], max.OutputShape())))[2];
-        Check("MaxPool2d backward", [Random(xmax), indices, new float[xin]], [2], (b, m) => b.MaxPool2dBackward(max, Dense(m[0], max.OutputShape()), Dense(m[1], max.OutputShape()), Dense(m[2], max.InputShape())));
-        Check("AvgPool2d 2x2", [Random(xa), new float[ya]], [1], (b, m) => b.AvgPool2d(avg, Dense(m[0], avg.InputShape()), Dense(m[1], avg.OutputShape())));
-        Check("AvgPool2d backward", [Random(ya), new float[xa]], [1], (b, m) => b.AvgPool2dBackward(avg, Dense(m[0], avg.OutputShape()), Dense(m[1], avg.InputShape())));
-        Check("AdaptiveAvgPool2d 7x7→3x3", [Random(2 * 3 * 49), new float[2 * 3 * 9]], [1], (b, m) => b.AdaptiveAvgPool2d(Dense(m[0], 2, 3, 7, 7), Dense(m[1], 2, 3, 3, 3)));
+        static StridedView In(DeviceBuffer b, in Pool2dGeometry g) => Dense(b, g.InputShape());
+        static StridedView Out(DeviceBuffer b, in Pool2dGeometry g) => Dense(b, g.OutputShape());
+        void Max(IBackend b, DeviceBuffer[] m) => b.MaxPool2d(max, In(m[0], max), Out(m[1], max), Out(m[2], max));
+        Check("MaxPool2d 3x3 s2 p1 ceil", [Random(xin), new float[xmax], new float[xmax]], [1, 2], Max, tolerance: 0);
+        var indices = Execute(reference, [Random(xin), new float[xmax], new float[xmax]], Max)[2];
+        Check("MaxPool2d backward", [Random(xmax), indices, new float[xin]], [2],
+              (b, m) => b.MaxPool2dBackward(max, Out(m[0], max), Out(m[1], max), In(m[2], max)));
+        Check("AvgPool2d 2x2", [Random(xa), new float[ya]], [1], (b, m) => b.AvgPool2d(avg, In(m[0], avg), Out(m[1], avg)));
+        Check("AvgPool2d backward", [Random(ya), new float[xa]], [1], (b, m) => b.AvgPool2dBackward(avg, Out(m[0], avg), In(m[1], avg)));
+        Check("AdaptiveAvgPool2d 7x7→3x3", [Random(2 * 3 * 49), new float[2 * 3 * 9]], [1],
+              (b, m) => b.AdaptiveAvgPool2d(Dense(m[0], 2, 3, 7, 7), Dense(m[1], 2, 3, 3, 3)));
         Check("AdaptiveAvgPool2d backward", [Random(2 * 3 * 9), new float[2 * 3 * 49]], [1],
               (b, m) => b.AdaptiveAvgPool2dBackward(Dense(m[0], 2, 3, 3, 3), Dense(m[1], 2, 3, 7, 7)));
     }

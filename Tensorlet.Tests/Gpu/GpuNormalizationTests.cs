@@ -30,8 +30,10 @@ public class GpuNormalizationTests
     private static Action<IBackend, DeviceBuffer[]> ForwardBackward(int n, int c, int hw, bool affine, bool batchStats, bool running = true) =>
         (b, m) =>
         {
-            b.BatchNormForward(BatchNormOf(n, c, hw, m[0], 3, If(affine, m[1]), If(affine, m[2]), If(running, m[3]), If(running, m[4]), m[6], m[7], batchStats, Momentum, Eps), View(m[5], 3, n, c, hw));
-            b.BatchNormBackward(BatchNormOf(n, c, hw, m[0], 3, If(affine, m[1]), null, null, null, m[6], m[7], batchStats, 0.1f, 1e-5f), View(m[8], 0, n, c, hw), BatchNormGradsOf(n, c, hw, m[9], 0, m[10], m[11]));
+            b.BatchNormForward(BatchNormOf(n, c, hw, m[0], 3, If(affine, m[1]), If(affine, m[2]), If(running, m[3]), If(running, m[4]), m[6], m[7],
+                                           batchStats, Momentum, Eps), View(m[5], 3, n, c, hw));
+            b.BatchNormBackward(BatchNormOf(n, c, hw, m[0], 3, If(affine, m[1]), null, null, null, m[6], m[7], batchStats, 0.1f, 1e-5f),
+                                View(m[8], 0, n, c, hw), BatchNormGradsOf(n, c, hw, m[9], 0, m[10], m[11]));
         };
 
     /// <summary>Runs <paramref name="op"/> on both backends and compares every array with its own tolerance.</summary>
@@ -89,19 +91,22 @@ public class GpuNormalizationTests
     public void BackwardSkipsNullOutputs()
     {
         var arrays = Arrays(3, 2, 10, 21, -1f, 1f);
+        BatchNormArgs Backward(DeviceBuffer[] m, bool batchStats) =>
+            BatchNormOf(3, 2, 10, m[0], 3, m[1], null, null, null, m[6], m[7], batchStats, 0.1f, 1e-5f);
         // Only gradX (γ and β gradients null), then only the γ and β gradients: the other outputs keep their NaN garbage.
         AssertBatchNormSame("gradX only", arrays, (b, m) =>
         {
             b.BatchNormForward(BatchNormOf(3, 2, 10, m[0], 3, m[1], m[2], m[3], m[4], m[6], m[7], true, Momentum, Eps), View(m[5], 3, 3, 2, 10));
-            b.BatchNormBackward(BatchNormOf(3, 2, 10, m[0], 3, m[1], null, null, null, m[6], m[7], true, 0.1f, 1e-5f), View(m[8], 0, 3, 2, 10), BatchNormGradsOf(3, 2, 10, m[9], 0, null, null));
+            b.BatchNormBackward(Backward(m, true), View(m[8], 0, 3, 2, 10), BatchNormGradsOf(3, 2, 10, m[9], 0, null, null));
         });
         AssertBatchNormSame("parameter grads only", arrays, (b, m) =>
         {
             b.BatchNormForward(BatchNormOf(3, 2, 10, m[0], 3, m[1], m[2], m[3], m[4], m[6], m[7], true, Momentum, Eps), View(m[5], 3, 3, 2, 10));
-            b.BatchNormBackward(BatchNormOf(3, 2, 10, m[0], 3, m[1], null, null, null, m[6], m[7], true, 0.1f, 1e-5f), View(m[8], 0, 3, 2, 10), BatchNormGradsOf(3, 2, 10, null, 0, m[10], null));
-            b.BatchNormBackward(BatchNormOf(3, 2, 10, m[0], 3, m[1], null, null, null, m[6], m[7], false, 0.1f, 1e-5f), View(m[8], 0, 3, 2, 10), BatchNormGradsOf(3, 2, 10, null, 0, null, m[11]));
+            b.BatchNormBackward(Backward(m, true), View(m[8], 0, 3, 2, 10), BatchNormGradsOf(3, 2, 10, null, 0, m[10], null));
+            b.BatchNormBackward(Backward(m, false), View(m[8], 0, 3, 2, 10), BatchNormGradsOf(3, 2, 10, null, 0, null, m[11]));
         });
-        var gpu = Run(GpuTestKit.TestGpu, arrays, (b, m) => b.BatchNormBackward(BatchNormOf(3, 2, 10, m[0], 3, m[1], null, null, null, m[3], m[4], true, 0.1f, 1e-5f), View(m[8], 0, 3, 2, 10), BatchNormGradsOf(3, 2, 10, m[9], 0, null, null)));
+        var gpu = Run(GpuTestKit.TestGpu, arrays, (b, m) => b.BatchNormBackward(BatchNormOf(3, 2, 10, m[0], 3, m[1], null, null, null, m[3], m[4], true, 0.1f, 1e-5f),
+                                                                             View(m[8], 0, 3, 2, 10), BatchNormGradsOf(3, 2, 10, m[9], 0, null, null)));
         Assert.That(gpu[10].Concat(gpu[11]), Is.All.NaN, "null gradient outputs are not written");
     }
 
