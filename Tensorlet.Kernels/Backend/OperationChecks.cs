@@ -143,9 +143,20 @@ public static class OperationChecks
         foreach (var (name, buffer, offset) in operands) ArgumentChecks.Operand(backend, op, name, buffer, offset, (long)rows * cols);
     }
 
+    // ---- convolution, pooling and batch norm -----------------------------------------------------------
+    // Each check takes the backend whose buffers the views must be, or null for shapes alone: the meta device has no
+    // memory to check the views against, but still refuses a call whose shapes disagree, with the same message.
+
+    /// <summary>A view of <paramref name="backend"/>'s memory that lies inside its buffer; with no backend, only a view with a shape.</summary>
+    private static void InBounds(IBackend? backend, string op, string arg, in StridedView view)
+    {
+        if (backend != null) ArgumentChecks.View(backend, op, arg, view);
+        else if (view.Shape is null) throw new ArgumentException($"{op}: '{arg}' is a default view with no shape.", arg);
+    }
+
     // ---- convolution ----------------------------------------------------------------------------------
 
-    public static void Conv2d(IBackend backend, in Conv2dGeometry g, in StridedView x, in StridedView weight, in StridedView? bias,
+    public static void Conv2d(IBackend? backend, in Conv2dGeometry g, in StridedView x, in StridedView weight, in StridedView? bias,
                               in StridedView y)
     {
         const string op = "Conv2d";
@@ -156,7 +167,7 @@ public static class OperationChecks
         Shaped(backend, op, nameof(y), y, g.OutputShape());
     }
 
-    public static void Conv2dBackwardInput(IBackend backend, in Conv2dGeometry g, in StridedView gradY, in StridedView weight,
+    public static void Conv2dBackwardInput(IBackend? backend, in Conv2dGeometry g, in StridedView gradY, in StridedView weight,
                                            in StridedView gradX)
     {
         const string op = "Conv2dBackwardInput";
@@ -166,7 +177,7 @@ public static class OperationChecks
         Shaped(backend, op, nameof(gradX), gradX, g.InputShape());
     }
 
-    public static void Conv2dBackwardWeight(IBackend backend, in Conv2dGeometry g, in StridedView x, in StridedView gradY,
+    public static void Conv2dBackwardWeight(IBackend? backend, in Conv2dGeometry g, in StridedView x, in StridedView gradY,
                                             in StridedView gradW, in StridedView? gradBias)
     {
         const string op = "Conv2dBackwardWeight";
@@ -178,7 +189,7 @@ public static class OperationChecks
     }
 
     /// <summary>Unfold and Fold: x is [N, C, H, W], cols [N, C·KH·KW, OH·OW].</summary>
-    public static void Unfold(IBackend backend, string op, in Conv2dGeometry g, in StridedView x, in StridedView cols)
+    public static void Unfold(IBackend? backend, string op, in Conv2dGeometry g, in StridedView x, in StridedView cols)
     {
         g.Validate();
         Shaped(backend, op, nameof(x), x, g.InputShape());
@@ -186,9 +197,9 @@ public static class OperationChecks
     }
 
     /// <summary>A view in bounds of its buffer whose shape is the one the call's sizes give.</summary>
-    private static void Shaped(IBackend backend, string op, string arg, in StridedView view, int[] shape)
+    private static void Shaped(IBackend? backend, string op, string arg, in StridedView view, int[] shape)
     {
-        ArgumentChecks.View(backend, op, arg, view);
+        InBounds(backend, op, arg, view);
         if (view.Shape.AsSpan().SequenceEqual(shape)) return;
         throw new ArgumentException(
             $"{op}: '{arg}' has shape {ArgumentChecks.Show(view.Shape)} but the call's sizes need {ArgumentChecks.Show(shape)}.", arg);
@@ -197,32 +208,32 @@ public static class OperationChecks
     // ---- pooling --------------------------------------------------------------------------------------
 
     /// <summary>Returns the number of outputs (N·C·OH·OW).</summary>
-    public static long MaxPool2d(IBackend backend, in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices) =>
+    public static long MaxPool2d(IBackend? backend, in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices) =>
         Pool(backend, "MaxPool2d", g, (nameof(x), x, true), (nameof(y), y, false), (nameof(indices), indices, false)).Output;
 
     /// <summary>Returns the number of inputs (N·C·H·W).</summary>
-    public static long MaxPool2dBackward(IBackend backend, in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX) =>
+    public static long MaxPool2dBackward(IBackend? backend, in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX) =>
         Pool(backend, "MaxPool2dBackward", g, (nameof(gradY), gradY, false), (nameof(indices), indices, false), (nameof(gradX), gradX, true)).Input;
 
     /// <summary>Returns the number of outputs (N·C·OH·OW).</summary>
-    public static long AvgPool2d(IBackend backend, in Pool2dGeometry g, in StridedView x, in StridedView y) =>
+    public static long AvgPool2d(IBackend? backend, in Pool2dGeometry g, in StridedView x, in StridedView y) =>
         Pool(backend, "AvgPool2d", g, (nameof(x), x, true), (nameof(y), y, false)).Output;
 
     /// <summary>Returns the number of inputs (N·C·H·W).</summary>
-    public static long AvgPool2dBackward(IBackend backend, in Pool2dGeometry g, in StridedView gradY, in StridedView gradX) =>
+    public static long AvgPool2dBackward(IBackend? backend, in Pool2dGeometry g, in StridedView gradY, in StridedView gradX) =>
         Pool(backend, "AvgPool2dBackward", g, (nameof(gradY), gradY, false), (nameof(gradX), gradX, true)).Input;
 
-    public static AdaptivePoolSizes AdaptiveAvgPool2d(IBackend backend, in StridedView x, in StridedView y) =>
+    public static AdaptivePoolSizes AdaptiveAvgPool2d(IBackend? backend, in StridedView x, in StridedView y) =>
         AdaptivePool(backend, "AdaptiveAvgPool2d", (nameof(x), x), (nameof(y), y));
 
-    public static AdaptivePoolSizes AdaptiveAvgPool2dBackward(IBackend backend, in StridedView gradY, in StridedView gradX) =>
+    public static AdaptivePoolSizes AdaptiveAvgPool2dBackward(IBackend? backend, in StridedView gradY, in StridedView gradX) =>
         AdaptivePool(backend, "AdaptiveAvgPool2dBackward", (nameof(gradX), gradX), (nameof(gradY), gradY));
 
     /// <summary>
     /// Validates the geometry and each (name, view, is-input) operand: inputs [N, C, H, W], outputs [N, C, OH, OW].
     /// Returns the input and output element counts.
     /// </summary>
-    private static (long Input, long Output) Pool(IBackend backend, string op, in Pool2dGeometry g,
+    private static (long Input, long Output) Pool(IBackend? backend, string op, in Pool2dGeometry g,
                                                   params (string Name, StridedView View, bool IsInput)[] operands)
     {
         g.Validate();
@@ -236,11 +247,11 @@ public static class OperationChecks
     /// Adaptive pooling: <paramref name="input"/> [N, C, H, W] and <paramref name="output"/> [N, C, OH, OW], both planes
     /// non-empty. Returns the sizes.
     /// </summary>
-    private static AdaptivePoolSizes AdaptivePool(IBackend backend, string op, (string Name, StridedView View) input,
+    private static AdaptivePoolSizes AdaptivePool(IBackend? backend, string op, (string Name, StridedView View) input,
                                                   (string Name, StridedView View) output)
     {
-        ArgumentChecks.View(backend, op, input.Name, input.View);
-        ArgumentChecks.View(backend, op, output.Name, output.View);
+        InBounds(backend, op, input.Name, input.View);
+        InBounds(backend, op, output.Name, output.View);
         int[] a = input.View.Shape, b = output.View.Shape;
         if (a.Length != 4 || b.Length != 4 || a[0] != b[0] || a[1] != b[1])
             throw new ArgumentException(
@@ -254,7 +265,7 @@ public static class OperationChecks
     // ---- normalisation --------------------------------------------------------------------------------
 
     /// <summary>Returns N·C·HW.</summary>
-    public static long BatchNormForward(IBackend backend, BatchNormArgs args, in StridedView y)
+    public static long BatchNormForward(IBackend? backend, BatchNormArgs args, in StridedView y)
     {
         const string op = "BatchNormForward";
         long count = BatchNormCommon(backend, op, args);
@@ -268,7 +279,7 @@ public static class OperationChecks
     }
 
     /// <summary>Returns N·C·HW.</summary>
-    public static long BatchNormBackward(IBackend backend, BatchNormArgs args, in StridedView gradY, BatchNormGrads grads)
+    public static long BatchNormBackward(IBackend? backend, BatchNormArgs args, in StridedView gradY, BatchNormGrads grads)
     {
         const string op = "BatchNormBackward";
         ArgumentNullException.ThrowIfNull(grads);
@@ -281,10 +292,10 @@ public static class OperationChecks
     }
 
     /// <summary>The checks forward and backward share: x ([N, C, ...]), γ and the saved statistics. Returns N·C·HW.</summary>
-    private static long BatchNormCommon(IBackend backend, string op, BatchNormArgs args)
+    private static long BatchNormCommon(IBackend? backend, string op, BatchNormArgs args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        ArgumentChecks.View(backend, op, "x", args.X);
+        InBounds(backend, op, "x", args.X);
         if (args.X.Rank < 2)
             throw new ArgumentException($"{op}: 'x' has shape {ArgumentChecks.Show(args.X.Shape)}; batch norm needs [N, C, ...].", "x");
         int c = args.C;
@@ -295,7 +306,7 @@ public static class OperationChecks
     }
 
     /// <summary>A per-channel vector: null stays null, otherwise a [C] view in bounds.</summary>
-    private static StridedView? Channels(IBackend backend, string op, string arg, StridedView? view, int c)
+    private static StridedView? Channels(IBackend? backend, string op, string arg, StridedView? view, int c)
     {
         if (view is { } v) Shaped(backend, op, arg, v, [c]);
         return view;

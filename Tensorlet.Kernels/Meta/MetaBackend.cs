@@ -53,20 +53,27 @@ public sealed class MetaBackend : IBackend
         int dstOffset) { }
     public void SoftmaxBackward(bool log, DeviceBuffer y, int yOffset, DeviceBuffer grad, int gradOffset,
         int rows, int cols, DeviceBuffer dst, int dstOffset) { }
-    public void Conv2d(in Conv2dGeometry g, in StridedView x, in StridedView weight, in StridedView? bias, in StridedView y) { }
-    public void Conv2dBackwardInput(in Conv2dGeometry g, in StridedView gradY, in StridedView weight, in StridedView gradX) { }
+    // Convolution, pooling and batch norm check their views' shapes (there is no memory to check them against).
+    public void Conv2d(in Conv2dGeometry g, in StridedView x, in StridedView weight, in StridedView? bias, in StridedView y) =>
+        OperationChecks.Conv2d(null, g, x, weight, bias, y);
+    public void Conv2dBackwardInput(in Conv2dGeometry g, in StridedView gradY, in StridedView weight, in StridedView gradX) =>
+        OperationChecks.Conv2dBackwardInput(null, g, gradY, weight, gradX);
     public void Conv2dBackwardWeight(in Conv2dGeometry g, in StridedView x, in StridedView gradY, in StridedView gradW,
-        in StridedView? gradBias) { }
-    public void Unfold(in Conv2dGeometry g, in StridedView x, in StridedView cols) { }
-    public void Fold(in Conv2dGeometry g, in StridedView cols, in StridedView x) { }
-    public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices) { }
-    public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX) { }
-    public void AvgPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y) { }
-    public void AvgPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView gradX) { }
-    public void AdaptiveAvgPool2d(in StridedView x, in StridedView y) { }
-    public void AdaptiveAvgPool2dBackward(in StridedView gradY, in StridedView gradX) { }
-    public void BatchNormForward(BatchNormArgs args, in StridedView y) { }
-    public void BatchNormBackward(BatchNormArgs args, in StridedView gradY, BatchNormGrads grads) { }
+        in StridedView? gradBias) => OperationChecks.Conv2dBackwardWeight(null, g, x, gradY, gradW, gradBias);
+    public void Unfold(in Conv2dGeometry g, in StridedView x, in StridedView cols) => OperationChecks.Unfold(null, "Unfold", g, x, cols);
+    public void Fold(in Conv2dGeometry g, in StridedView cols, in StridedView x) => OperationChecks.Unfold(null, "Fold", g, x, cols);
+    public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices) =>
+        OperationChecks.MaxPool2d(null, g, x, y, indices);
+    public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX) =>
+        OperationChecks.MaxPool2dBackward(null, g, gradY, indices, gradX);
+    public void AvgPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y) => OperationChecks.AvgPool2d(null, g, x, y);
+    public void AvgPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView gradX) =>
+        OperationChecks.AvgPool2dBackward(null, g, gradY, gradX);
+    public void AdaptiveAvgPool2d(in StridedView x, in StridedView y) => OperationChecks.AdaptiveAvgPool2d(null, x, y);
+    public void AdaptiveAvgPool2dBackward(in StridedView gradY, in StridedView gradX) => OperationChecks.AdaptiveAvgPool2dBackward(null, gradY, gradX);
+    public void BatchNormForward(BatchNormArgs args, in StridedView y) => OperationChecks.BatchNormForward(null, args, y);
+    public void BatchNormBackward(BatchNormArgs args, in StridedView gradY, BatchNormGrads grads) =>
+        OperationChecks.BatchNormBackward(null, args, gradY, grads);
     public void DropoutMask(DeviceBuffer mask, int offset, int count, float p, ulong seed, ulong counterBase) { }
 
     public void Dispose() { }
