@@ -91,4 +91,36 @@ public class LayerViewTests
             Assert.That(actual, Is.EqualTo(expected), name);
         }
     }
+
+    /// <summary>
+    /// Gradients of ops read through a channel slice reach the wider tensor in the slice's channels, the same as through
+    /// a dense copy, and leave the other channels at zero.
+    /// </summary>
+    [TestCase("conv2d")]
+    [TestCase("batch norm")]
+    [TestCase("max pool")]
+    public void GradientsFlowBackThroughAChannelSlice(string op)
+    {
+        Func<Tensor, Tensor> layer = op switch
+        {
+            "conv2d" => t => F.Conv2d(t, Input([3, 4, 3, 3], 11), Input([3], 12), padding: 1),
+            "batch norm" => t => F.BatchNorm(t, null, null, Input([4], 13), Input([4], 14), training: true),
+            _ => t => F.MaxPool2d(t, 2),
+        };
+        float[] GradientOf(Func<Tensor, Tensor> input, Tensor leaf)
+        {
+            using var y = layer(input(leaf));
+            using var weights = Tensor.Randn(y.Shape, new Generator(15));
+            using var loss = (y * weights).Sum();
+            loss.Backward();
+            return leaf.Grad!.ToArray();
+        }
+        using var block = Tensor.Randn([2, 7, 6, 6], new Generator(16), requiresGrad: true);
+        using var alone = Tensor.FromArray(block.Narrow(1, 2, 4).ToArray(), [2, 4, 6, 6], requiresGrad: true);
+        var throughSlice = GradientOf(t => t.Narrow(1, 2, 4), block);
+        var dense = GradientOf(t => t, alone);
+        var blockGrad = Tensor.FromArray(throughSlice, [2, 7, 6, 6]);
+        Assert.That(blockGrad.Narrow(1, 2, 4).ToArray(), Is.EqualTo(dense).Within(1e-6f), "the slice's channels");
+        Assert.That(blockGrad.Narrow(1, 0, 2).ToArray().Concat(blockGrad.Narrow(1, 6, 1).ToArray()), Is.All.Zero, "the other channels");
+    }
 }
