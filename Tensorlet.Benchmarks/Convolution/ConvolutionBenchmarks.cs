@@ -72,12 +72,14 @@ internal sealed class ConvBuffers : IDisposable
     public DeviceBuffer GradW { get; }
     public DeviceBuffer GradB { get; }
 
-    public void Forward() => Cpu.Conv2d(_g, X, 0, W, 0, B, 0, Y, 0);
+    public void Forward() =>
+        Cpu.Conv2d(_g, Variants.View(X, _g.InputShape()), Variants.View(W, _g.WeightShape()), Variants.View(B, _g.K), Variants.View(Y, _g.OutputShape()));
 
     public void Backward()
     {
-        Cpu.Conv2dBackwardInput(_g, GradY, 0, W, 0, GradX, 0);
-        Cpu.Conv2dBackwardWeight(_g, X, 0, GradY, 0, GradW, 0, GradB, 0);
+        var gy = Variants.View(GradY, _g.OutputShape());
+        Cpu.Conv2dBackwardInput(_g, gy, Variants.View(W, _g.WeightShape()), Variants.View(GradX, _g.InputShape()));
+        Cpu.Conv2dBackwardWeight(_g, Variants.View(X, _g.InputShape()), gy, Variants.View(GradW, _g.WeightShape()), Variants.View(GradB, _g.K));
     }
 
     public float[] Host(DeviceBuffer buffer)

@@ -71,7 +71,8 @@ public class ConvolutionVariantBenchmarks : DeviceBenchmark, IWorkload
             case ConvVariant.Im2colGemm: _im2col!.Forward(_x, _w, _b, _y); break;
             default:
                 var (x, w, b, y) = (Buffers[0], Buffers[1], Buffers[2], Buffers[3]);
-                Backend!.Conv2d(_g, x, 0, w, 0, b, 0, y, 0);
+                Backend!.Conv2d(_g, Variants.View(x, _g.InputShape()), Variants.View(w, _g.WeightShape()), Variants.View(b, _g.K),
+                                Variants.View(y, _g.OutputShape()));
                 Variants.Sync(Backend);
                 break;
         }
@@ -93,8 +94,9 @@ public class ConvolutionVariantBenchmarks : DeviceBenchmark, IWorkload
                 break;
             default:
                 var (x, w, gy, gx, gw, gb) = (Buffers[0], Buffers[1], Buffers[4], Buffers[5], Buffers[6], Buffers[7]);
-                Backend!.Conv2dBackwardInput(_g, gy, 0, w, 0, gx, 0);
-                Backend.Conv2dBackwardWeight(_g, x, 0, gy, 0, gw, 0, gb, 0);
+                var (gyv, wv) = (Variants.View(gy, _g.OutputShape()), Variants.View(w, _g.WeightShape()));
+                Backend!.Conv2dBackwardInput(_g, gyv, wv, Variants.View(gx, _g.InputShape()));
+                Backend.Conv2dBackwardWeight(_g, Variants.View(x, _g.InputShape()), gyv, Variants.View(gw, _g.WeightShape()), Variants.View(gb, _g.K));
                 Variants.Sync(Backend);
                 break;
         }

@@ -84,4 +84,7 @@ public static class Variants
         backend.Upload(host, buffer, 0);
         return buffer;
     }
+
+    /// <summary>A dense view of <paramref name="shape"/> from the start of <paramref name="buffer"/>: how the kernels are handed a buffer.</summary>
+    public static StridedView View(DeviceBuffer buffer, params int[] shape) => StridedView.Contiguous(buffer, 0, shape);
 }

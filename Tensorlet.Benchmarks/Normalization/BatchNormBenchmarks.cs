@@ -71,7 +71,8 @@ public class BatchNormBenchmarks : DeviceBenchmark, IWorkload
             return;
         }
         var b = Buffers;
-        Backend!.BatchNormBackward(Args(c, hw, true), b[2], 0, new(b[3], 0, b[10], b[11])); Variants.Sync(Backend);
+        var grads = new BatchNormGrads(Variants.View(b[3], N, c, hw), Variants.View(b[10], c), Variants.View(b[11], c));
+        Backend!.BatchNormBackward(Args(c, hw, true), Variants.View(b[2], N, c, hw), grads); Variants.Sync(Backend);
     }
 
     private void Forward(bool training)
@@ -83,12 +84,13 @@ public class BatchNormBenchmarks : DeviceBenchmark, IWorkload
             return;
         }
         var b = Buffers;
-        Backend!.BatchNormForward(Args(c, hw, training), b[1], 0); Variants.Sync(Backend);
+        Backend!.BatchNormForward(Args(c, hw, training), Variants.View(b[1], N, c, hw)); Variants.Sync(Backend);
     }
 
     private BatchNormArgs Args(int c, int hw, bool training)
     {
         var b = Buffers;
-        return new(N, c, hw, b[0], 0, b[4], b[5], b[6], b[7], b[8], b[9], training, 0.1f, 1e-5f);
+        StridedView Channels(int i) => Variants.View(b[i], c);
+        return new(Variants.View(b[0], N, c, hw), Channels(4), Channels(5), Channels(6), Channels(7), Channels(8), Channels(9), training, 0.1f, 1e-5f);
     }
 }

@@ -78,42 +78,42 @@ public class PoolingBenchmarks : DeviceBenchmark, IWorkload
     public void MaxPool3x3Forward()
     {
         if (Reference) Kernels.Reference.Pooling.MaxPool2d(_max3, _x);
-        else { Backend!.MaxPool2d(_max3, X, 0, Y, 0, Indices3, 0); Variants.Sync(Backend); }
+        else { Backend!.MaxPool2d(_max3, In(X, _max3), Out(Y, _max3), Out(Indices3, _max3)); Variants.Sync(Backend); }
     }
 
     [Benchmark(Description = "max 3x3/2 p1 bwd")]
     public void MaxPool3x3Backward()
     {
         if (Reference) Kernels.Reference.Pooling.MaxPool2dBackward(_max3, _gy, _indices3);
-        else { Backend!.MaxPool2dBackward(_max3, GradY, 0, Indices3, 0, GradX, 0); Variants.Sync(Backend); }
+        else { Backend!.MaxPool2dBackward(_max3, Out(GradY, _max3), Out(Indices3, _max3), In(GradX, _max3)); Variants.Sync(Backend); }
     }
 
     [Benchmark(Description = "max 2x2/2 fwd")]
     public void MaxPool2x2Forward()
     {
         if (Reference) Kernels.Reference.Pooling.MaxPool2d(_max2, _x);
-        else { Backend!.MaxPool2d(_max2, X, 0, Y, 0, Indices2, 0); Variants.Sync(Backend); }
+        else { Backend!.MaxPool2d(_max2, In(X, _max2), Out(Y, _max2), Out(Indices2, _max2)); Variants.Sync(Backend); }
     }
 
     [Benchmark(Description = "max 2x2/2 bwd")]
     public void MaxPool2x2Backward()
     {
         if (Reference) Kernels.Reference.Pooling.MaxPool2dBackward(_max2, _gy, _indices2);
-        else { Backend!.MaxPool2dBackward(_max2, GradY, 0, Indices2, 0, GradX, 0); Variants.Sync(Backend); }
+        else { Backend!.MaxPool2dBackward(_max2, Out(GradY, _max2), Out(Indices2, _max2), In(GradX, _max2)); Variants.Sync(Backend); }
     }
 
     [Benchmark(Description = "avg 2x2/2 fwd")]
     public void AvgPool2x2Forward()
     {
         if (Reference) Kernels.Reference.Pooling.AvgPool2d(_avg2, _x);
-        else { Backend!.AvgPool2d(_avg2, X, 0, Y, 0); Variants.Sync(Backend); }
+        else { Backend!.AvgPool2d(_avg2, In(X, _avg2), Out(Y, _avg2)); Variants.Sync(Backend); }
     }
 
     [Benchmark(Description = "avg 2x2/2 bwd")]
     public void AvgPool2x2Backward()
     {
         if (Reference) Kernels.Reference.Pooling.AvgPool2dBackward(_avg2, _gy);
-        else { Backend!.AvgPool2dBackward(_avg2, GradY, 0, GradX, 0); Variants.Sync(Backend); }
+        else { Backend!.AvgPool2dBackward(_avg2, Out(GradY, _avg2), In(GradX, _avg2)); Variants.Sync(Backend); }
     }
 
     [Benchmark(Description = "global avg fwd")]
@@ -121,7 +121,7 @@ public class PoolingBenchmarks : DeviceBenchmark, IWorkload
     {
         var g = _max3;
         if (Reference) Kernels.Reference.Pooling.AdaptiveAvgPool2d(N, g.C, g.H, g.W, 1, 1, _x);
-        else { Backend!.AdaptiveAvgPool2d(N, g.C, g.H, g.W, 1, 1, X, 0, Y, 0); Variants.Sync(Backend); }
+        else { Backend!.AdaptiveAvgPool2d(In(X, g), Variants.View(Y, N, g.C, 1, 1)); Variants.Sync(Backend); }
     }
 
     [Benchmark(Description = "global avg bwd")]
@@ -129,6 +129,9 @@ public class PoolingBenchmarks : DeviceBenchmark, IWorkload
     {
         var g = _max3;
         if (Reference) Kernels.Reference.Pooling.AdaptiveAvgPool2dBackward(N, g.C, g.H, g.W, 1, 1, _gyPooled);
-        else { Backend!.AdaptiveAvgPool2dBackward(N, g.C, g.H, g.W, 1, 1, GradY, 0, GradX, 0); Variants.Sync(Backend); }
+        else { Backend!.AdaptiveAvgPool2dBackward(Variants.View(GradY, N, g.C, 1, 1), In(GradX, g)); Variants.Sync(Backend); }
     }
+
+    private static StridedView In(DeviceBuffer buffer, in Pool2dGeometry g) => Variants.View(buffer, g.InputShape());
+    private static StridedView Out(DeviceBuffer buffer, in Pool2dGeometry g) => Variants.View(buffer, g.OutputShape());
 }

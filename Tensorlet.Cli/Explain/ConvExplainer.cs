@@ -81,7 +81,7 @@ internal static class ConvExplainer
         o.WriteLine($"9. dcols = W^T * G [{rows} x {columns}]: the gradient of every entry of the im2col matrix:");
         o.Write(MatrixText.Matrix(dcols.ToArray(), rows, columns));
         o.WriteLine();
-        var dx = F.Fold(dcols.Reshape(rows, g.N, positions).Permute(1, 0, 2).Contiguous(), (g.H, g.W), (g.KH, g.KW), (1, 1),
+        var dx = F.Fold(dcols.Reshape(rows, g.N, positions).Permute(1, 0, 2), (g.H, g.W), (g.KH, g.KW), (1, 1),
                         (g.PadH, g.PadW), (g.StrideH, g.StrideW)).ToArray();
         o.WriteLine($"10. dx = F.Fold(dcols) (col2im) {Shape.Format(xShape)}: each column is added back where its patch came from, " +
                     "so a pixel read by several patches sums their gradients; padding taps are dropped:");

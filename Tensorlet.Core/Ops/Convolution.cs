@@ -6,7 +6,7 @@ namespace Tensorlet;
 //   dx = conv_transpose(G, W)                       (each output gradient spread back over the pixels it read)
 //   dW[k,c,i,j] = Σ_{n,oh,ow} G[n,k,oh,ow] · x[n, c, oh·s − p + i·d, ow·s − p + j·d]
 //   db[k] = Σ_{n,oh,ow} G[n,k,oh,ow]
-// The backend does all three (im2col + GEMM on the CPU); inputs are made contiguous NCHW first.
+// The backend does all three (im2col + GEMM on the CPU) on the tensors' own views: no copy is made here.
 public sealed partial class Tensor
 {
     /// <summary>
@@ -18,25 +18,17 @@ public sealed partial class Tensor
                          (int H, int W) dilation, int groups = 1)
     {
         var geometry = ConvGeometry(this, weight, bias, stride, padding, dilation, groups);
-        Tensor x, w;
-        Tensor? b;
-        using (GradMode.NoGrad())
-        {
-            x = Contiguous();
-            w = weight.Contiguous();
-            b = bias?.Contiguous();
-        }
         var y = Empty([geometry.N, geometry.K, geometry.OutH, geometry.OutW], Device);
-        Backend.Conv2d(geometry, x.Buffer, x.Offset, w.Buffer, w.Offset, b?.Buffer, b?.Offset ?? 0, y.Buffer, y.Offset);
+        Backend.Conv2d(geometry, AsStrided(), weight.AsStrided(), bias?.AsStrided(), y.AsStrided());
         var input = this;
         Tensor[] inputs = bias == null ? [input, weight] : [input, weight, bias];
         return Record(y, "Conv2dBackward", inputs, g =>
         {
-            var gy = g.Contiguous();
+            var gy = g.AsStrided();
             if (input.RequiresGrad)
             {
-                var gx = Empty(x._shape, Device);
-                Backend.Conv2dBackwardInput(geometry, gy.Buffer, gy.Offset, w.Buffer, w.Offset, gx.Buffer, gx.Offset);
+                var gx = Empty(input._shape, Device);
+                Backend.Conv2dBackwardInput(geometry, gy, weight.AsStrided(), gx.AsStrided());
                 input.AccumulateGrad(gx);
             }
             bool wantBias = bias != null && bias.RequiresGrad;
@@ -44,10 +36,9 @@ public sealed partial class Tensor
             {
                 // The kernel produces both at once; the weight gradient is computed even when only the bias wants
                 // one, since the bias sum is a by-product of the same pass over gY.
-                var gw = Empty(w._shape, Device);
+                var gw = Empty(weight._shape, Device);
                 var gb = wantBias ? Empty([geometry.K], Device) : null;
-                Backend.Conv2dBackwardWeight(geometry, x.Buffer, x.Offset, gy.Buffer, gy.Offset, gw.Buffer, gw.Offset,
-                                             gb?.Buffer, gb?.Offset ?? 0);
+                Backend.Conv2dBackwardWeight(geometry, input.AsStrided(), gy, gw.AsStrided(), gb?.AsStrided());
                 if (weight.RequiresGrad) weight.AccumulateGrad(gw);
                 else gw.Dispose();
                 if (gb != null) bias!.AccumulateGrad(gb);

@@ -34,41 +34,25 @@ public static partial class F
         if (training && (long)n * hw <= 1)
             throw new ArgumentException($"BatchNorm: expected more than 1 value per channel when training, got input {Shape.Format(x.ShapeSpan)}.");
 
+        // The kernels take every operand's own layout (a channel slice of a wider buffer included): no copy is made here.
         var backend = x.Backend;
-        var xc = Dense(x);
-        Tensor? gamma = weight == null ? null : AtStart(weight), beta = bias == null ? null : AtStart(bias);
-        Tensor? rm = runningMean == null ? null : AtStart(runningMean), rv = runningVar == null ? null : AtStart(runningVar);
         var y = Tensor.Empty(x.Shape, x.Device);
         var saveMean = Tensor.Empty([c], x.Device);
         var saveInvStd = Tensor.Empty([c], x.Device);
-        var args = new BatchNormArgs(n, c, hw, xc.Buffer, xc.Offset, gamma?.Buffer, beta?.Buffer, rm?.Buffer, rv?.Buffer,
-                                     saveMean.Buffer, saveInvStd.Buffer, training, momentum, eps);
-        backend.BatchNormForward(args, y.Buffer, 0);
-        // Statistics kept in an odd layout were updated in a dense copy; write them back.
-        using (GradMode.NoGrad())
-        {
-            if (training && rm != null && !ReferenceEquals(rm, runningMean)) runningMean!.CopyFromNoGrad(rm);
-            if (training && rv != null && !ReferenceEquals(rv, runningVar)) runningVar!.CopyFromNoGrad(rv);
-        }
+        var args = new BatchNormArgs(x.AsStrided(), weight?.AsStrided(), bias?.AsStrided(), runningMean?.AsStrided(), runningVar?.AsStrided(),
+                                     saveMean.AsStrided(), saveInvStd.AsStrided(), training, momentum, eps);
+        backend.BatchNormForward(args, y.AsStrided());
 
         Tensor[] inputs = [x, .. new[] { weight, bias }.OfType<Tensor>()];
         return Tensor.Record(y, "BatchNormBackward", inputs, gy =>
         {
-            var gc = Dense(gy);
             var gx = x.RequiresGrad ? Tensor.Empty(x.Shape, x.Device) : null;
             var gGamma = weight is { RequiresGrad: true } ? Tensor.Empty([c], x.Device) : null;
             var gBeta = bias is { RequiresGrad: true } ? Tensor.Empty([c], x.Device) : null;
-            backend.BatchNormBackward(args, gc.Buffer, gc.Offset, new BatchNormGrads(gx?.Buffer, 0, gGamma?.Buffer, gBeta?.Buffer));
+            backend.BatchNormBackward(args, gy.AsStrided(), new BatchNormGrads(gx?.AsStrided(), gGamma?.AsStrided(), gBeta?.AsStrided()));
             if (gx != null) x.AccumulateGrad(gx);
             if (gGamma != null) weight!.AccumulateGrad(gGamma);
             if (gBeta != null) bias!.AccumulateGrad(gBeta);
         });
-    }
-
-    /// <summary>The kernels read per-channel vectors from element 0 of their buffers: <paramref name="t"/> itself when it is laid out so, else a dense copy.</summary>
-    private static Tensor AtStart(Tensor t)
-    {
-        if (t.IsContiguous && t.Offset == 0) return t;
-        using (GradMode.NoGrad()) return t.Clone();
     }
 }

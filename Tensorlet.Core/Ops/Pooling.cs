@@ -19,16 +19,14 @@ public static partial class F
         Unbatched(x, "MaxPool2d", input =>
         {
             var g = PoolGeometry("MaxPool2d", input, kernelSize, stride, padding, ceilMode, true);
-            var xc = Dense(input);
             var shape = new[] { g.N, g.C, g.OutH, g.OutW };
             var y = Tensor.Empty(shape, input.Device);
             var indices = Tensor.Empty(shape, input.Device);
-            input.Backend.MaxPool2d(g, xc.Buffer, xc.Offset, y.Buffer, 0, indices.Buffer, 0);
+            input.Backend.MaxPool2d(g, input.AsStrided(), y.AsStrided(), indices.AsStrided());
             var result = Tensor.Record(y, "MaxPool2dBackward", [input], gy =>
             {
-                var gc = Dense(gy);
                 var gx = Tensor.Empty(input.Shape, input.Device);
-                input.Backend.MaxPool2dBackward(g, gc.Buffer, gc.Offset, indices.Buffer, 0, gx.Buffer, 0);
+                input.Backend.MaxPool2dBackward(g, gy.AsStrided(), indices.AsStrided(), gx.AsStrided());
                 input.AccumulateGrad(gx);
             });
             if (!result.RequiresGrad) indices.Dispose();
@@ -50,8 +48,8 @@ public static partial class F
         {
             var g = PoolGeometry("AvgPool2d", input, kernelSize, stride, padding, ceilMode, countIncludePad);
             return LinearOp(input, [g.N, g.C, g.OutH, g.OutW], "AvgPool2dBackward",
-                (b, src, srcOffset, dst) => b.AvgPool2d(g, src, srcOffset, dst, 0),
-                (b, gy, gyOffset, gx) => b.AvgPool2dBackward(g, gy, gyOffset, gx, 0));
+                (b, src, dst) => b.AvgPool2d(g, src, dst),
+                (b, gy, gx) => b.AvgPool2dBackward(g, gy, gx));
         });
 
     /// <summary>Average pooling to a square <paramref name="outputSize"/>; 1 is global average pooling.</summary>
@@ -63,14 +61,14 @@ public static partial class F
         {
             if (outputSize.H <= 0 || outputSize.W <= 0)
                 throw new ArgumentException($"AdaptiveAvgPool2d: output size {outputSize} must be positive.");
-            int n = input.Size(0), c = input.Size(1), h = input.Size(2), w = input.Size(3), oh = outputSize.H, ow = outputSize.W;
-            if (h == 0 || w == 0) throw new ArgumentException($"AdaptiveAvgPool2d: input {Shape.Format(input.ShapeSpan)} has an empty plane.");
-            return LinearOp(input, [n, c, oh, ow], "AdaptiveAvgPool2dBackward",
-                (b, src, srcOffset, dst) => b.AdaptiveAvgPool2d(n, c, h, w, oh, ow, src, srcOffset, dst, 0),
-                (b, gy, gyOffset, gx) => b.AdaptiveAvgPool2dBackward(n, c, h, w, oh, ow, gy, gyOffset, gx, 0));
+            if (input.Size(2) == 0 || input.Size(3) == 0)
+                throw new ArgumentException($"AdaptiveAvgPool2d: input {Shape.Format(input.ShapeSpan)} has an empty plane.");
+            return LinearOp(input, [input.Size(0), input.Size(1), outputSize.H, outputSize.W], "AdaptiveAvgPool2dBackward",
+                (b, src, dst) => b.AdaptiveAvgPool2d(src, dst),
+                (b, gy, gx) => b.AdaptiveAvgPool2dBackward(gy, gx));
         });
 
-    private delegate void LinearKernel(IBackend backend, DeviceBuffer src, int srcOffset, DeviceBuffer dst);
+    private delegate void LinearKernel(IBackend backend, StridedView src, StridedView dst);
 
     /// <summary>
     /// An op that is a fixed linear map, run by one kernel forward and its adjoint backward: the average poolings, and
@@ -78,14 +76,12 @@ public static partial class F
     /// </summary>
     private static Tensor LinearOp(Tensor input, int[] outShape, string name, LinearKernel forward, LinearKernel backward)
     {
-        var xc = Dense(input);
         var y = Tensor.Empty(outShape, input.Device);
-        forward(input.Backend, xc.Buffer, xc.Offset, y.Buffer);
+        forward(input.Backend, input.AsStrided(), y.AsStrided());
         return Tensor.Record(y, name, [input], gy =>
         {
-            var gc = Dense(gy);
             var gx = Tensor.Empty(input.Shape, input.Device);
-            backward(input.Backend, gc.Buffer, gc.Offset, gx.Buffer);
+            backward(input.Backend, gy.AsStrided(), gx.AsStrided());
             input.AccumulateGrad(gx);
         });
     }
@@ -111,10 +107,4 @@ public static partial class F
         3 => pool4d(x.Unsqueeze(0)).Squeeze(0),
         _ => throw new ArgumentException($"{op}: expected input [N, C, H, W] or [C, H, W], got {Shape.Format(x.ShapeSpan)}."),
     };
-
-    /// <summary>The same values in dense row-major memory, outside the graph (kernels read buffer + offset).</summary>
-    internal static Tensor Dense(Tensor t)
-    {
-        using (GradMode.NoGrad()) return t.Contiguous();
-    }
 }

@@ -21,8 +21,8 @@ public static partial class F
         var g = BlockGeometry("Unfold", $"input {Shape.Format(x.ShapeSpan)}", x.Size(0), x.Size(1), (x.Size(2), x.Size(3)),
                               kernelSize, dilation, padding, stride);
         return LinearOp(x, [g.N, g.C * g.KH * g.KW, g.OutH * g.OutW], "UnfoldBackward",
-            (b, src, srcOffset, dst) => b.Unfold(g, src, srcOffset, dst, 0),
-            (b, gy, gyOffset, gx) => b.Fold(g, gy, gyOffset, gx, 0));
+            (b, src, dst) => b.Unfold(g, src, dst),
+            (b, gy, gx) => b.Fold(g, gy, gx));
     }
 
     /// <summary>Unfold with the same kernel size, dilation, padding and stride along both axes.</summary>
@@ -55,8 +55,8 @@ public static partial class F
                 $"Fold: {what} has L = {cols.Size(2)} blocks, but outputSize {outputSize} with kernel {kernelSize}, dilation {dilation}, " +
                 $"padding {padding} and stride {stride} gives {g.OutH} × {g.OutW} = {blocks} blocks.");
         return LinearOp(cols, [g.N, g.C, g.H, g.W], "FoldBackward",
-            (b, src, srcOffset, dst) => b.Fold(g, src, srcOffset, dst, 0),
-            (b, gy, gyOffset, gcols) => b.Unfold(g, gy, gyOffset, gcols, 0));
+            (b, src, dst) => b.Fold(g, src, dst),
+            (b, gy, gcols) => b.Unfold(g, gy, gcols));
     }
 
     /// <summary>Fold with a square output and the same kernel size, dilation, padding and stride along both axes.</summary>

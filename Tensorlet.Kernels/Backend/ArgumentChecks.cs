@@ -25,10 +25,6 @@ internal static class ArgumentChecks
         return checkedBuffer;
     }
 
-    /// <summary>A per-channel vector: null stays null, otherwise it must hold <paramref name="c"/> floats from element 0.</summary>
-    public static DeviceBuffer? Channels(IBackend backend, string op, string arg, DeviceBuffer? buffer, int c) =>
-        buffer == null ? null : Operand(backend, op, arg, buffer, 0, c);
-
     /// <summary>Checks that every element of the view lies inside its buffer.</summary>
     public static DeviceBuffer View(IBackend backend, string op, string arg, in StridedView view)
     {

@@ -1,16 +1,12 @@
 namespace Tensorlet.Kernels;
 
 /// <summary>
-/// One batch-norm call as its forward and backward both see it: the contiguous [N, C, HW] input <paramref name="X"/>
-/// at <paramref name="XOffset"/>, the per-channel vectors (C floats from element 0 of their buffers) and the mode.
-/// The forward writes <paramref name="SaveMean"/> and <paramref name="SaveInvStd"/> and the backward reads them, so
-/// the record built for a forward serves its backward unchanged.
+/// One batch-norm call as its forward and backward both see it: the [N, C, ...] input <paramref name="X"/>, the
+/// per-channel [C] views and the mode. N, C and the positions per channel come from X's shape. The forward writes
+/// <paramref name="SaveMean"/> and <paramref name="SaveInvStd"/> and the backward reads them, so the record built for
+/// a forward serves its backward unchanged.
 /// </summary>
-/// <param name="N">Batch size.</param>
-/// <param name="C">Channels.</param>
-/// <param name="HW">Positions per channel and sample (1 for [N, C], L for [N, C, L], H·W for images).</param>
-/// <param name="X">The input.</param>
-/// <param name="XOffset">Where the input starts in <paramref name="X"/>.</param>
+/// <param name="X">The input, [N, C, ...] in any layout.</param>
 /// <param name="Gamma">Scale γ, or null for 1.</param>
 /// <param name="Beta">Shift β, or null for 0.</param>
 /// <param name="RunningMean">Running mean: updated when normalising with batch statistics, read otherwise; may be null only then.</param>
@@ -20,6 +16,23 @@ namespace Tensorlet.Kernels;
 /// <param name="UseBatchStats">Normalise with the batch's statistics (training) rather than the running ones.</param>
 /// <param name="Momentum">Weight m of the batch statistics in the running update.</param>
 /// <param name="Eps">ε added to the variance.</param>
-public sealed record BatchNormArgs(int N, int C, int HW, DeviceBuffer X, int XOffset,
-                                   DeviceBuffer? Gamma, DeviceBuffer? Beta, DeviceBuffer? RunningMean, DeviceBuffer? RunningVar,
-                                   DeviceBuffer SaveMean, DeviceBuffer SaveInvStd, bool UseBatchStats, float Momentum, float Eps);
+public sealed record BatchNormArgs(StridedView X, StridedView? Gamma, StridedView? Beta, StridedView? RunningMean, StridedView? RunningVar,
+                                   StridedView SaveMean, StridedView SaveInvStd, bool UseBatchStats, float Momentum, float Eps)
+{
+    /// <summary>Batch size, X's dimension 0.</summary>
+    public int N => X.Shape[0];
+
+    /// <summary>Channels, X's dimension 1.</summary>
+    public int C => X.Shape[1];
+
+    /// <summary>Positions per channel and sample: the product of X's trailing dimensions (1 for [N, C]).</summary>
+    public int HW
+    {
+        get
+        {
+            int hw = 1;
+            for (int d = 2; d < X.Rank; d++) hw *= X.Shape[d];
+            return hw;
+        }
+    }
+}

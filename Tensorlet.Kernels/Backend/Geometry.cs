@@ -17,6 +17,18 @@ public readonly record struct Conv2dGeometry(
     /// <summary>Output channels per group.</summary>
     public int GroupK => K / Groups;
 
+    /// <summary>The shape of x (and gX): [N, C, H, W].</summary>
+    public int[] InputShape() => [N, C, H, W];
+
+    /// <summary>The shape of the weight (and its gradient): [K, C/groups, KH, KW].</summary>
+    public int[] WeightShape() => [K, GroupC, KH, KW];
+
+    /// <summary>The shape of y (and gY): [N, K, OH, OW].</summary>
+    public int[] OutputShape() => [N, K, OutH, OutW];
+
+    /// <summary>The shape of Unfold's output (Fold's input): [N, C·KH·KW, OH·OW].</summary>
+    public int[] ColumnsShape() => [N, C * KH * KW, OutH * OutW];
+
     /// <summary>Multiply-adds ×2 of the forward pass.</summary>
     public double Flops => 2.0 * N * K * OutH * OutW * GroupC * KH * KW;
 
@@ -47,6 +59,12 @@ public readonly record struct Pool2dGeometry(
 {
     public int OutH => OutSize(H, KH, StrideH, PadH, CeilMode);
     public int OutW => OutSize(W, KW, StrideW, PadW, CeilMode);
+
+    /// <summary>The shape of the input (and its gradient): [N, C, H, W].</summary>
+    public int[] InputShape() => [N, C, H, W];
+
+    /// <summary>The shape of the output, the indices and the output gradient: [N, C, OH, OW].</summary>
+    public int[] OutputShape() => [N, C, OutH, OutW];
 
     public static int OutSize(int size, int k, int s, int p, bool ceil)
     {

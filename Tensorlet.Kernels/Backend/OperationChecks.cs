@@ -5,7 +5,7 @@ namespace Tensorlet.Kernels;
 /// backend rejects is rejected by all, with the same message. Each method validates sizes, ownership and that every
 /// operand fits its buffer; after it returns, a backend runs its kernel without further checks.
 /// </summary>
-public static class OperationChecks
+public static partial class OperationChecks
 {
     /// <summary>Element-wise ops: every view in bounds and every shape equal to the destination's (the last one).</summary>
     public static void Views(IBackend backend, string op, params (string Name, StridedView View)[] views)
@@ -220,124 +220,6 @@ public static class OperationChecks
         if (dst.Rank == 0)
             throw new ArgumentException($"{op}: '{dstName}' is a scalar (shape []); softmax runs along the last dimension, so it needs rank 1 or more.", dstName);
         ArgumentChecks.NoOverlap(op, dstName, dst);
-    }
-
-    // ---- convolution ----------------------------------------------------------------------------------
-
-    public static void Conv2d(IBackend backend, in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer weight, int wOffset,
-                              DeviceBuffer? bias, int bOffset, DeviceBuffer y, int yOffset)
-    {
-        const string op = "Conv2d";
-        g.Validate();
-        ArgumentChecks.Operand(backend, op, nameof(x), x, xOffset, InputCount(g));
-        ArgumentChecks.Operand(backend, op, nameof(weight), weight, wOffset, WeightCount(g));
-        if (bias != null) ArgumentChecks.Operand(backend, op, nameof(bias), bias, bOffset, g.K);
-        ArgumentChecks.Operand(backend, op, nameof(y), y, yOffset, OutputCount(g));
-    }
-
-    public static void Conv2dBackwardInput(IBackend backend, in Conv2dGeometry g, DeviceBuffer gradY, int gyOffset,
-                                           DeviceBuffer weight, int wOffset, DeviceBuffer gradX, int gxOffset)
-    {
-        const string op = "Conv2dBackwardInput";
-        g.Validate();
-        ArgumentChecks.Operand(backend, op, nameof(gradY), gradY, gyOffset, OutputCount(g));
-        ArgumentChecks.Operand(backend, op, nameof(weight), weight, wOffset, WeightCount(g));
-        ArgumentChecks.Operand(backend, op, nameof(gradX), gradX, gxOffset, InputCount(g));
-    }
-
-    public static void Conv2dBackwardWeight(IBackend backend, in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gyOffset,
-                                            DeviceBuffer gradW, int gwOffset, DeviceBuffer? gradBias, int gbOffset)
-    {
-        const string op = "Conv2dBackwardWeight";
-        g.Validate();
-        ArgumentChecks.Operand(backend, op, nameof(x), x, xOffset, InputCount(g));
-        ArgumentChecks.Operand(backend, op, nameof(gradY), gradY, gyOffset, OutputCount(g));
-        ArgumentChecks.Operand(backend, op, nameof(gradW), gradW, gwOffset, WeightCount(g));
-        if (gradBias != null) ArgumentChecks.Operand(backend, op, nameof(gradBias), gradBias, gbOffset, g.K);
-    }
-
-    /// <summary>Unfold and Fold: x is [N, C, H, W], cols [N, C·KH·KW, OH·OW].</summary>
-    public static void Unfold(IBackend backend, string op, in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer cols, int colsOffset)
-    {
-        g.Validate();
-        ArgumentChecks.Operand(backend, op, nameof(x), x, xOffset, InputCount(g));
-        ArgumentChecks.Operand(backend, op, nameof(cols), cols, colsOffset, (long)g.N * g.C * g.KH * g.KW * g.OutH * g.OutW);
-    }
-
-    private static long InputCount(in Conv2dGeometry g) => (long)g.N * g.C * g.H * g.W;
-    private static long OutputCount(in Conv2dGeometry g) => (long)g.N * g.K * g.OutH * g.OutW;
-    private static long WeightCount(in Conv2dGeometry g) => (long)g.K * g.GroupC * g.KH * g.KW;
-
-    // ---- pooling --------------------------------------------------------------------------------------
-
-    /// <summary>Validates the geometry and each (name, buffer, offset, is-input) operand; returns the input and output element counts.</summary>
-    public static (long Input, long Output) Pool(IBackend backend, string op, in Pool2dGeometry g,
-                                                 params (string Name, DeviceBuffer Buffer, int Offset, bool IsInput)[] operands)
-    {
-        g.Validate();
-        long planes = (long)g.N * g.C;
-        return PoolOperands(backend, op, planes * g.H * g.W, planes * g.OutH * g.OutW, operands);
-    }
-
-    public static (long Input, long Output) AdaptivePool(IBackend backend, string op, int n, int c, int h, int w, int outH, int outW,
-                                                         params (string Name, DeviceBuffer Buffer, int Offset, bool IsInput)[] operands)
-    {
-        ArgumentChecks.NonNegative(op, (nameof(n), n), (nameof(c), c), (nameof(h), h), (nameof(w), w), (nameof(outH), outH), (nameof(outW), outW));
-        if (h == 0 || w == 0 || outH == 0 || outW == 0)
-            throw new ArgumentException($"{op}: input {h}×{w} and output {outH}×{outW} must be non-empty.");
-        long planes = (long)n * c;
-        return PoolOperands(backend, op, planes * h * w, planes * outH * outW, operands);
-    }
-
-    private static (long, long) PoolOperands(IBackend backend, string op, long input, long output,
-                                             (string Name, DeviceBuffer Buffer, int Offset, bool IsInput)[] operands)
-    {
-        foreach (var (name, buffer, offset, isInput) in operands)
-            ArgumentChecks.Operand(backend, op, name, buffer, offset, isInput ? input : output);
-        return (input, output);
-    }
-
-    // ---- normalisation --------------------------------------------------------------------------------
-
-    /// <summary>Returns N·C·HW.</summary>
-    public static long BatchNormForward(IBackend backend, BatchNormArgs args, DeviceBuffer y, int yOffset)
-    {
-        const string op = "BatchNormForward";
-        long count = BatchNormCommon(backend, op, args);
-        ArgumentChecks.Operand(backend, op, nameof(y), y, yOffset, count);
-        var rm = ArgumentChecks.Channels(backend, op, "runningMean", args.RunningMean, args.C);
-        var rv = ArgumentChecks.Channels(backend, op, "runningVar", args.RunningVar, args.C);
-        if (!args.UseBatchStats && (rm == null || rv == null))
-            throw new ArgumentException($"{op}: normalising with running statistics needs both runningMean and runningVar.");
-        ArgumentChecks.Channels(backend, op, "beta", args.Beta, args.C);
-        return count;
-    }
-
-    /// <summary>Returns N·C·HW.</summary>
-    public static long BatchNormBackward(IBackend backend, BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads)
-    {
-        const string op = "BatchNormBackward";
-        ArgumentNullException.ThrowIfNull(grads);
-        long count = BatchNormCommon(backend, op, args);
-        ArgumentChecks.Operand(backend, op, nameof(gradY), gradY, gradYOffset, count);
-        if (grads.GradX != null) ArgumentChecks.Operand(backend, op, "gradX", grads.GradX, grads.GradXOffset, count);
-        ArgumentChecks.Channels(backend, op, "gradGamma", grads.GradGamma, args.C);
-        ArgumentChecks.Channels(backend, op, "gradBeta", grads.GradBeta, args.C);
-        return count;
-    }
-
-    /// <summary>The checks forward and backward share: sizes, x, γ and the saved statistics. Returns N·C·HW.</summary>
-    private static long BatchNormCommon(IBackend backend, string op, BatchNormArgs args)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        int c = args.C;
-        ArgumentChecks.NonNegative(op, ("n", args.N), ("c", c), ("hw", args.HW));
-        long count = (long)args.N * c * args.HW;
-        ArgumentChecks.Operand(backend, op, "x", args.X, args.XOffset, count);
-        ArgumentChecks.Channels(backend, op, "gamma", args.Gamma, c);
-        ArgumentChecks.Channels(backend, op, "saveMean", args.SaveMean, c);
-        ArgumentChecks.Channels(backend, op, "saveInvStd", args.SaveInvStd, c);
-        return count;
     }
 
     /// <summary>Returns the mask value for kept elements, 1/(1 − p) (0 when p = 1).</summary>

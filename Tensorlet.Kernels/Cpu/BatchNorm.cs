@@ -3,7 +3,8 @@ using System.Runtime.Intrinsics;
 namespace Tensorlet.Kernels.Cpu;
 
 /// <summary>
-/// Batch normalisation over contiguous [N, C, HW]. Each channel is N rows of HW contiguous floats; one thread
+/// Batch normalisation over [N, C, HW]. Each channel is N rows of HW contiguous floats (at any batch and channel
+/// strides: <see cref="Planes"/>; per-channel vectors at any stride: <see cref="ChannelVector"/>); one thread
 /// handles a whole channel (its statistics, then its output), so channels split over threads without changing a
 /// bit, and a channel's rows are still in cache for the second and third passes. Row sums use Vector256 lanes
 /// flushed into a double every <see cref="Block"/> elements; the variance is two-pass (deviations from the mean),
@@ -14,9 +15,9 @@ internal static class BatchNorm
     private const int Block = 1024;
     private static readonly int Lanes = Vector256<float>.Count;
 
-    public static void Forward(int n, int c, int hw, float[] x, int xOffset, float[]? gamma, float[]? beta,
-                               float[]? runningMean, float[]? runningVar, bool useBatchStats, float momentum, float eps,
-                               float[] y, int yOffset, float[] saveMean, float[] saveInvStd)
+    public static void Forward(int n, int c, int hw, Planes x, ChannelVector? gamma, ChannelVector? beta,
+                               ChannelVector? runningMean, ChannelVector? runningVar, bool useBatchStats, float momentum, float eps,
+                               Planes y, ChannelVector saveMean, ChannelVector saveInvStd)
     {
         long m = (long)n * hw;
         Reduce.ForItems(c, 3 * m, (s, e) =>
@@ -27,38 +28,34 @@ internal static class BatchNorm
                 if (useBatchStats)
                 {
                     double sum = 0, squares = 0;
-                    for (int b = 0; b < n; b++) sum += BlockedSum.Sum(ref x[xOffset + (b * c + ch) * hw], hw);
+                    for (int b = 0; b < n; b++) sum += BlockedSum.Sum(ref x.Data[x.At(b, ch)], hw);
                     mean = sum / m;
-                    for (int b = 0; b < n; b++) squares += SquaredDeviations(x.AsSpan(xOffset + (b * c + ch) * hw, hw), (float)mean);
+                    for (int b = 0; b < n; b++) squares += SquaredDeviations(x.Data.AsSpan(x.At(b, ch), hw), (float)mean);
                     variance = squares / m;
-                    if (runningMean != null) runningMean[ch] = (float)((1 - momentum) * runningMean[ch] + momentum * mean);
-                    if (runningVar != null)
-                        runningVar[ch] = (float)((1 - momentum) * runningVar[ch] + momentum * variance * m / Math.Max(m - 1, 1));
+                    if (runningMean is { } rm) rm[ch] = (float)((1 - momentum) * rm[ch] + momentum * mean);
+                    if (runningVar is { } rv) rv[ch] = (float)((1 - momentum) * rv[ch] + momentum * variance * m / Math.Max(m - 1, 1));
                 }
                 else
                 {
-                    mean = runningMean![ch];
-                    variance = runningVar![ch];
+                    mean = runningMean!.Value[ch];
+                    variance = runningVar!.Value[ch];
                 }
                 double invStd = 1 / Math.Sqrt(variance + eps);
                 saveMean[ch] = (float)mean;
                 saveInvStd[ch] = (float)invStd;
-                double scale = invStd * (gamma?[ch] ?? 1f);
-                float shift = (float)((beta?[ch] ?? 0f) - mean * scale);
+                double scale = invStd * (gamma is { } gm ? gm[ch] : 1f);
+                float shift = (float)((beta is { } bt ? bt[ch] : 0f) - mean * scale);
                 for (int b = 0; b < n; b++)
-                {
-                    int at = (b * c + ch) * hw;
-                    Affine(x.AsSpan(xOffset + at, hw), y.AsSpan(yOffset + at, hw), (float)scale, shift);
-                }
+                    Affine(x.Data.AsSpan(x.At(b, ch), hw), y.Data.AsSpan(y.At(b, ch), hw), (float)scale, shift);
             }
         });
     }
 
     // With x̂ = (x − μ)·is, S = Σ gy·(x − μ) and G = Σ gy, the batch-statistics gradient
     // γ·is/M·(M·gy − G − x̂·is·S) regroups into A·gy + B·(x − μ) + C with A = γ·is, B = −A·is²·S/M, C = −A·G/M.
-    public static void Backward(int n, int c, int hw, float[] x, int xOffset, float[] gradY, int gradYOffset, float[]? gamma,
-                                float[] saveMean, float[] saveInvStd, bool useBatchStats,
-                                float[]? gradX, int gradXOffset, float[]? gradGamma, float[]? gradBeta)
+    public static void Backward(int n, int c, int hw, Planes x, Planes gradY, ChannelVector? gamma,
+                                ChannelVector saveMean, ChannelVector saveInvStd, bool useBatchStats,
+                                Planes? gradX, ChannelVector? gradGamma, ChannelVector? gradBeta)
     {
         long m = (long)n * hw;
         Reduce.ForItems(c, 3 * m, (s, e) =>
@@ -69,23 +66,19 @@ internal static class BatchNorm
                 double invStd = saveInvStd[ch], sumG = 0, sumGDev = 0;
                 for (int b = 0; b < n; b++)
                 {
-                    int at = (b * c + ch) * hw;
-                    var (g, gd) = GradientSums(gradY.AsSpan(gradYOffset + at, hw), x.AsSpan(xOffset + at, hw), mean);
+                    var (g, gd) = GradientSums(gradY.Data.AsSpan(gradY.At(b, ch), hw), x.Data.AsSpan(x.At(b, ch), hw), mean);
                     sumG += g;
                     sumGDev += gd;
                 }
-                if (gradGamma != null) gradGamma[ch] = (float)(sumGDev * invStd);
-                if (gradBeta != null) gradBeta[ch] = (float)sumG;
-                if (gradX == null) continue;
-                double a = (gamma?[ch] ?? 1f) * invStd;
+                if (gradGamma is { } gg) gg[ch] = (float)(sumGDev * invStd);
+                if (gradBeta is { } gb) gb[ch] = (float)sumG;
+                if (gradX is not { } gx) continue;
+                double a = (gamma is { } gm ? gm[ch] : 1f) * invStd;
                 float bCoef = useBatchStats ? (float)(-a * invStd * invStd * sumGDev / m) : 0f;
                 float cCoef = useBatchStats ? (float)(-a * sumG / m) : 0f;
                 for (int b = 0; b < n; b++)
-                {
-                    int at = (b * c + ch) * hw;
-                    InputGradient(gradY.AsSpan(gradYOffset + at, hw), x.AsSpan(xOffset + at, hw), gradX.AsSpan(gradXOffset + at, hw),
+                    InputGradient(gradY.Data.AsSpan(gradY.At(b, ch), hw), x.Data.AsSpan(x.At(b, ch), hw), gx.Data.AsSpan(gx.At(b, ch), hw),
                                   (float)a, bCoef, mean, cCoef);
-                }
             }
         });
     }

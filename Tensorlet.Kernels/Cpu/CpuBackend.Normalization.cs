@@ -1,31 +1,43 @@
 namespace Tensorlet.Kernels.Cpu;
 
-// Batch-norm and dropout entry points: check sizes and buffers, then run BatchNorm.cs or fill the mask.
+// Batch-norm and dropout entry points: check sizes and views, then run BatchNorm.cs or fill the mask. Batch norm works
+// on rows of HW positions, one per (sample, channel), so data whose positions are dense is walked in place at any batch
+// and channel strides (a channel slice x[:, a:b] of a wider NCHW buffer); per-channel vectors are read at any stride.
 public sealed partial class CpuBackend
 {
-    public void BatchNormForward(BatchNormArgs args, DeviceBuffer y, int yOffset)
+    public void BatchNormForward(BatchNormArgs args, in StridedView y)
     {
-        long count = OperationChecks.BatchNormForward(this, args, y, yOffset);
+        long count = OperationChecks.BatchNormForward(this, args, y);
         if (count == 0) return;
         var a = args;
-        BatchNorm.Forward(a.N, a.C, a.HW, Array(a.X), a.XOffset, ArrayOrNull(a.Gamma), ArrayOrNull(a.Beta), ArrayOrNull(a.RunningMean),
-                          ArrayOrNull(a.RunningVar), a.UseBatchStats, a.Momentum, a.Eps, Array(y), yOffset, Array(a.SaveMean), Array(a.SaveInvStd));
+        using var xs = BlockOperand.Read(this, a.X, 2);
+        using var ys = BlockOperand.Write(this, y, 2);
+        BatchNorm.Forward(a.N, a.C, a.HW, Planes.Of(xs, a.C), ChannelVector.OfOrNull(a.Gamma), ChannelVector.OfOrNull(a.Beta),
+                          ChannelVector.OfOrNull(a.RunningMean), ChannelVector.OfOrNull(a.RunningVar), a.UseBatchStats, a.Momentum, a.Eps,
+                          Planes.Of(ys, a.C), ChannelVector.Of(a.SaveMean), ChannelVector.Of(a.SaveInvStd));
+        ys.Complete();
     }
 
-    public void BatchNormBackward(BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads)
+    public void BatchNormBackward(BatchNormArgs args, in StridedView gradY, BatchNormGrads grads)
     {
-        long count = OperationChecks.BatchNormBackward(this, args, gradY, gradYOffset, grads);
+        long count = OperationChecks.BatchNormBackward(this, args, gradY, grads);
         var a = args;
-        var gg = ArrayOrNull(grads.GradGamma);
-        var gb = ArrayOrNull(grads.GradBeta);
+        ChannelVector? gg = ChannelVector.OfOrNull(grads.GradGamma), gb = ChannelVector.OfOrNull(grads.GradBeta);
         if (count == 0)
         {
-            gg?.AsSpan(0, a.C).Clear();
-            gb?.AsSpan(0, a.C).Clear();
+            for (int ch = 0; ch < a.C; ch++)
+            {
+                if (gg is { } g) g[ch] = 0f;
+                if (gb is { } b) b[ch] = 0f;
+            }
             return;
         }
-        BatchNorm.Backward(a.N, a.C, a.HW, Array(a.X), a.XOffset, Array(gradY), gradYOffset, ArrayOrNull(a.Gamma), Array(a.SaveMean),
-                           Array(a.SaveInvStd), a.UseBatchStats, ArrayOrNull(grads.GradX), grads.GradXOffset, gg, gb);
+        using var xs = BlockOperand.Read(this, a.X, 2);
+        using var gys = BlockOperand.Read(this, gradY, 2);
+        using var gxs = grads.GradX is { } gx ? BlockOperand.Write(this, gx, 2) : default;
+        BatchNorm.Backward(a.N, a.C, a.HW, Planes.Of(xs, a.C), Planes.Of(gys, a.C), ChannelVector.OfOrNull(a.Gamma), ChannelVector.Of(a.SaveMean),
+                           ChannelVector.Of(a.SaveInvStd), a.UseBatchStats, grads.GradX == null ? null : Planes.Of(gxs, a.C), gg, gb);
+        gxs.Complete();
     }
 
     public void DropoutMask(in StridedView mask, float p, ulong seed, ulong counterBase)

@@ -134,6 +134,6 @@ public sealed partial class CpuBackend : IBackend
     }
 
     // Only after a check: the buffer is known to be one of ours and live.
-    private static float[] Array(DeviceBuffer buffer) => ((CpuBuffer)buffer).Array;
+    internal static float[] Array(DeviceBuffer buffer) => ((CpuBuffer)buffer).Array;
     private static float[]? ArrayOrNull(DeviceBuffer? buffer) => buffer == null ? null : ((CpuBuffer)buffer).Array;
 }

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace Tensorlet.Kernels.Cpu;
 
 /// <summary>
-/// Max and average pooling of NCHW planes, separably: a row pass reduces each input row over every column window
+/// Max and average pooling of NCHW planes (each dense, the planes at any strides: <see cref="Planes"/>), separably: a row pass reduces each input row over every column window
 /// into an H × OW scratch, then a column pass combines the rows of each row window with Vector256 operations along
 /// OW. That costs KH + KW steps per output instead of KH·KW, and the column pass is contiguous. Planes are split
 /// over threads; each plane is computed by one thread in a fixed order, so results do not depend on the split.
@@ -30,13 +30,13 @@ internal static class Pooling
     // Row-major first maximum, NaN winning, is separable: each row keeps its first maximum (or last NaN), and the
     // column pass then keeps the first row whose value is strictly greater (or NaN) — the same element the
     // window-order scan of the reference picks.
-    public static void MaxForward(in Pool2dGeometry g, float[] x, int xOffset, float[] y, int yOffset, float[] indices, int indicesOffset)
+    public static void MaxForward(in Pool2dGeometry g, Planes x, Planes y, Planes indices)
     {
         var (rows, cols) = PoolWindows.Of(g);
         int h = g.H, w = g.W, oh = g.OutH, ow = g.OutW;
         ForPlanes(g.N * g.C, (long)h * w + (long)oh * ow * g.KH, 2 * h * ow, (pl, scratch) =>
         {
-            var src = x.AsSpan(xOffset + pl * h * w, h * w);
+            var src = x.Plane(pl, h * w);
             Span<float> rowMax = scratch.AsSpan(0, h * ow), rowArg = scratch.AsSpan(h * ow, h * ow);
             for (int r = 0; r < h; r++)
                 for (int j = 0; j < ow; j++)
@@ -51,8 +51,8 @@ internal static class Pooling
                     rowMax[r * ow + j] = best;
                     rowArg[r * ow + j] = r * w + at;
                 }
-            var dst = y.AsSpan(yOffset + pl * oh * ow, oh * ow);
-            var idx = indices.AsSpan(indicesOffset + pl * oh * ow, oh * ow);
+            var dst = y.Plane(pl, oh * ow);
+            var idx = indices.Plane(pl, oh * ow);
             for (int i = 0; i < oh; i++)
             {
                 int first = rows.Start[i] * ow, j = 0;
@@ -90,16 +90,15 @@ internal static class Pooling
     /// Anything else (out of the window or the plane, fractional, NaN) throws, naming the output, rather than moving a
     /// gradient somewhere the forward never looked.
     /// </remarks>
-    public static void MaxBackward(in Pool2dGeometry g, float[] gradY, int gradYOffset, float[] indices, int indicesOffset,
-                                   float[] gradX, int gradXOffset)
+    public static void MaxBackward(in Pool2dGeometry g, Planes gradY, Planes indices, Planes gradX)
     {
         int inPlane = g.H * g.W, outPlane = g.OutH * g.OutW, ow = g.OutW;
         var (rows, cols) = PoolWindows.Of(g);
         ForPlanes(g.N * g.C, inPlane + outPlane, 0, (pl, _) =>
         {
-            var dst = gradX.AsSpan(gradXOffset + pl * inPlane, inPlane);
-            var gy = gradY.AsSpan(gradYOffset + pl * outPlane, outPlane);
-            var idx = indices.AsSpan(indicesOffset + pl * outPlane, outPlane);
+            var dst = gradX.Plane(pl, inPlane);
+            var gy = gradY.Plane(pl, outPlane);
+            var idx = indices.Plane(pl, outPlane);
             dst.Clear();
             for (int o = 0; o < outPlane; o++)
             {
@@ -114,14 +113,14 @@ internal static class Pooling
     // ---- average ------------------------------------------------------------------------------------------
 
     /// <summary>Window means of each plane; <paramref name="rows"/> and <paramref name="cols"/> carry the windows and divisors.</summary>
-    public static void AvgForward(int planes, int h, int w, PoolWindows rows, PoolWindows cols, float[] x, int xOffset, float[] y, int yOffset)
+    public static void AvgForward(int planes, int h, int w, PoolWindows rows, PoolWindows cols, Planes x, Planes y)
     {
         int oh = rows.Count, ow = cols.Count;
         bool global = rows.IsWhole(h) && cols.IsWhole(w);
         ForPlanes(planes, (long)h * w + (long)oh * ow * 4, global ? 0 : h * ow, (pl, scratch) =>
         {
-            var src = x.AsSpan(xOffset + pl * h * w, h * w);
-            var dst = y.AsSpan(yOffset + pl * oh * ow, oh * ow);
+            var src = x.Plane(pl, h * w);
+            var dst = y.Plane(pl, oh * ow);
             if (global)
             {
                 dst[0] = (float)(BlockedSum.Sum(ref src[0], h * w) * rows.Scale[0] * cols.Scale[0]);
@@ -159,15 +158,14 @@ internal static class Pooling
     /// The adjoint of <see cref="AvgForward"/>, in the opposite order: scale each output gradient by its divisor, add
     /// it to every row of its row window (vectors along OW), then spread each row's values over the column windows.
     /// </summary>
-    public static void AvgBackward(int planes, int h, int w, PoolWindows rows, PoolWindows cols, float[] gradY, int gradYOffset,
-                                   float[] gradX, int gradXOffset)
+    public static void AvgBackward(int planes, int h, int w, PoolWindows rows, PoolWindows cols, Planes gradY, Planes gradX)
     {
         int oh = rows.Count, ow = cols.Count;
         bool global = rows.IsWhole(h) && cols.IsWhole(w);
         ForPlanes(planes, (long)h * w + (long)oh * ow * 4, global ? 0 : (h + 1) * ow, (pl, scratch) =>
         {
-            var gy = gradY.AsSpan(gradYOffset + pl * oh * ow, oh * ow);
-            var dst = gradX.AsSpan(gradXOffset + pl * h * w, h * w);
+            var gy = gradY.Plane(pl, oh * ow);
+            var dst = gradX.Plane(pl, h * w);
             if (global)
             {
                 dst.Fill(gy[0] * rows.Scale[0] * cols.Scale[0]);

@@ -84,14 +84,14 @@ public sealed partial class SelfTest
         {
             int x = g.N * g.C * g.H * g.W, w = g.K * g.GroupC * g.KH * g.KW, y = g.N * g.K * g.OutH * g.OutW;
             Check($"Conv2d {name}", [Random(x), Random(w), Random(g.K), new float[y]], [3],
-                  (b, m) => b.Conv2d(g, m[0], 0, m[1], 0, m[2], 0, m[3], 0));
+                  (b, m) => b.Conv2d(g, Dense(m[0], g.InputShape()), Dense(m[1], g.WeightShape()), Dense(m[2], g.K), Dense(m[3], g.OutputShape())));
             Check($"Conv2d backward input {name}", [Random(y), Random(w), new float[x]], [2],
-                  (b, m) => b.Conv2dBackwardInput(g, m[0], 0, m[1], 0, m[2], 0));
+                  (b, m) => b.Conv2dBackwardInput(g, Dense(m[0], g.OutputShape()), Dense(m[1], g.WeightShape()), Dense(m[2], g.InputShape())));
             Check($"Conv2d backward weight {name}", [Random(x), Random(y), new float[w], new float[g.K]], [2, 3],
-                  (b, m) => b.Conv2dBackwardWeight(g, m[0], 0, m[1], 0, m[2], 0, m[3], 0));
+                  (b, m) => b.Conv2dBackwardWeight(g, Dense(m[0], g.InputShape()), Dense(m[1], g.OutputShape()), Dense(m[2], g.WeightShape()), Dense(m[3], g.K)));
             int cols = g.N * g.C * g.KH * g.KW * g.OutH * g.OutW;
-            Check($"Unfold {name}", [Random(x), new float[cols]], [1], (b, m) => b.Unfold(g, m[0], 0, m[1], 0), tolerance: 0);
-            Check($"Fold {name}", [Random(cols), new float[x]], [1], (b, m) => b.Fold(g, m[0], 0, m[1], 0));
+            Check($"Unfold {name}", [Random(x), new float[cols]], [1], (b, m) => b.Unfold(g, Dense(m[0], g.InputShape()), Dense(m[1], g.ColumnsShape())), tolerance: 0);
+            Check($"Fold {name}", [Random(cols), new float[x]], [1], (b, m) => b.Fold(g, Dense(m[0], g.ColumnsShape()), Dense(m[1], g.InputShape())));
         }
     }
 
@@ -100,15 +100,19 @@ public sealed partial class SelfTest
         var max = new Pool2dGeometry(2, 3, 9, 9, 3, 3, 2, 2, 1, 1, CeilMode: true);
         var avg = new Pool2dGeometry(2, 3, 8, 8, 2, 2, 2, 2);
         int xin = 2 * 3 * 81, xmax = 2 * 3 * max.OutH * max.OutW, xa = 2 * 3 * 64, ya = 2 * 3 * avg.OutH * avg.OutW;
-        Check("MaxPool2d 3x3 s2 p1 ceil", [Random(xin), new float[xmax], new float[xmax]], [1, 2],
-              (b, m) => b.MaxPool2d(max, m[0], 0, m[1], 0, m[2], 0), tolerance: 0);
-        var indices = Execute(reference, [Random(xin), new float[xmax], new float[xmax]], (b, m) => b.MaxPool2d(max, m[0], 0, m[1], 0, m[2], 0))[2];
-        Check("MaxPool2d backward", [Random(xmax), indices, new float[xin]], [2], (b, m) => b.MaxPool2dBackward(max, m[0], 0, m[1], 0, m[2], 0));
-        Check("AvgPool2d 2x2", [Random(xa), new float[ya]], [1], (b, m) => b.AvgPool2d(avg, m[0], 0, m[1], 0));
-        Check("AvgPool2d backward", [Random(ya), new float[xa]], [1], (b, m) => b.AvgPool2dBackward(avg, m[0], 0, m[1], 0));
-        Check("AdaptiveAvgPool2d 7x7→3x3", [Random(2 * 3 * 49), new float[2 * 3 * 9]], [1], (b, m) => b.AdaptiveAvgPool2d(2, 3, 7, 7, 3, 3, m[0], 0, m[1], 0));
+        static StridedView In(DeviceBuffer b, in Pool2dGeometry g) => Dense(b, g.InputShape());
+        static StridedView Out(DeviceBuffer b, in Pool2dGeometry g) => Dense(b, g.OutputShape());
+        void Max(IBackend b, DeviceBuffer[] m) => b.MaxPool2d(max, In(m[0], max), Out(m[1], max), Out(m[2], max));
+        Check("MaxPool2d 3x3 s2 p1 ceil", [Random(xin), new float[xmax], new float[xmax]], [1, 2], Max, tolerance: 0);
+        var indices = Execute(reference, [Random(xin), new float[xmax], new float[xmax]], Max)[2];
+        Check("MaxPool2d backward", [Random(xmax), indices, new float[xin]], [2],
+              (b, m) => b.MaxPool2dBackward(max, Out(m[0], max), Out(m[1], max), In(m[2], max)));
+        Check("AvgPool2d 2x2", [Random(xa), new float[ya]], [1], (b, m) => b.AvgPool2d(avg, In(m[0], avg), Out(m[1], avg)));
+        Check("AvgPool2d backward", [Random(ya), new float[xa]], [1], (b, m) => b.AvgPool2dBackward(avg, Out(m[0], avg), In(m[1], avg)));
+        Check("AdaptiveAvgPool2d 7x7→3x3", [Random(2 * 3 * 49), new float[2 * 3 * 9]], [1],
+              (b, m) => b.AdaptiveAvgPool2d(Dense(m[0], 2, 3, 7, 7), Dense(m[1], 2, 3, 3, 3)));
         Check("AdaptiveAvgPool2d backward", [Random(2 * 3 * 9), new float[2 * 3 * 49]], [1],
-              (b, m) => b.AdaptiveAvgPool2dBackward(2, 3, 7, 7, 3, 3, m[0], 0, m[1], 0));
+              (b, m) => b.AdaptiveAvgPool2dBackward(Dense(m[0], 2, 3, 3, 3), Dense(m[1], 2, 3, 7, 7)));
     }
 
     private void Normalization()
@@ -119,11 +123,12 @@ public sealed partial class SelfTest
             string mode = train ? "train" : "eval";
             Check($"BatchNorm forward ({mode})",
                   [Random(count), Random(c), Random(c), Random(c), Random(c, 0.5f, 2f), new float[count], new float[c], new float[c]], [3, 4, 5, 6, 7],
-                  (b, m) => b.BatchNormForward(new(n, c, hw, m[0], 0, m[1], m[2], m[3], m[4], m[6], m[7], train, 0.1f, 1e-5f), m[5], 0));
+                  (b, m) => b.BatchNormForward(new(Dense(m[0], n, c, hw), Dense(m[1], c), Dense(m[2], c), Dense(m[3], c), Dense(m[4], c), Dense(m[6], c),
+                                                   Dense(m[7], c), train, 0.1f, 1e-5f), Dense(m[5], n, c, hw)));
             Check($"BatchNorm backward ({mode})",
                   [Random(count), Random(count), Random(c), Random(c, -0.3f, 0.3f), Random(c, 0.5f, 2f), new float[count], new float[c], new float[c]], [5, 6, 7],
-                  (b, m) => b.BatchNormBackward(new(n, c, hw, m[0], 0, m[2], null, null, null, m[3], m[4], train, 0.1f, 1e-5f), m[1], 0,
-                                                new(m[5], 0, m[6], m[7])));
+                  (b, m) => b.BatchNormBackward(new(Dense(m[0], n, c, hw), Dense(m[2], c), null, null, null, Dense(m[3], c), Dense(m[4], c), train, 0.1f, 1e-5f),
+                                                Dense(m[1], n, c, hw), new(Dense(m[5], n, c, hw), Dense(m[6], c), Dense(m[7], c))));
         }
         Check("DropoutMask p=0.3", [new float[1000]], [0], (b, m) => b.DropoutMask(StridedView.Contiguous(m[0], 0, [1000]), 0.3f, 1234, 77), tolerance: 0);
     }

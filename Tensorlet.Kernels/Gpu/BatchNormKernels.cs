@@ -47,15 +47,15 @@ internal sealed class BatchNormKernels
         public float Momentum, Eps;
     }
 
-    public void Forward(GpuBackend backend, int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer? gamma, DeviceBuffer? beta,
-                        DeviceBuffer? runningMean, DeviceBuffer? runningVar, bool useBatchStats, float momentum, float eps,
-                        DeviceBuffer y, int yOffset, DeviceBuffer saveMean, DeviceBuffer saveInvStd)
+    // Per-channel vectors arrive as views of their C floats; an absent one is the empty view.
+    public void Forward(GpuBackend backend, int n, int c, int hw, DeviceBuffer x, int xOffset, ArrayView<float> gamma, ArrayView<float> beta,
+                        ArrayView<float> runningMean, ArrayView<float> runningVar, bool useBatchStats, float momentum, float eps,
+                        DeviceBuffer y, int yOffset, ArrayView<float> saveMean, ArrayView<float> saveInvStd)
     {
         var p = new BatchNormOperands
         {
-            X = GpuBackend.View(x), Y = GpuBackend.View(y), Gamma = GpuBackend.ViewOrEmpty(gamma), Beta = GpuBackend.ViewOrEmpty(beta),
-            RunningMean = GpuBackend.ViewOrEmpty(runningMean), RunningVar = GpuBackend.ViewOrEmpty(runningVar),
-            SaveMean = GpuBackend.View(saveMean), SaveInvStd = GpuBackend.View(saveInvStd),
+            X = GpuBackend.View(x), Y = GpuBackend.View(y), Gamma = gamma, Beta = beta, RunningMean = runningMean, RunningVar = runningVar,
+            SaveMean = saveMean, SaveInvStd = saveInvStd,
             XOffset = xOffset, YOffset = yOffset, N = n, C = c, HW = hw,
             HasY = 1, HasGamma = Flag(gamma), HasBeta = Flag(beta), HasRunningMean = Flag(runningMean), HasRunningVar = Flag(runningVar),
             UseBatchStats = useBatchStats ? 1 : 0, Momentum = momentum, Eps = eps,
@@ -64,14 +64,13 @@ internal sealed class BatchNormKernels
     }
 
     public void Backward(GpuBackend backend, int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gradYOffset,
-                         DeviceBuffer? gamma, DeviceBuffer saveMean, DeviceBuffer saveInvStd, bool useBatchStats,
-                         DeviceBuffer? gradX, int gradXOffset, DeviceBuffer? gradGamma, DeviceBuffer? gradBeta)
+                         ArrayView<float> gamma, ArrayView<float> saveMean, ArrayView<float> saveInvStd, bool useBatchStats,
+                         DeviceBuffer? gradX, int gradXOffset, ArrayView<float> gradGamma, ArrayView<float> gradBeta)
     {
         var p = new BatchNormOperands
         {
-            X = GpuBackend.View(x), GradY = GpuBackend.View(gradY), Y = GpuBackend.ViewOrEmpty(gradX), Gamma = GpuBackend.ViewOrEmpty(gamma),
-            GradGamma = GpuBackend.ViewOrEmpty(gradGamma), GradBeta = GpuBackend.ViewOrEmpty(gradBeta),
-            SaveMean = GpuBackend.View(saveMean), SaveInvStd = GpuBackend.View(saveInvStd),
+            X = GpuBackend.View(x), GradY = GpuBackend.View(gradY), Y = GpuBackend.ViewOrEmpty(gradX), Gamma = gamma,
+            GradGamma = gradGamma, GradBeta = gradBeta, SaveMean = saveMean, SaveInvStd = saveInvStd,
             XOffset = xOffset, GradYOffset = gradYOffset, YOffset = gradXOffset, N = n, C = c, HW = hw,
             HasY = Flag(gradX), HasGamma = Flag(gamma), HasGradGamma = Flag(gradGamma), HasGradBeta = Flag(gradBeta),
             UseBatchStats = useBatchStats ? 1 : 0,
@@ -80,6 +79,8 @@ internal sealed class BatchNormKernels
     }
 
     private static int Flag(DeviceBuffer? buffer) => buffer == null ? 0 : 1;
+
+    private static int Flag(ArrayView<float> view) => view.Length > 0 ? 1 : 0;
 
     /// <summary>
     /// Groups of the largest power of two ≤ the backend's group size (the tree halves it), at most one per channel.

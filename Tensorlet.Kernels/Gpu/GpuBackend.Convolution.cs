@@ -21,11 +21,22 @@ public sealed partial class GpuBackend
     /// </summary>
     public int ConvolutionScratchFloats { get; set; } = 1 << 24;
 
-    public void Conv2d(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer weight, int wOffset,
-                       DeviceBuffer? bias, int bOffset, DeviceBuffer y, int yOffset)
+    // The kernels below walk dense arrays: every operand is opened through DenseOperand (a copy only for other layouts).
+    public void Conv2d(in Conv2dGeometry g, in StridedView x, in StridedView weight, in StridedView? bias, in StridedView y)
     {
-        OperationChecks.Conv2d(this, g, x, xOffset, weight, wOffset, bias, bOffset, y, yOffset);
+        OperationChecks.Conv2d(this, g, x, weight, bias, y);
         if (g.N == 0) return;
+        using var xs = DenseOperand.Read(this, x);
+        using var ws = DenseOperand.Read(this, weight);
+        using var bs = bias is { } b ? DenseOperand.Read(this, b) : default;
+        using var ys = DenseOperand.Write(this, y);
+        Conv2d(g, xs.Buffer, xs.Offset, ws.Buffer, ws.Offset, bias == null ? null : bs.Buffer, bs.Offset, ys.Buffer, ys.Offset);
+        ys.Complete();
+    }
+
+    private void Conv2d(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer weight, int wOffset,
+                        DeviceBuffer? bias, int bOffset, DeviceBuffer y, int yOffset)
+    {
         var l = new Lowering(g);
         int chunk = l.Pointwise ? g.N : ImagesPerChunk(g.N, ConvolutionKernels.ColumnFloats(g));
         using var col = l.Pointwise ? null : Allocate(checked(chunk * (int)ConvolutionKernels.ColumnFloats(g)));
@@ -41,11 +52,20 @@ public sealed partial class GpuBackend
         if (bias != null) Convolution.AddBias(this, y, yOffset, g.N, g.K, l.S, bias, bOffset);
     }
 
-    public void Conv2dBackwardInput(in Conv2dGeometry g, DeviceBuffer gradY, int gyOffset, DeviceBuffer weight, int wOffset,
-                                    DeviceBuffer gradX, int gxOffset)
+    public void Conv2dBackwardInput(in Conv2dGeometry g, in StridedView gradY, in StridedView weight, in StridedView gradX)
     {
-        OperationChecks.Conv2dBackwardInput(this, g, gradY, gyOffset, weight, wOffset, gradX, gxOffset);
+        OperationChecks.Conv2dBackwardInput(this, g, gradY, weight, gradX);
         if (g.N == 0) return;
+        using var gys = DenseOperand.Read(this, gradY);
+        using var ws = DenseOperand.Read(this, weight);
+        using var gxs = DenseOperand.Write(this, gradX);
+        Conv2dBackwardInput(g, gys.Buffer, gys.Offset, ws.Buffer, ws.Offset, gxs.Buffer, gxs.Offset);
+        gxs.Complete();
+    }
+
+    private void Conv2dBackwardInput(in Conv2dGeometry g, DeviceBuffer gradY, int gyOffset, DeviceBuffer weight, int wOffset,
+                                     DeviceBuffer gradX, int gxOffset)
+    {
         var l = new Lowering(g);
         var w = new GemmMatrix(weight, wOffset, l.R, 0, l.Kg * l.R);
         if (l.Pointwise)
@@ -67,10 +87,23 @@ public sealed partial class GpuBackend
         }
     }
 
-    public void Conv2dBackwardWeight(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gyOffset,
-                                     DeviceBuffer gradW, int gwOffset, DeviceBuffer? gradBias, int gbOffset)
+    public void Conv2dBackwardWeight(in Conv2dGeometry g, in StridedView x, in StridedView gradY, in StridedView gradW,
+                                     in StridedView? gradBias)
     {
-        OperationChecks.Conv2dBackwardWeight(this, g, x, xOffset, gradY, gyOffset, gradW, gwOffset, gradBias, gbOffset);
+        OperationChecks.Conv2dBackwardWeight(this, g, x, gradY, gradW, gradBias);
+        using var xs = DenseOperand.Read(this, x);
+        using var gys = DenseOperand.Read(this, gradY);
+        using var gws = DenseOperand.Write(this, gradW);
+        using var gbs = gradBias is { } gb ? DenseOperand.Write(this, gb) : default;
+        Conv2dBackwardWeight(g, xs.Buffer, xs.Offset, gys.Buffer, gys.Offset, gws.Buffer, gws.Offset, gradBias == null ? null : gbs.Buffer,
+                             gbs.Offset);
+        gws.Complete();
+        gbs.Complete();
+    }
+
+    private void Conv2dBackwardWeight(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gyOffset,
+                                      DeviceBuffer gradW, int gwOffset, DeviceBuffer? gradBias, int gbOffset)
+    {
         var l = new Lowering(g);
         int weights = g.K * l.R;
         if (g.N == 0)

@@ -1,17 +1,22 @@
 namespace Tensorlet.Kernels.Gpu;
 
-// Pooling entry points: the shared argument checks, then a kernel of PoolingKernels.cs (compiled on first use).
+// Pooling entry points: the shared argument checks, then a kernel of PoolingKernels.cs (compiled on first use). The
+// kernels read dense NCHW arrays, so each operand is opened through DenseOperand (a copy only for other layouts).
 public sealed partial class GpuBackend
 {
     private PoolingKernels? _pooling;
 
     private PoolingKernels Pooling => _pooling ??= new PoolingKernels(Accelerator);
 
-    public void MaxPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset, DeviceBuffer indices, int indicesOffset)
+    public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices)
     {
-        var (_, output) = OperationChecks.Pool(this, "MaxPool2d", g, (nameof(x), x, xOffset, true), (nameof(y), y, yOffset, false),
-                                               (nameof(indices), indices, indicesOffset, false));
-        if (output > 0) Pooling.MaxForward(this, g, x, xOffset, y, yOffset, indices, indicesOffset);
+        if (OperationChecks.MaxPool2d(this, g, x, y, indices) == 0) return;
+        using var xs = DenseOperand.Read(this, x);
+        using var ys = DenseOperand.Write(this, y);
+        using var ids = DenseOperand.Write(this, indices);
+        Pooling.MaxForward(this, g, xs.Buffer, xs.Offset, ys.Buffer, ys.Offset, ids.Buffer, ids.Offset);
+        ys.Complete();
+        ids.Complete();
     }
 
     /// <remarks>
@@ -19,39 +24,51 @@ public sealed partial class GpuBackend
     /// skipped by the kernel and reported as an <see cref="ArgumentOutOfRangeException"/> at the next
     /// <see cref="Synchronize"/> (or <see cref="Download"/>), as a bad Gather index is; the CPU backend throws at once.
     /// </remarks>
-    public void MaxPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset, DeviceBuffer indices, int indicesOffset,
-                                  DeviceBuffer gradX, int gradXOffset)
+    public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX)
     {
-        var (input, _) = OperationChecks.Pool(this, "MaxPool2dBackward", g, (nameof(gradY), gradY, gradYOffset, false),
-                                              (nameof(indices), indices, indicesOffset, false), (nameof(gradX), gradX, gradXOffset, true));
-        if (input > 0) Pooling.MaxBackward(this, g, gradY, gradYOffset, indices, indicesOffset, gradX, gradXOffset);
+        if (OperationChecks.MaxPool2dBackward(this, g, gradY, indices, gradX) == 0) return;
+        using var gys = DenseOperand.Read(this, gradY);
+        using var ids = DenseOperand.Read(this, indices);
+        using var gxs = DenseOperand.Write(this, gradX);
+        Pooling.MaxBackward(this, g, gys.Buffer, gys.Offset, ids.Buffer, ids.Offset, gxs.Buffer, gxs.Offset);
+        gxs.Complete();
     }
 
-    public void AvgPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset)
+    public void AvgPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y)
     {
-        var (_, output) = OperationChecks.Pool(this, "AvgPool2d", g, (nameof(x), x, xOffset, true), (nameof(y), y, yOffset, false));
-        if (output > 0) Pooling.AvgForward(this, g, x, xOffset, y, yOffset);
+        if (OperationChecks.AvgPool2d(this, g, x, y) == 0) return;
+        using var xs = DenseOperand.Read(this, x);
+        using var ys = DenseOperand.Write(this, y);
+        Pooling.AvgForward(this, g, xs.Buffer, xs.Offset, ys.Buffer, ys.Offset);
+        ys.Complete();
     }
 
-    public void AvgPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset, DeviceBuffer gradX, int gradXOffset)
+    public void AvgPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView gradX)
     {
-        var (input, _) = OperationChecks.Pool(this, "AvgPool2dBackward", g, (nameof(gradY), gradY, gradYOffset, false),
-                                              (nameof(gradX), gradX, gradXOffset, true));
-        if (input > 0) Pooling.AvgBackward(this, g, gradY, gradYOffset, gradX, gradXOffset);
+        if (OperationChecks.AvgPool2dBackward(this, g, gradY, gradX) == 0) return;
+        using var gys = DenseOperand.Read(this, gradY);
+        using var gxs = DenseOperand.Write(this, gradX);
+        Pooling.AvgBackward(this, g, gys.Buffer, gys.Offset, gxs.Buffer, gxs.Offset);
+        gxs.Complete();
     }
 
-    public void AdaptiveAvgPool2d(int n, int c, int h, int w, int outH, int outW, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset)
+    public void AdaptiveAvgPool2d(in StridedView x, in StridedView y)
     {
-        var (_, output) = OperationChecks.AdaptivePool(this, "AdaptiveAvgPool2d", n, c, h, w, outH, outW,
-                                                       (nameof(x), x, xOffset, true), (nameof(y), y, yOffset, false));
-        if (output > 0) Pooling.AdaptiveForward(this, n * c, h, w, outH, outW, x, xOffset, y, yOffset);
+        var s = OperationChecks.AdaptiveAvgPool2d(this, x, y);
+        if (s.Planes == 0) return;
+        using var xs = DenseOperand.Read(this, x);
+        using var ys = DenseOperand.Write(this, y);
+        Pooling.AdaptiveForward(this, s.Planes, s.H, s.W, s.OutH, s.OutW, xs.Buffer, xs.Offset, ys.Buffer, ys.Offset);
+        ys.Complete();
     }
 
-    public void AdaptiveAvgPool2dBackward(int n, int c, int h, int w, int outH, int outW, DeviceBuffer gradY, int gradYOffset,
-                                          DeviceBuffer gradX, int gradXOffset)
+    public void AdaptiveAvgPool2dBackward(in StridedView gradY, in StridedView gradX)
     {
-        var (input, _) = OperationChecks.AdaptivePool(this, "AdaptiveAvgPool2dBackward", n, c, h, w, outH, outW,
-                                                      (nameof(gradY), gradY, gradYOffset, false), (nameof(gradX), gradX, gradXOffset, true));
-        if (input > 0) Pooling.AdaptiveBackward(this, n * c, h, w, outH, outW, gradY, gradYOffset, gradX, gradXOffset);
+        var s = OperationChecks.AdaptiveAvgPool2dBackward(this, gradY, gradX);
+        if (s.Planes == 0) return;
+        using var gys = DenseOperand.Read(this, gradY);
+        using var gxs = DenseOperand.Write(this, gradX);
+        Pooling.AdaptiveBackward(this, s.Planes, s.H, s.W, s.OutH, s.OutW, gys.Buffer, gys.Offset, gxs.Buffer, gxs.Offset);
+        gxs.Complete();
     }
 }

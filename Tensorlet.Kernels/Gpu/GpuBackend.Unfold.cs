@@ -1,20 +1,26 @@
 namespace Tensorlet.Kernels.Gpu;
 
 // Unfold and Fold are the convolution's own lowering kernels exposed as ops: their [images, C·KH·KW, OH·OW] layout is
-// already PyTorch's, so they run over the whole batch in one launch.
+// already PyTorch's, so they run over the whole batch in one launch (other layouts through DenseOperand).
 public sealed partial class GpuBackend
 {
-    public void Unfold(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer cols, int colsOffset)
+    public void Unfold(in Conv2dGeometry g, in StridedView x, in StridedView cols)
     {
-        OperationChecks.Unfold(this, "Unfold", g, x, xOffset, cols, colsOffset);
+        OperationChecks.Unfold(this, "Unfold", g, x, cols);
         if (g.N == 0) return;
-        Convolution.Im2Col(this, g, g.N, x, xOffset, cols, colsOffset);
+        using var xs = DenseOperand.Read(this, x);
+        using var cs = DenseOperand.Write(this, cols);
+        Convolution.Im2Col(this, g, g.N, xs.Buffer, xs.Offset, cs.Buffer, cs.Offset);
+        cs.Complete();
     }
 
-    public void Fold(in Conv2dGeometry g, DeviceBuffer cols, int colsOffset, DeviceBuffer x, int xOffset)
+    public void Fold(in Conv2dGeometry g, in StridedView cols, in StridedView x)
     {
-        OperationChecks.Unfold(this, "Fold", g, x, xOffset, cols, colsOffset);
+        OperationChecks.Unfold(this, "Fold", g, x, cols);
         if (g.N == 0) return;
-        Convolution.Col2Im(this, g, g.N, cols, x, xOffset, colsOffset);
+        using var cs = DenseOperand.Read(this, cols);
+        using var xs = DenseOperand.Write(this, x);
+        Convolution.Col2Im(this, g, g.N, cs.Buffer, xs.Buffer, xs.Offset, cs.Offset);
+        xs.Complete();
     }
 }

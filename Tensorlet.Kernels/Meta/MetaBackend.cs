@@ -49,27 +49,27 @@ public sealed class MetaBackend : IBackend
         OperationChecks.SoftmaxShapes(log ? "LogSoftmax" : "Softmax", (nameof(src), src), (nameof(dst), dst));
     public void SoftmaxBackward(bool log, in StridedView y, in StridedView grad, in StridedView dst) =>
         OperationChecks.SoftmaxShapes(log ? "LogSoftmaxBackward" : "SoftmaxBackward", (nameof(y), y), (nameof(grad), grad), (nameof(dst), dst));
-    public void Conv2d(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer weight, int wOffset,
-        DeviceBuffer? bias, int bOffset, DeviceBuffer y, int yOffset) { }
-    public void Conv2dBackwardInput(in Conv2dGeometry g, DeviceBuffer gradY, int gyOffset, DeviceBuffer weight,
-        int wOffset, DeviceBuffer gradX, int gxOffset) { }
-    public void Conv2dBackwardWeight(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer gradY,
-        int gyOffset, DeviceBuffer gradW, int gwOffset, DeviceBuffer? gradBias, int gbOffset) { }
-    public void Unfold(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer cols, int colsOffset) { }
-    public void Fold(in Conv2dGeometry g, DeviceBuffer cols, int colsOffset, DeviceBuffer x, int xOffset) { }
-    public void MaxPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset,
-        DeviceBuffer indices, int indicesOffset) { }
-    public void MaxPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset,
-        DeviceBuffer indices, int indicesOffset, DeviceBuffer gradX, int gradXOffset) { }
-    public void AvgPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset) { }
-    public void AvgPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset, DeviceBuffer gradX,
-        int gradXOffset) { }
-    public void AdaptiveAvgPool2d(int n, int c, int h, int w, int outH, int outW, DeviceBuffer x, int xOffset,
-        DeviceBuffer y, int yOffset) { }
-    public void AdaptiveAvgPool2dBackward(int n, int c, int h, int w, int outH, int outW, DeviceBuffer gradY,
-        int gradYOffset, DeviceBuffer gradX, int gradXOffset) { }
-    public void BatchNormForward(BatchNormArgs args, DeviceBuffer y, int yOffset) { }
-    public void BatchNormBackward(BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads) { }
+    // Convolution, pooling and batch norm check their views' shapes (there is no memory to check them against).
+    public void Conv2d(in Conv2dGeometry g, in StridedView x, in StridedView weight, in StridedView? bias, in StridedView y) =>
+        OperationChecks.Conv2d(null, g, x, weight, bias, y);
+    public void Conv2dBackwardInput(in Conv2dGeometry g, in StridedView gradY, in StridedView weight, in StridedView gradX) =>
+        OperationChecks.Conv2dBackwardInput(null, g, gradY, weight, gradX);
+    public void Conv2dBackwardWeight(in Conv2dGeometry g, in StridedView x, in StridedView gradY, in StridedView gradW,
+        in StridedView? gradBias) => OperationChecks.Conv2dBackwardWeight(null, g, x, gradY, gradW, gradBias);
+    public void Unfold(in Conv2dGeometry g, in StridedView x, in StridedView cols) => OperationChecks.Unfold(null, "Unfold", g, x, cols);
+    public void Fold(in Conv2dGeometry g, in StridedView cols, in StridedView x) => OperationChecks.Unfold(null, "Fold", g, x, cols);
+    public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices) =>
+        OperationChecks.MaxPool2d(null, g, x, y, indices);
+    public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX) =>
+        OperationChecks.MaxPool2dBackward(null, g, gradY, indices, gradX);
+    public void AvgPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y) => OperationChecks.AvgPool2d(null, g, x, y);
+    public void AvgPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView gradX) =>
+        OperationChecks.AvgPool2dBackward(null, g, gradY, gradX);
+    public void AdaptiveAvgPool2d(in StridedView x, in StridedView y) => OperationChecks.AdaptiveAvgPool2d(null, x, y);
+    public void AdaptiveAvgPool2dBackward(in StridedView gradY, in StridedView gradX) => OperationChecks.AdaptiveAvgPool2dBackward(null, gradY, gradX);
+    public void BatchNormForward(BatchNormArgs args, in StridedView y) => OperationChecks.BatchNormForward(null, args, y);
+    public void BatchNormBackward(BatchNormArgs args, in StridedView gradY, BatchNormGrads grads) =>
+        OperationChecks.BatchNormBackward(null, args, gradY, grads);
     public void DropoutMask(in StridedView mask, float p, ulong seed, ulong counterBase) { }
 
     public void Dispose() { }

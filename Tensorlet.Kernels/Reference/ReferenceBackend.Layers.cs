@@ -1,121 +1,109 @@
 namespace Tensorlet.Kernels.Reference;
 
 // Convolution, pooling, batch-norm and dropout entry points: the shared checks, then the loops of Conv2d.cs, Im2Col.cs,
-// Pooling.cs and Normalization.cs on copies of the operands (those work on arrays that start at element 0).
+// Pooling.cs and Normalization.cs on dense copies of the operands' elements, read from and stored into the views
+// through HostView (so every layout is handled the same way, element by element).
 public sealed partial class ReferenceBackend
 {
-    public void Conv2d(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer weight, int wOffset,
-                       DeviceBuffer? bias, int bOffset, DeviceBuffer y, int yOffset)
+    public void Conv2d(in Conv2dGeometry g, in StridedView x, in StridedView weight, in StridedView? bias, in StridedView y)
     {
-        OperationChecks.Conv2d(this, g, x, xOffset, weight, wOffset, bias, bOffset, y, yOffset);
-        var b = bias == null ? null : Read(bias, bOffset, g.K);
-        Store(Reference.Conv2d.Forward(g, Read(x, xOffset, Images(g)), Read(weight, wOffset, Weights(g)), b), y, yOffset);
+        OperationChecks.Conv2d(this, g, x, weight, bias, y);
+        var b = bias is { } bv ? Dense(bv) : null;
+        Store(Reference.Conv2d.Forward(g, Dense(x), Dense(weight), b), y);
     }
 
-    public void Conv2dBackwardInput(in Conv2dGeometry g, DeviceBuffer gradY, int gyOffset, DeviceBuffer weight, int wOffset,
-                                    DeviceBuffer gradX, int gxOffset)
+    public void Conv2dBackwardInput(in Conv2dGeometry g, in StridedView gradY, in StridedView weight, in StridedView gradX)
     {
-        OperationChecks.Conv2dBackwardInput(this, g, gradY, gyOffset, weight, wOffset, gradX, gxOffset);
-        Store(Reference.Conv2d.BackwardInput(g, Read(gradY, gyOffset, Outputs(g)), Read(weight, wOffset, Weights(g))), gradX, gxOffset);
+        OperationChecks.Conv2dBackwardInput(this, g, gradY, weight, gradX);
+        Store(Reference.Conv2d.BackwardInput(g, Dense(gradY), Dense(weight)), gradX);
     }
 
-    public void Conv2dBackwardWeight(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gyOffset,
-                                     DeviceBuffer gradW, int gwOffset, DeviceBuffer? gradBias, int gbOffset)
+    public void Conv2dBackwardWeight(in Conv2dGeometry g, in StridedView x, in StridedView gradY, in StridedView gradW, in StridedView? gradBias)
     {
-        OperationChecks.Conv2dBackwardWeight(this, g, x, xOffset, gradY, gyOffset, gradW, gwOffset, gradBias, gbOffset);
-        var (gw, gb) = Reference.Conv2d.BackwardWeight(g, Read(x, xOffset, Images(g)), Read(gradY, gyOffset, Outputs(g)));
-        Store(gw, gradW, gwOffset);
-        if (gradBias != null) Store(gb, gradBias, gbOffset);
+        OperationChecks.Conv2dBackwardWeight(this, g, x, gradY, gradW, gradBias);
+        var (gw, gb) = Reference.Conv2d.BackwardWeight(g, Dense(x), Dense(gradY));
+        Store(gw, gradW);
+        if (gradBias is { } gbv) Store(gb, gbv);
     }
 
-    public void Unfold(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer cols, int colsOffset)
+    public void Unfold(in Conv2dGeometry g, in StridedView x, in StridedView cols)
     {
-        OperationChecks.Unfold(this, "Unfold", g, x, xOffset, cols, colsOffset);
-        Store(Im2Col.Unfold(g, Read(x, xOffset, Images(g))), cols, colsOffset);
+        OperationChecks.Unfold(this, "Unfold", g, x, cols);
+        Store(Im2Col.Unfold(g, Dense(x)), cols);
     }
 
-    public void Fold(in Conv2dGeometry g, DeviceBuffer cols, int colsOffset, DeviceBuffer x, int xOffset)
+    public void Fold(in Conv2dGeometry g, in StridedView cols, in StridedView x)
     {
-        OperationChecks.Unfold(this, "Fold", g, x, xOffset, cols, colsOffset);
-        Store(Im2Col.Fold(g, Read(cols, colsOffset, (long)g.N * g.C * g.KH * g.KW * g.OutH * g.OutW)), x, xOffset);
+        OperationChecks.Unfold(this, "Fold", g, x, cols);
+        Store(Im2Col.Fold(g, Dense(cols)), x);
     }
 
-    private static long Images(in Conv2dGeometry g) => (long)g.N * g.C * g.H * g.W;
-    private static long Outputs(in Conv2dGeometry g) => (long)g.N * g.K * g.OutH * g.OutW;
-    private static long Weights(in Conv2dGeometry g) => (long)g.K * g.GroupC * g.KH * g.KW;
-
-    public void MaxPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset, DeviceBuffer indices, int indicesOffset)
+    public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices)
     {
-        var (input, _) = OperationChecks.Pool(this, "MaxPool2d", g, (nameof(x), x, xOffset, true), (nameof(y), y, yOffset, false),
-                                              (nameof(indices), indices, indicesOffset, false));
-        var (values, at) = Pooling.MaxPool2d(g, Read(x, xOffset, input));
-        Store(values, y, yOffset);
-        Store(at, indices, indicesOffset);
+        OperationChecks.MaxPool2d(this, g, x, y, indices);
+        var (values, at) = Pooling.MaxPool2d(g, Dense(x));
+        Store(values, y);
+        Store(at, indices);
     }
 
-    public void MaxPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset, DeviceBuffer indices, int indicesOffset,
-                                  DeviceBuffer gradX, int gradXOffset)
+    public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX)
     {
-        var (_, output) = OperationChecks.Pool(this, "MaxPool2dBackward", g, (nameof(gradY), gradY, gradYOffset, false),
-                                               (nameof(indices), indices, indicesOffset, false), (nameof(gradX), gradX, gradXOffset, true));
-        Store(Pooling.MaxPool2dBackward(g, Read(gradY, gradYOffset, output), Read(indices, indicesOffset, output)), gradX, gradXOffset);
+        OperationChecks.MaxPool2dBackward(this, g, gradY, indices, gradX);
+        Store(Pooling.MaxPool2dBackward(g, Dense(gradY), Dense(indices)), gradX);
     }
 
-    public void AvgPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset)
+    public void AvgPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y)
     {
-        var (input, _) = OperationChecks.Pool(this, "AvgPool2d", g, (nameof(x), x, xOffset, true), (nameof(y), y, yOffset, false));
-        Store(Pooling.AvgPool2d(g, Read(x, xOffset, input)), y, yOffset);
+        OperationChecks.AvgPool2d(this, g, x, y);
+        Store(Pooling.AvgPool2d(g, Dense(x)), y);
     }
 
-    public void AvgPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset, DeviceBuffer gradX, int gradXOffset)
+    public void AvgPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView gradX)
     {
-        var (_, output) = OperationChecks.Pool(this, "AvgPool2dBackward", g, (nameof(gradY), gradY, gradYOffset, false),
-                                               (nameof(gradX), gradX, gradXOffset, true));
-        Store(Pooling.AvgPool2dBackward(g, Read(gradY, gradYOffset, output)), gradX, gradXOffset);
+        OperationChecks.AvgPool2dBackward(this, g, gradY, gradX);
+        Store(Pooling.AvgPool2dBackward(g, Dense(gradY)), gradX);
     }
 
-    public void AdaptiveAvgPool2d(int n, int c, int h, int w, int outH, int outW, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset)
+    public void AdaptiveAvgPool2d(in StridedView x, in StridedView y)
     {
-        var (input, _) = OperationChecks.AdaptivePool(this, "AdaptiveAvgPool2d", n, c, h, w, outH, outW,
-                                                      (nameof(x), x, xOffset, true), (nameof(y), y, yOffset, false));
-        Store(Pooling.AdaptiveAvgPool2d(n, c, h, w, outH, outW, Read(x, xOffset, input)), y, yOffset);
+        var s = OperationChecks.AdaptiveAvgPool2d(this, x, y);
+        Store(Pooling.AdaptiveAvgPool2d(s.N, s.C, s.H, s.W, s.OutH, s.OutW, Dense(x)), y);
     }
 
-    public void AdaptiveAvgPool2dBackward(int n, int c, int h, int w, int outH, int outW, DeviceBuffer gradY, int gradYOffset,
-                                          DeviceBuffer gradX, int gradXOffset)
+    public void AdaptiveAvgPool2dBackward(in StridedView gradY, in StridedView gradX)
     {
-        var (_, output) = OperationChecks.AdaptivePool(this, "AdaptiveAvgPool2dBackward", n, c, h, w, outH, outW,
-                                                       (nameof(gradY), gradY, gradYOffset, false), (nameof(gradX), gradX, gradXOffset, true));
-        Store(Pooling.AdaptiveAvgPool2dBackward(n, c, h, w, outH, outW, Read(gradY, gradYOffset, output)), gradX, gradXOffset);
+        var s = OperationChecks.AdaptiveAvgPool2dBackward(this, gradY, gradX);
+        Store(Pooling.AdaptiveAvgPool2dBackward(s.N, s.C, s.H, s.W, s.OutH, s.OutW, Dense(gradY)), gradX);
     }
 
-    public void BatchNormForward(BatchNormArgs args, DeviceBuffer y, int yOffset)
+    public void BatchNormForward(BatchNormArgs args, in StridedView y)
     {
-        long count = OperationChecks.BatchNormForward(this, args, y, yOffset);
+        long count = OperationChecks.BatchNormForward(this, args, y);
         // An empty batch has no statistics: nothing is written and the running statistics stay as they are.
         if (count == 0) return;
         var a = args;
-        float[]? rm = ReadOrNull(a.RunningMean, a.C), rv = ReadOrNull(a.RunningVar, a.C);
-        var (values, mean, invStd) = Normalization.BatchNormForward(a.N, a.C, a.HW, Read(a.X, a.XOffset, count), ReadOrNull(a.Gamma, a.C),
-                                                                    ReadOrNull(a.Beta, a.C), rm, rv, a.UseBatchStats, a.Momentum, a.Eps);
-        Store(values, y, yOffset);
-        Store(mean, a.SaveMean, 0);
-        Store(invStd, a.SaveInvStd, 0);
-        if (rm != null) Store(rm, a.RunningMean!, 0);
-        if (rv != null) Store(rv, a.RunningVar!, 0);
+        float[]? rm = ReadOrNull(a.RunningMean), rv = ReadOrNull(a.RunningVar);
+        var (values, mean, invStd) = Normalization.BatchNormForward(a.N, a.C, a.HW, Dense(a.X), ReadOrNull(a.Gamma), ReadOrNull(a.Beta),
+                                                                    rm, rv, a.UseBatchStats, a.Momentum, a.Eps);
+        Store(values, y);
+        Store(mean, a.SaveMean);
+        Store(invStd, a.SaveInvStd);
+        if (rm != null) Store(rm, a.RunningMean!.Value);
+        if (rv != null) Store(rv, a.RunningVar!.Value);
     }
 
-    public void BatchNormBackward(BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads)
+    public void BatchNormBackward(BatchNormArgs args, in StridedView gradY, BatchNormGrads grads)
     {
-        long count = OperationChecks.BatchNormBackward(this, args, gradY, gradYOffset, grads);
+        OperationChecks.BatchNormBackward(this, args, gradY, grads);
         var a = args;
-        var (gx, gg, gb) = Normalization.BatchNormBackward(a.N, a.C, a.HW, Read(a.X, a.XOffset, count), Read(gradY, gradYOffset, count),
-                                                           ReadOrNull(a.Gamma, a.C), Read(a.SaveMean, 0, a.C), Read(a.SaveInvStd, 0, a.C),
-                                                           a.UseBatchStats);
-        if (grads.GradX != null) Store(gx, grads.GradX, grads.GradXOffset);
-        if (grads.GradGamma != null) Store(gg, grads.GradGamma, 0);
-        if (grads.GradBeta != null) Store(gb, grads.GradBeta, 0);
+        var (gx, gg, gb) = Normalization.BatchNormBackward(a.N, a.C, a.HW, Dense(a.X), Dense(gradY), ReadOrNull(a.Gamma), Dense(a.SaveMean),
+                                                           Dense(a.SaveInvStd), a.UseBatchStats);
+        if (grads.GradX is { } gxv) Store(gx, gxv);
+        if (grads.GradGamma is { } ggv) Store(gg, ggv);
+        if (grads.GradBeta is { } gbv) Store(gb, gbv);
     }
+
+    private static float[]? ReadOrNull(in StridedView? view) => view is { } v ? Dense(v) : null;
 
     public void DropoutMask(in StridedView mask, float p, ulong seed, ulong counterBase)
     {

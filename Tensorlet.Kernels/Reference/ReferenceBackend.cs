@@ -100,13 +100,7 @@ public sealed partial class ReferenceBackend : IBackend
     // Only after a check: the buffer is known to be one of ours, live, and to hold the range.
     private static float[] Data(DeviceBuffer buffer) => ((ReferenceBuffer)buffer).Data;
 
-    private static float[] Read(DeviceBuffer buffer, int offset, long count) => Data(buffer).AsSpan(offset, (int)count).ToArray();
-
-    private static float[]? ReadOrNull(DeviceBuffer? buffer, int count) => buffer == null ? null : Read(buffer, 0, count);
-
-    private static void Store(float[] values, DeviceBuffer buffer, int offset) => values.CopyTo(Data(buffer), offset);
-
-    // A view's elements in row-major order, and back: the reference's softmax loops index dense rows.
+    // A view's elements in row-major order, and back: the reference's loops index dense arrays.
     private static float[] Dense(in StridedView view)
     {
         var values = new float[view.Count];

@@ -55,15 +55,20 @@ public class LayerConformanceTests(string device) : BackendFixture(device)
         foreach (bool bias in new[] { true, false })
         {
             Check(Backend, $"Conv2d {g} bias={bias}", [Padded(x, 1), Padded(w, 2), Padded(g.K, 3), Padded(y, 4)],
-                  (b, m) => b.Conv2d(g, m[0], off, m[1], off, bias ? m[2] : null, off, m[3], off), atol: 8e-6 * (taps + 1));
+                  (b, m) => b.Conv2d(g, View(m[0], off, g.InputShape()), View(m[1], off, g.WeightShape()), bias ? View(m[2], off, [g.K]) : null,
+                                     View(m[3], off, g.OutputShape())), atol: 8e-6 * (taps + 1));
             Check(Backend, $"Conv2dBackwardWeight {g} bias={bias}", [Padded(x, 1), Padded(y, 5), Padded(w, 6), Padded(g.K, 7)],
-                  (b, m) => b.Conv2dBackwardWeight(g, m[0], off, m[1], off, m[2], off, bias ? m[3] : null, off),
+                  (b, m) => b.Conv2dBackwardWeight(g, View(m[0], off, g.InputShape()), View(m[1], off, g.OutputShape()), View(m[2], off, g.WeightShape()),
+                                                   bias ? View(m[3], off, [g.K]) : null),
                   atol: 8e-6 * Math.Max(1, g.N * g.OutH * g.OutW));
         }
         Check(Backend, $"Conv2dBackwardInput {g}", [Padded(y, 5), Padded(w, 2), Padded(x, 8)],
-              (b, m) => b.Conv2dBackwardInput(g, m[0], off, m[1], off, m[2], off), atol: 8e-6 * g.GroupK * g.KH * g.KW);
-        Check(Backend, $"Unfold {g}", [Padded(x, 1), Padded(cols, 9)], (b, m) => b.Unfold(g, m[0], off, m[1], off), rtol: 0, atol: 0);
-        Check(Backend, $"Fold {g}", [Padded(cols, 9), Padded(x, 10)], (b, m) => b.Fold(g, m[0], off, m[1], off), atol: 1e-5);
+              (b, m) => b.Conv2dBackwardInput(g, View(m[0], off, g.OutputShape()), View(m[1], off, g.WeightShape()), View(m[2], off, g.InputShape())),
+              atol: 8e-6 * g.GroupK * g.KH * g.KW);
+        Check(Backend, $"Unfold {g}", [Padded(x, 1), Padded(cols, 9)], (b, m) => b.Unfold(g, View(m[0], off, g.InputShape()), View(m[1], off, g.ColumnsShape())),
+              rtol: 0, atol: 0);
+        Check(Backend, $"Fold {g}", [Padded(cols, 9), Padded(x, 10)], (b, m) => b.Fold(g, View(m[0], off, g.ColumnsShape()), View(m[1], off, g.InputShape())),
+              atol: 1e-5);
     }
 
     private static readonly Pool2dGeometry[] Pools =
@@ -82,13 +87,15 @@ public class LayerConformanceTests(string device) : BackendFixture(device)
             int x = g.N * g.C * g.H * g.W, y = g.N * g.C * g.OutH * g.OutW;
             // Specials bring NaN (wins its window), −∞ (a window of −∞ points at its first element) and ties.
             var input = WithSpecials(x + 1, 2);
-            Check(Backend, $"MaxPool2d {g}", [input, new float[y], new float[y]], (b, m) => b.MaxPool2d(g, m[0], 1, m[1], 0, m[2], 0));
-            var indices = Run(Oracle, [input, new float[y], new float[y]], (b, m) => b.MaxPool2d(g, m[0], 1, m[1], 0, m[2], 0))[2];
+            void Max(IBackend b, DeviceBuffer[] m) => b.MaxPool2d(g, View(m[0], 1, g.InputShape()), View(m[1], 0, g.OutputShape()), View(m[2], 0, g.OutputShape()));
+            Check(Backend, $"MaxPool2d {g}", [input, new float[y], new float[y]], Max);
+            var indices = Run(Oracle, [input, new float[y], new float[y]], Max)[2];
             Check(Backend, $"MaxPool2dBackward {g}", [Random(y, 3), indices, new float[x]],
-                  (b, m) => b.MaxPool2dBackward(g, m[0], 0, m[1], 0, m[2], 0));
+                  (b, m) => b.MaxPool2dBackward(g, View(m[0], 0, g.OutputShape()), View(m[1], 0, g.OutputShape()), View(m[2], 0, g.InputShape())));
             var finite = Random(x, 4);
-            Check(Backend, $"AvgPool2d {g}", [finite, new float[y]], (b, m) => b.AvgPool2d(g, m[0], 0, m[1], 0));
-            Check(Backend, $"AvgPool2dBackward {g}", [Random(y, 5), new float[x]], (b, m) => b.AvgPool2dBackward(g, m[0], 0, m[1], 0));
+            Check(Backend, $"AvgPool2d {g}", [finite, new float[y]], (b, m) => b.AvgPool2d(g, View(m[0], 0, g.InputShape()), View(m[1], 0, g.OutputShape())));
+            Check(Backend, $"AvgPool2dBackward {g}", [Random(y, 5), new float[x]],
+                  (b, m) => b.AvgPool2dBackward(g, View(m[0], 0, g.OutputShape()), View(m[1], 0, g.InputShape())));
         }
     }
 
@@ -99,9 +106,9 @@ public class LayerConformanceTests(string device) : BackendFixture(device)
         {
             int x = 2 * 3 * h * w, y = 2 * 3 * oh * ow;
             Check(Backend, $"AdaptiveAvgPool2d {h}×{w}→{oh}×{ow}", [Random(x, 1), new float[y]],
-                  (b, m) => b.AdaptiveAvgPool2d(2, 3, h, w, oh, ow, m[0], 0, m[1], 0));
+                  (b, m) => b.AdaptiveAvgPool2d(View(m[0], 0, [2, 3, h, w]), View(m[1], 0, [2, 3, oh, ow])));
             Check(Backend, $"AdaptiveAvgPool2dBackward {h}×{w}→{oh}×{ow}", [Random(y, 2), new float[x]],
-                  (b, m) => b.AdaptiveAvgPool2dBackward(2, 3, h, w, oh, ow, m[0], 0, m[1], 0));
+                  (b, m) => b.AdaptiveAvgPool2dBackward(View(m[0], 0, [2, 3, oh, ow]), View(m[1], 0, [2, 3, h, w])));
         }
     }
 
@@ -115,13 +122,20 @@ public class LayerConformanceTests(string device) : BackendFixture(device)
             float[] runningMean = Random(c, 3), runningVar = Random(c, 4, 0.5f, 2f);
             // Arrays: x, gamma, beta, running mean, running variance, y, saved mean, saved invstd.
             float[][] arrays = [x, gamma, beta, runningMean, runningVar, new float[count], new float[c], new float[c]];
+            int[] shape = [n, c, hw];
             Check(Backend, $"BatchNormForward [{n}, {c}, {hw}] batch={useBatchStats} affine={affine}", arrays,
-                  (b, m) => b.BatchNormForward(new(n, c, hw, m[0], 1, affine ? m[1] : null, affine ? m[2] : null, m[3], m[4], m[6], m[7], useBatchStats, 0.1f, 1e-5f), m[5], 0), rtol: 1e-5, atol: 1e-5);
-            var saved = Run(Oracle, arrays, (b, m) => b.BatchNormForward(new(n, c, hw, m[0], 1, m[1], m[2], m[3], m[4], m[6], m[7], useBatchStats, 0.1f, 1e-5f), m[5], 0));
+                  (b, m) => b.BatchNormForward(new(View(m[0], 1, shape), affine ? View(m[1], 0, [c]) : null, affine ? View(m[2], 0, [c]) : null, View(m[3], 0, [c]),
+                                                   View(m[4], 0, [c]), View(m[6], 0, [c]), View(m[7], 0, [c]), useBatchStats, 0.1f, 1e-5f), View(m[5], 0, shape)),
+                  rtol: 1e-5, atol: 1e-5);
+            var saved = Run(Oracle, arrays, (b, m) => b.BatchNormForward(new(View(m[0], 1, shape), View(m[1], 0, [c]), View(m[2], 0, [c]), View(m[3], 0, [c]),
+                                                                             View(m[4], 0, [c]), View(m[6], 0, [c]), View(m[7], 0, [c]), useBatchStats, 0.1f, 1e-5f),
+                                                                         View(m[5], 0, shape)));
             // Arrays: x, gy, gamma, saved mean, saved invstd, gx, gγ, gβ.
             Check(Backend, $"BatchNormBackward [{n}, {c}, {hw}] batch={useBatchStats} affine={affine}",
                   [x, Random(count, 9), gamma, saved[6], saved[7], new float[count + 1], new float[c], new float[c]],
-                  (b, m) => b.BatchNormBackward(new(n, c, hw, m[0], 1, affine ? m[2] : null, null, null, null, m[3], m[4], useBatchStats, 0.1f, 1e-5f), m[1], 0, new(m[5], 1, m[6], m[7])), rtol: 1e-4, atol: 1e-4);
+                  (b, m) => b.BatchNormBackward(new(View(m[0], 1, shape), affine ? View(m[2], 0, [c]) : null, null, null, null, View(m[3], 0, [c]), View(m[4], 0, [c]),
+                                                    useBatchStats, 0.1f, 1e-5f), View(m[1], 0, shape),
+                                                new(View(m[5], 1, shape), View(m[6], 0, [c]), View(m[7], 0, [c]))), rtol: 1e-4, atol: 1e-4);
         }
     }
 

@@ -28,7 +28,7 @@ public class ConvolutionTests
     [Test]
     public void WithoutBiasAndNonContiguousInput()
     {
-        // The input is a transposed view; the op must copy it to NCHW before the kernel reads it.
+        // The input is a transposed view, whose images are not dense: the backend copies it (DenseOperand) for its kernels.
         Check([[1, 2, 6, 5], [2, 2, 3, 3]], t => t[0].Transpose(2, 3).Conv2d(t[1], padding: 1),
               r => Direct(r[0].Transpose(2, 3), r[1], null, (1, 1), (1, 1), (1, 1), 1));
     }

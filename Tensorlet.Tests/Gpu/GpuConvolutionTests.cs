@@ -19,14 +19,15 @@ public class GpuConvolutionTests
     {
         foreach (bool withBias in new[] { true, false })
             AssertSameOnBoth($"forward {g} bias={withBias}", [Padded(Input(g), 1), Padded(Weight(g), 2), Padded(g.K, 3), Padded(Output(g), 4)],
-                             (b, m) => b.Conv2d(g, m[0], Off, m[1], Off, withBias ? m[2] : null, Off, m[3], Off),
+                             (b, m) => b.Conv2d(g, View(m[0], Off, g.InputShape()), View(m[1], Off, g.WeightShape()), withBias ? View(m[2], Off, g.K) : null,
+                                                 View(m[3], Off, g.OutputShape())),
                              rtol: 1e-5, atol: 2e-6 * (g.GroupC * g.KH * g.KW + 1));
     }
 
     private static void BackwardInputMatchesCpu(Conv2dGeometry g)
     {
         AssertSameOnBoth($"backward input {g}", [Padded(Output(g), 5), Padded(Weight(g), 6), Padded(Input(g), 7)],
-                         (b, m) => b.Conv2dBackwardInput(g, m[0], Off, m[1], Off, m[2], Off),
+                         (b, m) => b.Conv2dBackwardInput(g, View(m[0], Off, g.OutputShape()), View(m[1], Off, g.WeightShape()), View(m[2], Off, g.InputShape())),
                          rtol: 1e-5, atol: 2e-6 * g.GroupK * g.KH * g.KW);
     }
 
@@ -35,7 +36,8 @@ public class GpuConvolutionTests
         foreach (bool withBias in new[] { true, false })
             AssertSameOnBoth($"backward weight {g} bias={withBias}",
                              [Padded(Input(g), 8), Padded(Output(g), 9), Padded(Weight(g), 10), Padded(g.K, 11)],
-                             (b, m) => b.Conv2dBackwardWeight(g, m[0], Off, m[1], Off, m[2], Off, withBias ? m[3] : null, Off),
+                             (b, m) => b.Conv2dBackwardWeight(g, View(m[0], Off, g.InputShape()), View(m[1], Off, g.OutputShape()), View(m[2], Off, g.WeightShape()),
+                                                               withBias ? View(m[3], Off, g.K) : null),
                              rtol: 1e-5, atol: 2e-6 * Math.Max(1, g.N * g.OutH * g.OutW));
     }
 
@@ -71,7 +73,8 @@ public class GpuConvolutionTests
         BackwardInputMatchesCpu(g);
         BackwardWeightMatchesCpu(g);
         var gw = Run(GpuTestKit.TestGpu, [Padded(Input(g), 1), Padded(Output(g), 2), Padded(Weight(g), 3), Padded(g.K, 4)],
-                     (b, m) => b.Conv2dBackwardWeight(g, m[0], Off, m[1], Off, m[2], Off, m[3], Off));
+                     (b, m) => b.Conv2dBackwardWeight(g, View(m[0], Off, g.InputShape()), View(m[1], Off, g.OutputShape()), View(m[2], Off, g.WeightShape()),
+                                                       View(m[3], Off, g.K)));
         Assert.That(gw[2].Skip(Off).Take(Weight(g)), Is.All.EqualTo(0f));
         Assert.That(gw[3].Skip(Off).Take(g.K), Is.All.EqualTo(0f));
     }

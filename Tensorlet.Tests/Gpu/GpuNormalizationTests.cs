@@ -30,8 +30,10 @@ public class GpuNormalizationTests
     private static Action<IBackend, DeviceBuffer[]> ForwardBackward(int n, int c, int hw, bool affine, bool batchStats, bool running = true) =>
         (b, m) =>
         {
-            b.BatchNormForward(new(n, c, hw, m[0], 3, If(affine, m[1]), If(affine, m[2]), If(running, m[3]), If(running, m[4]), m[6], m[7], batchStats, Momentum, Eps), m[5], 3);
-            b.BatchNormBackward(new(n, c, hw, m[0], 3, If(affine, m[1]), null, null, null, m[6], m[7], batchStats, 0.1f, 1e-5f), m[8], 0, new(m[9], 0, m[10], m[11]));
+            b.BatchNormForward(BatchNormOf(n, c, hw, m[0], 3, If(affine, m[1]), If(affine, m[2]), If(running, m[3]), If(running, m[4]), m[6], m[7],
+                                           batchStats, Momentum, Eps), View(m[5], 3, n, c, hw));
+            b.BatchNormBackward(BatchNormOf(n, c, hw, m[0], 3, If(affine, m[1]), null, null, null, m[6], m[7], batchStats, 0.1f, 1e-5f),
+                                View(m[8], 0, n, c, hw), BatchNormGradsOf(n, c, hw, m[9], 0, m[10], m[11]));
         };
 
     /// <summary>Runs <paramref name="op"/> on both backends and compares every array with its own tolerance.</summary>
@@ -71,7 +73,7 @@ public class GpuNormalizationTests
         var x = Random(n * c * hw, 41, 999f, 1001f);
         var (y, mean, invStd) = Ref.Normalization.BatchNormForward(n, c, hw, x, null, null, null, null, true, Momentum, Eps);
         var gpu = Run(GpuTestKit.TestGpu, [x, new float[x.Length], new float[c], new float[c]],
-                      (b, m) => b.BatchNormForward(new(n, c, hw, m[0], 0, null, null, null, null, m[2], m[3], true, Momentum, Eps), m[1], 0));
+                      (b, m) => b.BatchNormForward(BatchNormOf(n, c, hw, m[0], 0, null, null, null, null, m[2], m[3], true, Momentum, Eps), View(m[1], 0, n, c, hw)));
         AssertClose(mean, gpu[2], 1.3e-7, 0, "mean (2 ulps at 1000)");
         AssertClose(invStd, gpu[3], 1e-5, 0, "invstd");
         AssertClose(y, gpu[1], 0, 1e-4, "y");
@@ -89,19 +91,22 @@ public class GpuNormalizationTests
     public void BackwardSkipsNullOutputs()
     {
         var arrays = Arrays(3, 2, 10, 21, -1f, 1f);
+        BatchNormArgs Backward(DeviceBuffer[] m, bool batchStats) =>
+            BatchNormOf(3, 2, 10, m[0], 3, m[1], null, null, null, m[6], m[7], batchStats, 0.1f, 1e-5f);
         // Only gradX (γ and β gradients null), then only the γ and β gradients: the other outputs keep their NaN garbage.
         AssertBatchNormSame("gradX only", arrays, (b, m) =>
         {
-            b.BatchNormForward(new(3, 2, 10, m[0], 3, m[1], m[2], m[3], m[4], m[6], m[7], true, Momentum, Eps), m[5], 3);
-            b.BatchNormBackward(new(3, 2, 10, m[0], 3, m[1], null, null, null, m[6], m[7], true, 0.1f, 1e-5f), m[8], 0, new(m[9], 0, null, null));
+            b.BatchNormForward(BatchNormOf(3, 2, 10, m[0], 3, m[1], m[2], m[3], m[4], m[6], m[7], true, Momentum, Eps), View(m[5], 3, 3, 2, 10));
+            b.BatchNormBackward(Backward(m, true), View(m[8], 0, 3, 2, 10), BatchNormGradsOf(3, 2, 10, m[9], 0, null, null));
         });
         AssertBatchNormSame("parameter grads only", arrays, (b, m) =>
         {
-            b.BatchNormForward(new(3, 2, 10, m[0], 3, m[1], m[2], m[3], m[4], m[6], m[7], true, Momentum, Eps), m[5], 3);
-            b.BatchNormBackward(new(3, 2, 10, m[0], 3, m[1], null, null, null, m[6], m[7], true, 0.1f, 1e-5f), m[8], 0, new(null, 0, m[10], null));
-            b.BatchNormBackward(new(3, 2, 10, m[0], 3, m[1], null, null, null, m[6], m[7], false, 0.1f, 1e-5f), m[8], 0, new(null, 0, null, m[11]));
+            b.BatchNormForward(BatchNormOf(3, 2, 10, m[0], 3, m[1], m[2], m[3], m[4], m[6], m[7], true, Momentum, Eps), View(m[5], 3, 3, 2, 10));
+            b.BatchNormBackward(Backward(m, true), View(m[8], 0, 3, 2, 10), BatchNormGradsOf(3, 2, 10, null, 0, m[10], null));
+            b.BatchNormBackward(Backward(m, false), View(m[8], 0, 3, 2, 10), BatchNormGradsOf(3, 2, 10, null, 0, null, m[11]));
         });
-        var gpu = Run(GpuTestKit.TestGpu, arrays, (b, m) => b.BatchNormBackward(new(3, 2, 10, m[0], 3, m[1], null, null, null, m[3], m[4], true, 0.1f, 1e-5f), m[8], 0, new(m[9], 0, null, null)));
+        var gpu = Run(GpuTestKit.TestGpu, arrays, (b, m) => b.BatchNormBackward(BatchNormOf(3, 2, 10, m[0], 3, m[1], null, null, null, m[3], m[4], true, 0.1f, 1e-5f),
+                                                                             View(m[8], 0, 3, 2, 10), BatchNormGradsOf(3, 2, 10, m[9], 0, null, null)));
         Assert.That(gpu[10].Concat(gpu[11]), Is.All.NaN, "null gradient outputs are not written");
     }
 

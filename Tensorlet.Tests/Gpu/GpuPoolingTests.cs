@@ -28,8 +28,8 @@ public class GpuPoolingTests
         var g = geometry;
         AssertSameOnBoth(what, [x, Garbage(OutCount(g)), Garbage(OutCount(g)), Random(OutCount(g), seed), Garbage(InCount(g))], (b, m) =>
         {
-            b.MaxPool2d(g, m[0], 0, m[1], 0, m[2], 0);
-            b.MaxPool2dBackward(g, m[3], 0, m[2], 0, m[4], 0);
+            b.MaxPool2d(g, PoolIn(m[0], 0, g), PoolOut(m[1], 0, g), PoolOut(m[2], 0, g));
+            b.MaxPool2dBackward(g, PoolOut(m[3], 0, g), PoolOut(m[2], 0, g), PoolIn(m[4], 0, g));
         }, rtol: 0, atol: 0);
     }
 
@@ -60,7 +60,7 @@ public class GpuPoolingTests
         x[16 + 10] = float.NaN;
         AssertMaxPoolSame("special values", g, x, 7);
 
-        var gpu = Run(GpuTestKit.TestGpu, [x, new float[32], new float[32]], (b, m) => b.MaxPool2d(g, m[0], 0, m[1], 0, m[2], 0));
+        var gpu = Run(GpuTestKit.TestGpu, [x, new float[32], new float[32]], (b, m) => b.MaxPool2d(g, PoolIn(m[0], 0, g), PoolOut(m[1], 0, g), PoolOut(m[2], 0, g)));
         Assert.That(gpu[2][0], Is.EqualTo(5f), "window (0,0) holds one NaN at 5");
         Assert.That(gpu[2][2], Is.EqualTo(6f), "window (0,2) holds NaNs at 5 and 6; the last wins");
         Assert.That(gpu[2][12], Is.EqualTo(8f), "an all −∞ window points at its first in-image element");
@@ -75,8 +75,8 @@ public class GpuPoolingTests
             AssertSameOnBoth($"avg {g}", [Random(InCount(g), ++seed), Garbage(OutCount(g)), Random(OutCount(g), ++seed), Garbage(InCount(g))],
                              (b, m) =>
                              {
-                                 b.AvgPool2d(g, m[0], 0, m[1], 0);
-                                 b.AvgPool2dBackward(g, m[2], 0, m[3], 0);
+                                 b.AvgPool2d(g, PoolIn(m[0], 0, g), PoolOut(m[1], 0, g));
+                                 b.AvgPool2dBackward(g, PoolOut(m[2], 0, g), PoolIn(m[3], 0, g));
                              }, AvgRtol, AvgAtol);
     }
 
@@ -85,7 +85,7 @@ public class GpuPoolingTests
     {
         // H = W = 4, k 3, s 2, ceil: the second window covers rows 2..4, clipped to 2..3 (4 = H + p): all means are 1.
         var g = new Pool2dGeometry(1, 1, 4, 4, 3, 3, 2, 2, CeilMode: true, CountIncludePad: true);
-        var y = Run(GpuTestKit.TestGpu, [Enumerable.Repeat(1f, 16).ToArray(), new float[4]], (b, m) => b.AvgPool2d(g, m[0], 0, m[1], 0))[1];
+        var y = Run(GpuTestKit.TestGpu, [Enumerable.Repeat(1f, 16).ToArray(), new float[4]], (b, m) => b.AvgPool2d(g, PoolIn(m[0], 0, g), PoolOut(m[1], 0, g)))[1];
         Assert.That(y, Is.EqualTo(new[] { 1f, 1f, 1f, 1f }));
     }
 
@@ -102,8 +102,8 @@ public class GpuPoolingTests
         AssertSameOnBoth($"adaptive {h}×{w} → {oh}×{ow}",
                          [Random(inCount, h * 100 + w), Garbage(outCount), Random(outCount, oh * 10 + ow), Garbage(inCount)], (b, m) =>
                          {
-                             b.AdaptiveAvgPool2d(2, 3, h, w, oh, ow, m[0], 0, m[1], 0);
-                             b.AdaptiveAvgPool2dBackward(2, 3, h, w, oh, ow, m[2], 0, m[3], 0);
+                             b.AdaptiveAvgPool2d(View(m[0], 0, 2, 3, h, w), View(m[1], 0, 2, 3, oh, ow));
+                             b.AdaptiveAvgPool2dBackward(View(m[2], 0, 2, 3, oh, ow), View(m[3], 0, 2, 3, h, w));
                          }, AvgRtol, AvgAtol);
     }
 
@@ -117,14 +117,14 @@ public class GpuPoolingTests
         AssertSameOnBoth("max with offsets", [Random(inCount + 5, 1), Random(outCount + 2, 2), Random(outCount + 3, 3), Random(inCount + 4, 4)],
                          (b, m) =>
                          {
-                             b.MaxPool2d(g, m[0], 5, m[1], 2, m[2], 3);
-                             b.MaxPool2dBackward(g, m[1], 2, m[2], 3, m[3], 4);
+                             b.MaxPool2d(g, PoolIn(m[0], 5, g), PoolOut(m[1], 2, g), PoolOut(m[2], 3, g));
+                             b.MaxPool2dBackward(g, PoolOut(m[1], 2, g), PoolOut(m[2], 3, g), PoolIn(m[3], 4, g));
                          }, rtol: 0, atol: 0);
         AssertSameOnBoth("avg with offsets", [Random(inCount + 5, 5), Random(outCount + 2, 6), Random(inCount + 4, 7)], (b, m) =>
         {
-            b.AvgPool2d(g, m[0], 5, m[1], 2);
-            b.AvgPool2dBackward(g, m[1], 2, m[2], 4);
-            b.AdaptiveAvgPool2d(4, 8, 16, 16, 3, 5, m[0], 5, m[1], 2);
+            b.AvgPool2d(g, PoolIn(m[0], 5, g), PoolOut(m[1], 2, g));
+            b.AvgPool2dBackward(g, PoolOut(m[1], 2, g), PoolIn(m[2], 4, g));
+            b.AdaptiveAvgPool2d(View(m[0], 5, 4, 8, 16, 16), View(m[1], 2, 4, 8, 3, 5));
         }, AvgRtol, AvgAtol);
     }
 
@@ -133,11 +133,11 @@ public class GpuPoolingTests
     {
         using var small = GpuTestKit.TestGpu.Allocate(10);
         var g = new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2);
-        var ex = Assert.Throws<ArgumentException>(() => GpuTestKit.TestGpu.AvgPool2d(g, small, 0, small, 0))!;
-        Assert.That(ex.Message, Does.Contain("AvgPool2d").And.Contain("'x'").And.Contain("[0, 16)"));
-        ex = Assert.Throws<ArgumentException>(() => GpuTestKit.TestGpu.MaxPool2d(g with { PadH = 2 }, small, 0, small, 0, small, 0))!;
+        var ex = Assert.Throws<ArgumentException>(() => GpuTestKit.TestGpu.AvgPool2d(g, PoolIn(small, 0, g), PoolOut(small, 0, g)))!;
+        Assert.That(ex.Message, Does.Contain("AvgPool2d").And.Contain("'x'").And.Contain("spans elements [0, 15]").And.Contain("10 elements"));
+        ex = Assert.Throws<ArgumentException>(() => GpuTestKit.TestGpu.MaxPool2d(g with { PadH = 2 }, PoolIn(small, 0, g), PoolOut(small, 0, g), PoolOut(small, 0, g)))!;
         Assert.That(ex.Message, Does.Contain("padding"));
-        ex = Assert.Throws<ArgumentException>(() => GpuTestKit.TestGpu.AdaptiveAvgPool2d(1, 1, 4, 4, 0, 2, small, 0, small, 0))!;
+        ex = Assert.Throws<ArgumentException>(() => GpuTestKit.TestGpu.AdaptiveAvgPool2d(View(small, 0, 1, 1, 4, 4), View(small, 0, 1, 1, 0, 2)))!;
         Assert.That(ex.Message, Does.Contain("AdaptiveAvgPool2d"));
     }
 }

@@ -16,6 +16,8 @@ public class MaxPoolBackwardIndexTests
 {
     // Two 4×4 planes, 2×2 windows with stride 2: output (0, 1) of plane 1 (flat output 5) reads rows [0, 2), columns [2, 4).
     private static readonly Pool2dGeometry G = new(1, 2, 4, 4, 2, 2, 2, 2);
+
+    private static StridedView Out(DeviceBuffer buffer) => View(buffer, 0, G.OutputShape());
     private const int BadOutput = 5;
 
     /// <summary>0: in the plane, but in output (0, 0)'s window; 16: one past the plane.</summary>
@@ -43,7 +45,7 @@ public class MaxPoolBackwardIndexTests
         foreach (var backend in new IBackend[] { Cpu, TestGpu })
         {
             var gradX = Run(backend, [gradY, indices, new float[CpuPoolingTests.InCount(G)]],
-                            (b, m) => b.MaxPool2dBackward(G, m[0], 0, m[1], 0, m[2], 0))[2];
+                            (b, m) => b.MaxPool2dBackward(G, Out(m[0]), Out(m[1]), View(m[2], 0, G.InputShape())))[2];
             AssertClose(expected, gradX, 0, 0, backend.Name);
         }
     }
@@ -54,7 +56,7 @@ public class MaxPoolBackwardIndexTests
         var (indices, gradY) = ValidForward();
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
             Run(Cpu, [gradY, Corrupt(indices, bad), new float[CpuPoolingTests.InCount(G)]],
-                (b, m) => b.MaxPool2dBackward(G, m[0], 0, m[1], 0, m[2], 0)))!;
+                (b, m) => b.MaxPool2dBackward(G, Out(m[0]), Out(m[1]), View(m[2], 0, G.InputShape()))))!;
         // The message every backend gives (OperationChecks.BadMaxPoolIndex): output 1 of plane 1 is output (0, 1).
         Assert.That(ex.Message, Does.Contain("MaxPool2dBackward").And.Contain($"index {bad} of output 1 in plane 1"));
     }
@@ -74,7 +76,7 @@ public class MaxPoolBackwardIndexTests
         using var gy = GpuTestKit.Upload(TestGpu, gradY);
         using var idx = GpuTestKit.Upload(TestGpu, Corrupt(indices, bad));
         using var gx = TestGpu.Allocate(CpuPoolingTests.InCount(G));
-        TestGpu.MaxPool2dBackward(G, gy, 0, idx, 0, gx, 0);
+        TestGpu.MaxPool2dBackward(G, Out(gy), Out(idx), View(gx, 0, G.InputShape()));
         var ex = Assert.Throws<ArgumentOutOfRangeException>(TestGpu.Synchronize)!;
         Assert.That(ex.Message, Does.Contain("MaxPool2dBackward").And.Contain($"index {bad} of output 1 in plane 1")
                                     .And.Contain("next synchronisation"));

@@ -46,7 +46,7 @@ public class ConvolutionKernelTests
             using var bw = Padded(w);
             using var bb = Padded(b);
             using var by = Padded(new float[expected.Length]);
-            Cpu.Conv2d(g, bx, Off, bw, Off, withBias ? bb : null, Off, by, Off);
+            Cpu.Conv2d(g, View(bx, Off, g.InputShape()), View(bw, Off, g.WeightShape()), withBias ? View(bb, Off, g.K) : null, View(by, Off, g.OutputShape()));
             AssertClose(expected, Unpad(by, expected.Length), 1e-5, 1e-4, $"forward {Name(g)} bias={withBias}");
         }
     }
@@ -60,7 +60,7 @@ public class ConvolutionKernelTests
         using var bgy = Padded(gy);
         using var bw = Padded(w);
         using var bgx = Padded(Random(expected.Length, 8));
-        Cpu.Conv2dBackwardInput(g, bgy, Off, bw, Off, bgx, Off);
+        Cpu.Conv2dBackwardInput(g, View(bgy, Off, g.OutputShape()), View(bw, Off, g.WeightShape()), View(bgx, Off, g.InputShape()));
         AssertClose(expected, Unpad(bgx, expected.Length), 1e-5, 1e-4, $"backward input {Name(g)}");
     }
 
@@ -76,7 +76,8 @@ public class ConvolutionKernelTests
             using var bgy = Padded(gy);
             using var bgw = Padded(Random(w.Length, 10));
             using var bgb = Padded(Random(g.K, 11));
-            Cpu.Conv2dBackwardWeight(g, bx, Off, bgy, Off, bgw, Off, withBias ? bgb : null, Off);
+            Cpu.Conv2dBackwardWeight(g, View(bx, Off, g.InputShape()), View(bgy, Off, g.OutputShape()), View(bgw, Off, g.WeightShape()),
+                                     withBias ? View(bgb, Off, g.K) : null);
             AssertClose(expectedW, Unpad(bgw, w.Length), 1e-5, 1e-4, $"backward weight {Name(g)}");
             if (withBias) AssertClose(expectedB, Unpad(bgb, g.K), 1e-5, 1e-4, $"backward bias {Name(g)}");
         }
@@ -113,9 +114,10 @@ public class ConvolutionKernelTests
             using var bgx = Cpu.Allocate(x.Length);
             using var bgw = Cpu.Allocate(w.Length);
             using var bgb = Cpu.Allocate(b.Length);
-            Cpu.Conv2d(g, bx, 0, bw, 0, bb, 0, by, 0);
-            Cpu.Conv2dBackwardInput(g, bgy, 0, bw, 0, bgx, 0);
-            Cpu.Conv2dBackwardWeight(g, bx, 0, bgy, 0, bgw, 0, bgb, 0);
+            StridedView vx = View(bx, 0, g.InputShape()), vw = View(bw, 0, g.WeightShape()), vgy = View(bgy, 0, g.OutputShape());
+            Cpu.Conv2d(g, vx, vw, View(bb, 0, g.K), View(by, 0, g.OutputShape()));
+            Cpu.Conv2dBackwardInput(g, vgy, vw, View(bgx, 0, g.InputShape()));
+            Cpu.Conv2dBackwardWeight(g, vx, vgy, View(bgw, 0, g.WeightShape()), View(bgb, 0, g.K));
             return [Download(by), Download(bgx), Download(bgw), Download(bgb)];
         }
         var first = Run();
@@ -130,14 +132,20 @@ public class ConvolutionKernelTests
         using var x = Cpu.Allocate(2 * 4 * 25);
         using var w = Cpu.Allocate(3 * 4 * 9);
         using var y = Cpu.Allocate(2 * 3 * 9);
-        var ex = Assert.Throws<ArgumentException>(() => Cpu.Conv2d(g, x, 1, w, 0, null, 0, y, 0))!;
-        Assert.That(ex.Message, Does.Contain("Conv2d").And.Contain("'x'"));
-        ex = Assert.Throws<ArgumentException>(() => Cpu.Conv2d(g with { Groups = 2 }, x, 0, w, 0, null, 0, y, 0))!;
+        StridedView vx = View(x, 0, g.InputShape()), vw = View(w, 0, g.WeightShape()), vy = View(y, 0, g.OutputShape());
+        var ex = Assert.Throws<ArgumentException>(() => Cpu.Conv2d(g, View(x, 1, g.InputShape()), vw, null, vy))!;
+        Assert.That(ex.Message, Does.Contain("Conv2d").And.Contain("'x'").And.Contain("[2, 4, 5, 5]").And.Contain("200 elements"));
+        ex = Assert.Throws<ArgumentException>(() => Cpu.Conv2d(g with { Groups = 2 }, vx, vw, null, vy))!;
         Assert.That(ex.Message, Does.Contain("divisible by groups 2"));
-        ex = Assert.Throws<ArgumentException>(() => Cpu.Conv2dBackwardWeight(g, x, 0, y, 0, w, 0, y, 52))!;
+        ex = Assert.Throws<ArgumentException>(() => Cpu.Conv2dBackwardWeight(g, vx, vy, vw, View(y, 52, 3)))!;
         Assert.That(ex.Message, Does.Contain("Conv2dBackwardWeight").And.Contain("'gradBias'"));
-        ex = Assert.Throws<ArgumentException>(() => Cpu.Conv2dBackwardInput(g with { KH = 7 }, y, 0, w, 0, x, 0))!;
+        ex = Assert.Throws<ArgumentException>(() => Cpu.Conv2dBackwardInput(g with { KH = 7 }, vy, vw, vx))!;
         Assert.That(ex.Message, Does.Contain("larger than the padded input"));
+        // A view whose shape is not the geometry's is refused, naming the operand and both shapes.
+        ex = Assert.Throws<ArgumentException>(() => Cpu.Conv2d(g, View(x, 0, 2, 5, 4, 5), vw, null, vy))!;
+        Assert.That(ex.Message, Does.Contain("Conv2d: 'x' has shape [2, 5, 4, 5]").And.Contain("[2, 4, 5, 5]"));
+        ex = Assert.Throws<ArgumentException>(() => Cpu.Conv2dBackwardInput(g, vy, vw, View(x, 0, 200)))!;
+        Assert.That(ex.Message, Does.Contain("Conv2dBackwardInput: 'gradX' has shape [200]").And.Contain("[2, 4, 5, 5]"));
     }
 
     private static (float[] X, float[] W, float[] B) Inputs(in Conv2dGeometry g, int seed) =>

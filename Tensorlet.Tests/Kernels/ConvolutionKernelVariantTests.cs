@@ -81,7 +81,8 @@ public class ConvolutionKernelVariantTests
         using var x = Cpu.Allocate(9);
         using var w = portable.Allocate(1);
         using var y = portable.Allocate(9);
-        var ex = Assert.Throws<ArgumentException>(() => portable.Conv2d(g, x, 0, w, 0, null, 0, y, 0))!;
+        var ex = Assert.Throws<ArgumentException>(() => portable.Conv2d(g, View(x, 0, g.InputShape()), View(w, 0, g.WeightShape()), null,
+                                                                         View(y, 0, g.OutputShape())))!;
         Assert.That(ex.Message, Does.Contain("'x'").And.Contain("backend 'cpu', not 'cpu (Portable)'"));
     }
 
@@ -100,11 +101,12 @@ public class ConvolutionKernelVariantTests
         using var bgw = cpu.Allocate(w.Length);
         using var bgb = cpu.Allocate(b.Length);
 
-        cpu.Conv2d(g, bx, 0, bw, 0, bb, 0, by, 0);
+        StridedView vx = View(bx, 0, g.InputShape()), vw = View(bw, 0, g.WeightShape()), vgy = View(bgy, 0, g.OutputShape());
+        cpu.Conv2d(g, vx, vw, View(bb, 0, g.K), View(by, 0, g.OutputShape()));
         AssertClose(Ref.Conv2d.Forward(g, x, w, b), GpuTestKit.Download(cpu, by), 1e-5, 1e-4, $"forward {what}");
-        cpu.Conv2dBackwardInput(g, bgy, 0, bw, 0, bgx, 0);
+        cpu.Conv2dBackwardInput(g, vgy, vw, View(bgx, 0, g.InputShape()));
         AssertClose(Ref.Conv2d.BackwardInput(g, gy, w), GpuTestKit.Download(cpu, bgx), 1e-5, 1e-4, $"backward input {what}");
-        cpu.Conv2dBackwardWeight(g, bx, 0, bgy, 0, bgw, 0, bgb, 0);
+        cpu.Conv2dBackwardWeight(g, vx, vgy, View(bgw, 0, g.WeightShape()), View(bgb, 0, g.K));
         var (expectedW, expectedB) = Ref.Conv2d.BackwardWeight(g, x, gy);
         AssertClose(expectedW, GpuTestKit.Download(cpu, bgw), 1e-5, 1e-4, $"backward weight {what}");
         AssertClose(expectedB, GpuTestKit.Download(cpu, bgb), 1e-5, 1e-4, $"backward bias {what}");

@@ -28,19 +28,19 @@ public class CpuArgumentTests
         public void Gemm(float alpha, in StridedView a, in StridedView b, float beta, in StridedView c) => throw new NotSupportedException();
         public void Softmax(bool log, in StridedView src, in StridedView dst) => throw new NotSupportedException();
         public void SoftmaxBackward(bool log, in StridedView y, in StridedView grad, in StridedView dst) => throw new NotSupportedException();
-        public void Conv2d(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer weight, int wOffset, DeviceBuffer? bias, int bOffset, DeviceBuffer y, int yOffset) => throw new NotSupportedException();
-        public void Conv2dBackwardInput(in Conv2dGeometry g, DeviceBuffer gradY, int gyOffset, DeviceBuffer weight, int wOffset, DeviceBuffer gradX, int gxOffset) => throw new NotSupportedException();
-        public void Conv2dBackwardWeight(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer gradY, int gyOffset, DeviceBuffer gradW, int gwOffset, DeviceBuffer? gradBias, int gbOffset) => throw new NotSupportedException();
-        public void Unfold(in Conv2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer cols, int colsOffset) => throw new NotSupportedException();
-        public void Fold(in Conv2dGeometry g, DeviceBuffer cols, int colsOffset, DeviceBuffer x, int xOffset) => throw new NotSupportedException();
-        public void MaxPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset, DeviceBuffer indices, int indicesOffset) => throw new NotSupportedException();
-        public void MaxPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset, DeviceBuffer indices, int indicesOffset, DeviceBuffer gradX, int gradXOffset) => throw new NotSupportedException();
-        public void AvgPool2d(in Pool2dGeometry g, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset) => throw new NotSupportedException();
-        public void AvgPool2dBackward(in Pool2dGeometry g, DeviceBuffer gradY, int gradYOffset, DeviceBuffer gradX, int gradXOffset) => throw new NotSupportedException();
-        public void AdaptiveAvgPool2d(int n, int c, int h, int w, int outH, int outW, DeviceBuffer x, int xOffset, DeviceBuffer y, int yOffset) => throw new NotSupportedException();
-        public void AdaptiveAvgPool2dBackward(int n, int c, int h, int w, int outH, int outW, DeviceBuffer gradY, int gradYOffset, DeviceBuffer gradX, int gradXOffset) => throw new NotSupportedException();
-        public void BatchNormForward(BatchNormArgs args, DeviceBuffer y, int yOffset) => throw new NotSupportedException();
-        public void BatchNormBackward(BatchNormArgs args, DeviceBuffer gradY, int gradYOffset, BatchNormGrads grads) => throw new NotSupportedException();
+        public void Conv2d(in Conv2dGeometry g, in StridedView x, in StridedView weight, in StridedView? bias, in StridedView y) => throw new NotSupportedException();
+        public void Conv2dBackwardInput(in Conv2dGeometry g, in StridedView gradY, in StridedView weight, in StridedView gradX) => throw new NotSupportedException();
+        public void Conv2dBackwardWeight(in Conv2dGeometry g, in StridedView x, in StridedView gradY, in StridedView gradW, in StridedView? gradBias) => throw new NotSupportedException();
+        public void Unfold(in Conv2dGeometry g, in StridedView x, in StridedView cols) => throw new NotSupportedException();
+        public void Fold(in Conv2dGeometry g, in StridedView cols, in StridedView x) => throw new NotSupportedException();
+        public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices) => throw new NotSupportedException();
+        public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX) => throw new NotSupportedException();
+        public void AvgPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y) => throw new NotSupportedException();
+        public void AvgPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView gradX) => throw new NotSupportedException();
+        public void AdaptiveAvgPool2d(in StridedView x, in StridedView y) => throw new NotSupportedException();
+        public void AdaptiveAvgPool2dBackward(in StridedView gradY, in StridedView gradX) => throw new NotSupportedException();
+        public void BatchNormForward(BatchNormArgs args, in StridedView y) => throw new NotSupportedException();
+        public void BatchNormBackward(BatchNormArgs args, in StridedView gradY, BatchNormGrads grads) => throw new NotSupportedException();
         public void DropoutMask(in StridedView mask, float p, ulong seed, ulong counterBase) => throw new NotSupportedException();
     }
 

@@ -34,7 +34,11 @@ public class CpuNormalizationTests
             using var drv = Upload(rv);
             using var dm = Cpu.Allocate(c);
             using var di = Cpu.Allocate(c);
-            Cpu.BatchNormForward(new(n, c, hw, dx, 3, dg, db, drm, drv, dm, di, batchStats, 0.1f, 1e-5f), dy, 3);
+            int[] shape = [n, c, hw];
+            StridedView? Channels(DeviceBuffer? b) => b == null ? null : View(b, 0, c);
+            var args = new BatchNormArgs(View(dx, 3, shape), Channels(dg), Channels(db), Channels(drm), Channels(drv), View(dm, 0, c), View(di, 0, c),
+                                         batchStats, 0.1f, 1e-5f);
+            Cpu.BatchNormForward(args, View(dy, 3, shape));
             string what = $"n {n} c {c} hw {hw} batch stats {batchStats}";
             AssertClose(y, Download(dy)[3..], 1e-4, 1e-4, "y " + what);
             AssertClose(mean, Download(dm), 1e-6, 0, "mean " + what);
@@ -48,7 +52,8 @@ public class CpuNormalizationTests
             using var dgx = Cpu.Allocate(n * c * hw);
             using var dgg = Cpu.Allocate(c);
             using var dgb = Cpu.Allocate(c);
-            Cpu.BatchNormBackward(new(n, c, hw, dx, 3, dg, null, null, null, dm, di, batchStats, 0.1f, 1e-5f), dgy, 0, new(dgx, 0, dgg, dgb));
+            Cpu.BatchNormBackward(args with { Beta = null, RunningMean = null, RunningVar = null }, View(dgy, 0, shape),
+                                  new(View(dgx, 0, shape), View(dgg, 0, c), View(dgb, 0, c)));
             double scale = gx.Max(Math.Abs);
             AssertClose(gx, Download(dgx), 1e-3, 1e-4 * scale, "gradX " + what);
             AssertClose(gg, Download(dgg), 1e-3, 1e-3, "gradGamma " + what);
@@ -61,7 +66,8 @@ public class CpuNormalizationTests
     {
         using var x = Cpu.Allocate(8);
         using var s = Cpu.Allocate(2);
-        var ex = Assert.Throws<ArgumentException>(() => Cpu.BatchNormForward(new(2, 2, 2, x, 0, null, null, null, null, s, s, false, 0.1f, 1e-5f), x, 0))!;
+        var ex = Assert.Throws<ArgumentException>(() => Cpu.BatchNormForward(
+            new(View(x, 0, 2, 2, 2), null, null, null, null, View(s, 0, 2), View(s, 0, 2), false, 0.1f, 1e-5f), View(x, 0, 2, 2, 2)))!;
         Assert.That(ex.Message, Does.Contain("BatchNormForward").And.Contain("running"));
     }
 

@@ -39,14 +39,14 @@ public class CpuPoolingTests
             using var dx = Upload(x);
             using var dy = Upload(Garbage(OutCount(g)));
             using var di = Upload(Garbage(OutCount(g)));
-            Cpu.MaxPool2d(g, dx, 0, dy, 0, di, 0);
+            Cpu.MaxPool2d(g, PoolIn(dx, 0, g), PoolOut(dy, 0, g), PoolOut(di, 0, g));
             AssertClose(y, Download(dy), 0, 0, $"max {g}");
             AssertClose(indices, Download(di), 0, 0, $"argmax {g}");
 
             var gy = Random(OutCount(g), ++seed);
             using var dgy = Upload(gy);
             using var dgx = Upload(Garbage(InCount(g)));
-            Cpu.MaxPool2dBackward(g, dgy, 0, di, 0, dgx, 0);
+            Cpu.MaxPool2dBackward(g, PoolOut(dgy, 0, g), PoolOut(di, 0, g), PoolIn(dgx, 0, g));
             AssertClose(Ref.Pooling.MaxPool2dBackward(g, gy, indices), Download(dgx), 1e-6, 1e-6, $"max backward {g}");
         }
     }
@@ -65,7 +65,7 @@ public class CpuPoolingTests
         using var dx = Upload(x);
         using var dy = Cpu.Allocate(16);
         using var di = Cpu.Allocate(16);
-        Cpu.MaxPool2d(g, dx, 0, dy, 0, di, 0);
+        Cpu.MaxPool2d(g, PoolIn(dx, 0, g), PoolOut(dy, 0, g), PoolOut(di, 0, g));
         AssertClose(y, Download(dy), 0, 0, "values");
         AssertClose(indices, Download(di), 0, 0, "indices");
         Assert.That(Download(di)[0], Is.EqualTo(5f), "window (0,0) holds one NaN at 5");
@@ -83,13 +83,13 @@ public class CpuPoolingTests
             var x = Random(InCount(g), ++seed);
             using var dx = Upload(x);
             using var dy = Upload(Garbage(OutCount(g)));
-            Cpu.AvgPool2d(g, dx, 0, dy, 0);
+            Cpu.AvgPool2d(g, PoolIn(dx, 0, g), PoolOut(dy, 0, g));
             AssertClose(Ref.Pooling.AvgPool2d(g, x), Download(dy), 1e-5, 1e-6, $"avg {g}");
 
             var gy = Random(OutCount(g), ++seed);
             using var dgy = Upload(gy);
             using var dgx = Upload(Garbage(InCount(g)));
-            Cpu.AvgPool2dBackward(g, dgy, 0, dgx, 0);
+            Cpu.AvgPool2dBackward(g, PoolOut(dgy, 0, g), PoolIn(dgx, 0, g));
             AssertClose(Ref.Pooling.AvgPool2dBackward(g, gy), Download(dgx), 1e-5, 1e-6, $"avg backward {g}");
         }
     }
@@ -102,7 +102,7 @@ public class CpuPoolingTests
         Assert.That((g.OutH, g.OutW), Is.EqualTo((2, 2)));
         using var dx = Upload(Enumerable.Repeat(1f, 16).ToArray());
         using var dy = Cpu.Allocate(4);
-        Cpu.AvgPool2d(g, dx, 0, dy, 0);
+        Cpu.AvgPool2d(g, PoolIn(dx, 0, g), PoolOut(dy, 0, g));
         Assert.That(Download(dy), Is.EqualTo(new[] { 1f, 1f, 1f, 1f }), "clipped to H + p, the divisor is 3·2, 2·3 and 2·2: all means 1");
     }
 
@@ -117,13 +117,13 @@ public class CpuPoolingTests
         var x = Random(2 * 3 * h * w, h * 100 + w);
         using var dx = Upload(x);
         using var dy = Upload(Garbage(2 * 3 * oh * ow));
-        Cpu.AdaptiveAvgPool2d(2, 3, h, w, oh, ow, dx, 0, dy, 0);
+        Cpu.AdaptiveAvgPool2d(View(dx, 0, 2, 3, h, w), View(dy, 0, 2, 3, oh, ow));
         AssertClose(Ref.Pooling.AdaptiveAvgPool2d(2, 3, h, w, oh, ow, x), Download(dy), 1e-5, 1e-6, "forward");
 
         var gy = Random(2 * 3 * oh * ow, oh * 10 + ow);
         using var dgy = Upload(gy);
         using var dgx = Upload(Garbage(2 * 3 * h * w));
-        Cpu.AdaptiveAvgPool2dBackward(2, 3, h, w, oh, ow, dgy, 0, dgx, 0);
+        Cpu.AdaptiveAvgPool2dBackward(View(dgy, 0, 2, 3, oh, ow), View(dgx, 0, 2, 3, h, w));
         AssertClose(Ref.Pooling.AdaptiveAvgPool2dBackward(2, 3, h, w, oh, ow, gy), Download(dgx), 1e-5, 1e-6, "backward");
     }
 
@@ -149,8 +149,8 @@ public class CpuPoolingTests
                 using var dx = Upload(x);
                 using var dy = Cpu.Allocate(OutCount(g) + 2);
                 using var di = Cpu.Allocate(OutCount(g) + 2);
-                Cpu.MaxPool2d(g, dx, 5, dy, 2, di, 2);
-                Cpu.AvgPool2d(g, dx, 5, di, 2);
+                Cpu.MaxPool2d(g, PoolIn(dx, 5, g), PoolOut(dy, 2, g), PoolOut(di, 2, g));
+                Cpu.AvgPool2d(g, PoolIn(dx, 5, g), PoolOut(di, 2, g));
                 results.Add([.. Download(dy).Skip(2), .. Download(di).Skip(2)]);
             }
         }
@@ -166,13 +166,13 @@ public class CpuPoolingTests
     {
         using var small = Cpu.Allocate(10);
         var g = new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2);
-        var ex = Assert.Throws<ArgumentException>(() => Cpu.AvgPool2d(g, small, 0, small, 0))!;
-        Assert.That(ex.Message, Does.Contain("AvgPool2d").And.Contain("'x'").And.Contain("[0, 16)"));
-        ex = Assert.Throws<ArgumentException>(() => Cpu.MaxPool2d(g with { PadH = 2 }, small, 0, small, 0, small, 0))!;
+        var ex = Assert.Throws<ArgumentException>(() => Cpu.AvgPool2d(g, PoolIn(small, 0, g), PoolOut(small, 0, g)))!;
+        Assert.That(ex.Message, Does.Contain("AvgPool2d").And.Contain("'x'").And.Contain("spans elements [0, 15]").And.Contain("10 elements"));
+        ex = Assert.Throws<ArgumentException>(() => Cpu.MaxPool2d(g with { PadH = 2 }, PoolIn(small, 0, g), PoolOut(small, 0, g), PoolOut(small, 0, g)))!;
         Assert.That(ex.Message, Does.Contain("padding"));
         using var x = Cpu.Allocate(16);
         using var index = Upload([0f, 2f, 99f, 10f]);
-        var bad = Assert.Throws<ArgumentOutOfRangeException>(() => Cpu.MaxPool2dBackward(g, index, 0, index, 0, x, 0))!;
+        var bad = Assert.Throws<ArgumentOutOfRangeException>(() => Cpu.MaxPool2dBackward(g, PoolOut(index, 0, g), PoolOut(index, 0, g), PoolIn(x, 0, g)))!;
         Assert.That(bad.Message, Does.Contain("MaxPool2dBackward").And.Contain("99"));
     }
 }

@@ -88,6 +88,31 @@ public static class KernelTestKit
 
     public static Operand Operand(Layout layout, int seed, float lo = -3f, float hi = 3f) => new(layout, Random(layout.Length, seed, lo, hi));
 
+    /// <summary>A dense view of <paramref name="shape"/> at <paramref name="offset"/> of <paramref name="buffer"/>, the way kernels are handed one.</summary>
+    public static StridedView View(DeviceBuffer buffer, int offset, params int[] shape) => StridedView.Contiguous(buffer, offset, shape);
+
+    /// <summary>The batch-norm record over dense buffers: x [n, c, hw] at <paramref name="xOffset"/>, per-channel vectors from element 0.</summary>
+    public static BatchNormArgs BatchNormOf(int n, int c, int hw, DeviceBuffer x, int xOffset, DeviceBuffer? gamma, DeviceBuffer? beta,
+                                            DeviceBuffer? runningMean, DeviceBuffer? runningVar, DeviceBuffer saveMean, DeviceBuffer saveInvStd,
+                                            bool useBatchStats, float momentum, float eps)
+    {
+        StridedView? Channels(DeviceBuffer? b) => b == null ? null : View(b, 0, c);
+        return new(View(x, xOffset, n, c, hw), Channels(gamma), Channels(beta), Channels(runningMean), Channels(runningVar), View(saveMean, 0, c),
+                   View(saveInvStd, 0, c), useBatchStats, momentum, eps);
+    }
+
+    /// <summary>The batch-norm gradient record over dense buffers: gX [n, c, hw] at <paramref name="gradXOffset"/>, the others from element 0.</summary>
+    public static BatchNormGrads BatchNormGradsOf(int n, int c, int hw, DeviceBuffer? gradX, int gradXOffset, DeviceBuffer? gradGamma,
+                                                  DeviceBuffer? gradBeta) =>
+        new(gradX == null ? null : View(gradX, gradXOffset, n, c, hw), gradGamma == null ? null : View(gradGamma, 0, c),
+            gradBeta == null ? null : View(gradBeta, 0, c));
+
+    /// <summary>A dense pooling input (or input gradient) view, [N, C, H, W] at <paramref name="offset"/>.</summary>
+    public static StridedView PoolIn(DeviceBuffer buffer, int offset, in Pool2dGeometry g) => View(buffer, offset, g.InputShape());
+
+    /// <summary>A dense pooling output (indices, output gradient) view, [N, C, OH, OW] at <paramref name="offset"/>.</summary>
+    public static StridedView PoolOut(DeviceBuffer buffer, int offset, in Pool2dGeometry g) => View(buffer, offset, g.OutputShape());
+
     public static DeviceBuffer Upload(float[] host)
     {
         var b = Cpu.Allocate(host.Length);

@@ -11,9 +11,10 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// </summary>
 internal static unsafe class ConvBackwardInput
 {
-    public static void Run(in Conv2dGeometry g, float* gy, float* w, float* gx, GemmKernel kernel)
+    /// <summary>Images of gY lie <paramref name="imageY"/> apart and those of gX <paramref name="imageX"/> apart (null: dense).</summary>
+    public static void Run(in Conv2dGeometry g, float* gy, float* w, float* gx, GemmKernel kernel, int? imageX = null, int? imageY = null)
     {
-        var plan = new ConvPlan(g, kernel);
+        var plan = new ConvPlan(g, kernel, imageX, imageY);
         // The transposed forward pads its output channels (Cg here) to whole tiles, unless the direct kernel takes it;
         // with fewer than a tile's rows (a first layer's 3 channels) the col2im route wastes less.
         if (!plan.Pointwise && Transposed(g) is { } flipped
@@ -21,7 +22,7 @@ internal static unsafe class ConvBackwardInput
         {
             float* flippedWeights = ConvScratch.Flipped((long)g.K * g.GroupC * g.KH * g.KW);
             FlipWeights(g, w, flippedWeights);
-            ConvForward.Run(flipped, gy, flippedWeights, null, gx, kernel);
+            ConvForward.Run(flipped, gy, flippedWeights, null, gx, kernel, plan.ImageY, plan.ImageX);
             return;
         }
         plan.ForImages((_, start, end) =>

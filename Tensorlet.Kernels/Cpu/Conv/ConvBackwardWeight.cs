@@ -9,9 +9,10 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// </summary>
 internal static unsafe class ConvBackwardWeight
 {
-    public static void Run(in Conv2dGeometry g, float* x, float* gy, float* gw, float* gb, GemmKernel kernel)
+    /// <summary>Images of x lie <paramref name="imageX"/> apart and those of gY <paramref name="imageY"/> apart (null: dense).</summary>
+    public static void Run(in Conv2dGeometry g, float* x, float* gy, float* gw, float* gb, GemmKernel kernel, int? imageX = null, int? imageY = null)
     {
-        var plan = new ConvPlan(g, kernel);
+        var plan = new ConvPlan(g, kernel, imageX, imageY);
         int weights = plan.Groups * plan.GroupWeights, k = g.K;
         long partFloats = weights + (gb != null ? k : 0);
         // Reserved by the calling thread before the workers start, so the scratch list is never grown concurrently.

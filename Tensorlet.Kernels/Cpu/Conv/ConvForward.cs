@@ -11,9 +11,10 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// </summary>
 internal static unsafe class ConvForward
 {
-    public static void Run(in Conv2dGeometry g, float* x, float* w, float* bias, float* y, GemmKernel kernel)
+    /// <summary>Images of x lie <paramref name="imageX"/> apart and those of y <paramref name="imageY"/> apart (null: dense).</summary>
+    public static void Run(in Conv2dGeometry g, float* x, float* w, float* bias, float* y, GemmKernel kernel, int? imageX = null, int? imageY = null)
     {
-        var plan = new ConvPlan(g, kernel);
+        var plan = new ConvPlan(g, kernel, imageX, imageY);
         if (DirectConv.Applies(plan))
         {
             DirectConv.Run(plan, x, w, bias, y);

@@ -9,9 +9,15 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// </summary>
 internal readonly struct ConvPlan
 {
-    public ConvPlan(in Conv2dGeometry g, GemmKernel kernel)
+    /// <param name="g">The convolution.</param>
+    /// <param name="kernel">The GEMM micro-kernel.</param>
+    /// <param name="imageX">Distance between the images of the x-shaped operand (x, or gX); null for dense, C·H·W.</param>
+    /// <param name="imageY">Distance between the images of the y-shaped operand (y, or gY); null for dense, K·OH·OW.</param>
+    public ConvPlan(in Conv2dGeometry g, GemmKernel kernel, int? imageX = null, int? imageY = null)
     {
         Geometry = g;
+        ImageX = imageX ?? g.C * g.H * g.W;
+        ImageY = imageY ?? g.K * g.OutH * g.OutW;
         Kernel = kernel;
         Spatial = g.OutH * g.OutW;
         Plane = g.H * g.W;
@@ -63,9 +69,14 @@ internal readonly struct ConvPlan
     public int GroupC => Geometry.GroupC;
     public int GroupK => Geometry.GroupK;
 
-    /// <summary>Elements of one image of x, of y, and of one group's weights.</summary>
-    public int ImageX => Geometry.C * Plane;
-    public int ImageY => Geometry.K * Spatial;
+    /// <summary>
+    /// Distance between consecutive images of x and of y: the image size when dense, more for a batch whose images are
+    /// slices of wider ones (a channel slice of a shared buffer). Each image itself is dense.
+    /// </summary>
+    public int ImageX { get; }
+    public int ImageY { get; }
+
+    /// <summary>Elements of one group's weights.</summary>
     public int GroupWeights => GroupK * Rows;
 
     /// <summary>Length of the lowered-image scratch one thread needs for one group of one step.</summary>
