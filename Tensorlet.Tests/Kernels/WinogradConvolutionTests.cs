@@ -1,0 +1,151 @@
+using Tensorlet.Kernels;
+using Tensorlet.Kernels.Cpu;
+using Tensorlet.Kernels.Cpu.Conv;
+using Ref = Tensorlet.Kernels.Reference;
+using Tensorlet.Tests.Gpu;
+using static Tensorlet.Tests.Kernels.KernelTestKit;
+
+namespace Tensorlet.Tests.Kernels;
+
+/// <summary>
+/// Winograd F(2×2, 3×3), pinned on with <see cref="CpuConvolution.Algorithm"/>, against the double-accumulating
+/// reference: forward (with and without bias) and input gradient, with every GEMM micro-kernel this CPU runs (so both
+/// the 512-bit and the <c>Vector&lt;float&gt;</c> transforms), on one and two threads. Its error grows with the
+/// transforms' sums, so it is held to 1e-4 of the largest output rather than element by element.
+/// </summary>
+[NonParallelizable]
+public class WinogradConvolutionTests
+{
+    private const double Tolerance = 1e-4;
+    private const float Sentinel = 42f;
+
+    // Odd and even sizes, 1×1 images, each padding 0–2 (also mixed), channel counts off every vector width and tile
+    // height, batches of 1 and 3 (so chunks of tiles run across images), and C past the GEMM's k block.
+    private static readonly Conv2dGeometry[] Cases =
+    [
+        new(N: 1, C: 5, H: 7, W: 9, K: 7, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 3, C: 19, H: 8, W: 8, K: 21, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 3, C: 3, H: 1, W: 1, K: 2, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 1, C: 4, H: 1, W: 1, K: 9, KH: 3, KW: 3, PadH: 2, PadW: 2),
+        new(N: 3, C: 6, H: 5, W: 6, K: 17, KH: 3, KW: 3),
+        new(N: 1, C: 33, H: 10, W: 11, K: 13, KH: 3, KW: 3, PadH: 2, PadW: 2),
+        new(N: 3, C: 9, H: 6, W: 13, K: 5, KH: 3, KW: 3, PadH: 0, PadW: 2),
+        new(N: 3, C: 17, H: 11, W: 4, K: 40, KH: 3, KW: 3, PadH: 2, PadW: 1),
+        new(N: 3, C: 8, H: 32, W: 32, K: 8, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 1, C: 300, H: 5, W: 6, K: 9, KH: 3, KW: 3, PadH: 1, PadW: 1),
+    ];
+
+    private static IEnumerable<TestCaseData> KernelCases() =>
+        from kernel in Enum.GetValues<GemmKernels>()
+        where kernel != GemmKernels.Auto && Sgemm.IsSupported(kernel)
+        from threads in new[] { 1, 2 }
+        select new TestCaseData(kernel, threads).SetName($"Winograd_{kernel}_{threads}threads");
+
+    [TestCaseSource(nameof(KernelCases))]
+    public void ForwardAndInputGradientMatchReference(GemmKernels kernel, int threads)
+    {
+        using var backend = new CpuBackend(kernel);
+        Pinned(ConvAlgorithms.Winograd, threads, () =>
+        {
+            foreach (var g in Cases)
+            {
+                Assert.That(WinogradConv.Chosen(g) && WinogradConv.Chosen(ConvBackwardInput.Transposed(g)!.Value), $"Winograd takes {g}");
+                Check(backend, g, $"{kernel} {threads}t {g}");
+            }
+        });
+    }
+
+    [Test]
+    public void TheLayerCasesMatchReference()
+    {
+        // Cases b–d of the benchmark at batch 1 (channels 64–256, 8×8 to 32×32), which Auto sends to Winograd.
+        Conv2dGeometry[] layers =
+        [
+            new(N: 1, C: 64, H: 32, W: 32, K: 64, KH: 3, KW: 3, PadH: 1, PadW: 1),
+            new(N: 2, C: 128, H: 16, W: 16, K: 128, KH: 3, KW: 3, PadH: 1, PadW: 1),
+            new(N: 3, C: 256, H: 8, W: 8, K: 256, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        ];
+        Pinned(ConvAlgorithms.Auto, 2, () =>
+        {
+            foreach (var g in layers)
+            {
+                Assert.That(WinogradConv.Chosen(g), $"Auto takes Winograd for {g}");
+                Check((CpuBackend)Cpu, g, $"auto {g}");
+            }
+        });
+    }
+
+    [Test]
+    public void AutoKeepsIm2colWhereWinogradDoesNotPayOrApply()
+    {
+        Pinned(ConvAlgorithms.Auto, 1, () =>
+        {
+            Assert.That(WinogradConv.Chosen(new(N: 8, C: 16, H: 32, W: 32, K: 16, KH: 3, KW: 3, PadH: 1, PadW: 1)), Is.False, "few channels");
+            var big = new Conv2dGeometry(N: 8, C: 64, H: 32, W: 32, K: 64, KH: 3, KW: 3, PadH: 1, PadW: 1);
+            Assert.That(WinogradConv.Chosen(big with { StrideH = 2, StrideW = 2 }), Is.False, "stride 2");
+            Assert.That(WinogradConv.Chosen(big with { Groups = 2 }), Is.False, "groups");
+            Assert.That(WinogradConv.Chosen(big with { DilationH = 2 }), Is.False, "dilation");
+            Assert.That(WinogradConv.Chosen(big with { KH = 5, KW = 5 }), Is.False, "5×5");
+            Assert.That(WinogradConv.Chosen(big with { PadH = 3, PadW = 3 }), Is.False, "padding 3");
+        });
+        Pinned(ConvAlgorithms.Im2col, 1, () =>
+            Assert.That(WinogradConv.Chosen(new(N: 8, C: 64, H: 32, W: 32, K: 64, KH: 3, KW: 3, PadH: 1, PadW: 1)), Is.False, "pinned to im2col"));
+    }
+
+    [Test]
+    public void AnUndefinedAlgorithmIsRefusedByName()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => CpuConvolution.Algorithm = (ConvAlgorithms)7)!;
+        Assert.That(ex.Message, Does.Contain("Convolution algorithm 7").And.Contain("Auto, Im2col, Winograd"));
+        Assert.That(CpuConvolution.Algorithm, Is.EqualTo(ConvAlgorithms.Auto));
+    }
+
+    private static void Pinned(ConvAlgorithms algorithm, int threads, Action body)
+    {
+        var savedAlgorithm = CpuConvolution.Algorithm;
+        int savedThreads = Tensorlet.Threads.Count;
+        try
+        {
+            CpuConvolution.Algorithm = algorithm;
+            Tensorlet.Threads.Count = threads;
+            body();
+        }
+        finally
+        {
+            CpuConvolution.Algorithm = savedAlgorithm;
+            Tensorlet.Threads.Count = savedThreads;
+        }
+    }
+
+    private static void Check(CpuBackend cpu, in Conv2dGeometry g, string what)
+    {
+        var x = Random(g.N * g.C * g.H * g.W, 1, -1f, 1f);
+        var w = Random(g.K * g.C * 9, 2, -1f, 1f);
+        var b = Random(g.K, 3, -1f, 1f);
+        var gy = Random(g.N * g.K * g.OutH * g.OutW, 4, -1f, 1f);
+        using var bx = GpuTestKit.Upload(cpu, x);
+        using var bw = GpuTestKit.Upload(cpu, w);
+        using var bb = GpuTestKit.Upload(cpu, b);
+        using var bgy = GpuTestKit.Upload(cpu, gy);
+        foreach (bool withBias in new[] { true, false })
+        {
+            // The output sits between sentinels, so a clipped edge tile that wrote past the operand shows.
+            using var by = GpuTestKit.Upload(cpu, Enumerable.Repeat(Sentinel, gy.Length + 2).ToArray());
+            cpu.Conv2d(g, bx, 0, bw, 0, withBias ? bb : null, 0, by, 1);
+            Compare(Ref.Conv2d.Forward(g, x, w, withBias ? b : null), GpuTestKit.Download(cpu, by), $"forward bias={withBias} {what}");
+        }
+        using var bgx = GpuTestKit.Upload(cpu, Enumerable.Repeat(Sentinel, x.Length + 2).ToArray());
+        cpu.Conv2dBackwardInput(g, bgy, 0, bw, 0, bgx, 1);
+        Compare(Ref.Conv2d.BackwardInput(g, gy, w), GpuTestKit.Download(cpu, bgx), $"backward input {what}");
+    }
+
+    private static void Compare(float[] expected, float[] padded, string what)
+    {
+        Assert.That(padded[0] == Sentinel && padded[^1] == Sentinel, $"{what}: wrote outside the operand");
+        double scale = expected.Max(v => Math.Abs((double)v)), worst = 0;
+        for (int i = 0; i < expected.Length; i++) worst = Math.Max(worst, Math.Abs(padded[i + 1] - (double)expected[i]));
+        double relative = worst / scale;
+        TestContext.Out.WriteLine($"{what}: max |error| / max |y| = {relative:G3}");
+        Assert.That(relative, Is.LessThanOrEqualTo(Tolerance), what);
+    }
+}
