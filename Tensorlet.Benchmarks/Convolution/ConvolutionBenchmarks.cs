@@ -76,9 +76,11 @@ internal sealed class ConvBuffers : IDisposable
 
     public void Backward()
     {
-        Cpu.Conv2dBackwardInput(_g, GradY, 0, W, 0, GradX, 0);
+        BackwardInput();
         Cpu.Conv2dBackwardWeight(_g, X, 0, GradY, 0, GradW, 0, GradB, 0);
     }
+
+    public void BackwardInput() => Cpu.Conv2dBackwardInput(_g, GradY, 0, W, 0, GradX, 0);
 
     public float[] Host(DeviceBuffer buffer)
     {

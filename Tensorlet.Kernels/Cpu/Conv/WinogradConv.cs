@@ -65,41 +65,46 @@ internal static unsafe class WinogradConv
         where T : struct, IWinogradLanes<T>
     {
         var g = t.Geometry;
-        int lanes = T.Count, chunk = t.Chunk, perImage = t.PerImage;
-        float* source = ConvScratch.Column((long)t.Slots * g.C * t.Plane);
+        int lanes = T.Count, chunk = t.Chunk, perImage = t.PerImage, nr = t.Kernel.NR, rowStride = chunk + lanes;
+        nint slot = (nint)g.C * t.Plane, spatial = (nint)g.OutH * g.OutW, imageY = g.K * spatial;
+        // A run's last vector reads a little past its patch rows, so the ring has slack after its last plane.
+        float* ring = ConvScratch.Column(t.Slots * slot + 4 * lanes);
+        float* rows = ConvScratch.Plane((long)Positions * rowStride);
         float* v = ConvScratch.Tiles((long)Positions * g.C * chunk);
         float* m = ConvScratch.StepRows((long)Positions * t.PaddedK * chunk);
-        float* stage = stackalloc float[Positions * lanes];
-        float* results = stackalloc float[4 * lanes];
-        int* inputs = stackalloc int[chunk];
-        int* outputs = stackalloc int[chunk];
-        byte* edges = stackalloc byte[chunk];
+        float* top = stackalloc float[4 * chunk];
+        float* bottom = top + 2 * chunk;
+        TileRun* runs = stackalloc TileRun[chunk];
         long last = (long)end * perImage;
         int padded = start;
         for (long t0 = (long)start * perImage; t0 < last; t0 += chunk)
         {
             int valid = (int)Math.Min(chunk, last - t0);
             for (int lastImage = (int)((t0 + valid - 1) / perImage); padded <= lastImage; padded++)
-                t.PadImage(x + (nint)padded * g.C * g.H * g.W, source + (nint)(padded % t.Slots) * g.C * t.Plane);
-            t.Offsets(t0, valid, BlockedGemm.RoundUp(valid, lanes), inputs, outputs, edges);
+                t.PadImage(x + (nint)padded * g.C * g.H * g.W, ring + padded % t.Slots * slot);
+            int count = t.Runs(t0, valid, runs);
 
-            int nr = t.Kernel.NR;
-            for (int q = 0; q < valid; q += lanes)
-                Inputs<T>(source, inputs + q, g.C, t.Plane, t.Ld, v + (nint)(q / nr) * g.C * nr + q % nr,
-                          (nint)g.C * chunk, nr, stage);
+            for (int c = 0; c < g.C; c++)
+            {
+                for (int r = 0; r < count; r++)
+                    InputRows<T>(ring + runs[r].Image % t.Slots * slot + (nint)c * t.Plane, t.Ld, runs[r], rows, rowStride);
+                InputTiles<T>(rows, rowStride, valid, v + (nint)c * nr, (nint)g.C * chunk, nr, (nint)g.C * nr);
+            }
             int panels = (valid + nr - 1) / nr;
-            ClearTail(v, g.C, chunk, nr, panels, BlockedGemm.RoundUp(valid, lanes));
+            ClearTail(v, g.C, chunk, nr, panels, valid);
             Multiply(t, u, v, m, panels);
 
-            nint spatial = (nint)g.OutH * g.OutW, positionStride = (nint)t.PaddedK * chunk;
             for (int k = 0; k < g.K; k++)
             {
-                float b = bias == null ? 0f : bias[k];
-                float* yk = y + k * spatial;
-                for (int q = 0; q < valid; q += lanes)
+                OutputTiles<T>(m + (nint)k * chunk, (nint)t.PaddedK * chunk, valid, bias == null ? 0f : bias[k], top, bottom);
+                for (int r = 0; r < count; r++)
                 {
-                    Outputs<T>(m + (nint)k * chunk + q, positionStride, b, stage, results);
-                    Scatter(results, lanes, Math.Min(lanes, valid - q), yk, g.OutW, outputs + q, edges + q);
+                    var run = runs[r];
+                    float* dst = y + run.Image * imageY + k * spatial + 2 * run.Row * g.OutW + 2 * run.Column;
+                    // The last tile of a row, or of the image, may overhang an odd output by a column or a row.
+                    int columns = Math.Min(2 * run.Length, g.OutW - 2 * run.Column);
+                    Im2Col.Copy(top + 2 * run.Start, dst, columns);
+                    if (2 * run.Row + 1 < g.OutH) Im2Col.Copy(bottom + 2 * run.Start, dst + g.OutW, columns);
                 }
             }
         }
@@ -133,21 +138,6 @@ internal static unsafe class WinogradConv
                 for (int i0 = 0; i0 < kp; i0 += mr)
                     run(kc, a + (nint)i0 * channels + (nint)pc * mr, panel, c + (nint)i0 * chunk + jp * nr, chunk, 1f, beta);
             }
-        }
-    }
-
-    /// <summary>Writes each lane's 2×2 outputs to its tile of one output plane, leaving out a column or row past the edge.</summary>
-    private static void Scatter(float* results, int lanes, int count, float* plane, int ow, int* offsets, byte* edges)
-    {
-        for (int l = 0; l < count; l++)
-        {
-            float* d = plane + offsets[l];
-            int e = edges[l];
-            d[0] = results[l];
-            if ((e & 1) != 0) d[1] = results[lanes + l];
-            if ((e & 2) == 0) continue;
-            d[ow] = results[2 * lanes + l];
-            if ((e & 1) != 0) d[ow + 1] = results[3 * lanes + l];
         }
     }
 }

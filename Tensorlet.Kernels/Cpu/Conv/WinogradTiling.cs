@@ -74,22 +74,26 @@ internal readonly unsafe struct WinogradTiling
     }
 
     /// <summary>
-    /// For tiles [first, first + count): where each one's patch starts in the ring of bordered images, where its
-    /// outputs start in y, and which of its right column (bit 0) and bottom row (bit 1) lie inside the output. Lanes
-    /// from count to <paramref name="lanes"/> read the first patch, so a whole vector of tiles can be transformed.
+    /// Splits tiles [first, first + count) into runs along rows of tiles (a run never spans two tile rows or images);
+    /// returns the number of runs, at most count.
     /// </summary>
-    public void Offsets(long first, int count, int lanes, int* inputs, int* outputs, byte* edges)
+    public int Runs(long first, int count, TileRun* runs)
     {
-        var g = Geometry;
-        int imageY = g.K * g.OutH * g.OutW, slot = g.C * Plane;
-        for (int i = 0; i < count; i++)
+        int n = 0;
+        for (int i = 0; i < count;)
         {
             long tile = first + i;
-            int image = (int)(tile / PerImage), r = (int)(tile % PerImage), th = r / TilesW, tw = r % TilesW;
-            inputs[i] = image % Slots * slot + 2 * th * Ld + 2 * tw;
-            outputs[i] = image * imageY + 2 * th * g.OutW + 2 * tw;
-            edges[i] = (byte)((2 * tw + 1 < g.OutW ? 1 : 0) | (2 * th + 1 < g.OutH ? 2 : 0));
+            int image = (int)(tile / PerImage), r = (int)(tile % PerImage), column = r % TilesW;
+            int length = Math.Min(TilesW - column, count - i);
+            runs[n++] = new TileRun(image, r / TilesW, column, length, i);
+            i += length;
         }
-        for (int i = count; i < lanes; i++) inputs[i] = 0;
+        return n;
     }
 }
+
+/// <summary>
+/// Tiles <see cref="Column"/> … <see cref="Column"/> + <see cref="Length"/> − 1 of tile row <see cref="Row"/> of image
+/// <see cref="Image"/>, at <see cref="Start"/> within their chunk.
+/// </summary>
+internal readonly record struct TileRun(int Image, int Row, int Column, int Length, int Start);

@@ -9,7 +9,7 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// <code>
 /// Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
 /// </code>
-/// Bᵀ and Aᵀ hold only ±1, so the data transforms are adds and subtracts, vectorised across tiles.
+/// Bᵀ and Aᵀ hold only ±1, so the data transforms are adds and subtracts, vectorised across the tiles of a chunk.
 /// </summary>
 internal static unsafe class WinogradTransforms
 {
@@ -51,79 +51,92 @@ internal static unsafe class WinogradTransforms
     }
 
     /// <summary>
-    /// V[ξ] = (Bᵀ d B)[ξ] for one vector of tiles over every channel: lane l's 4×4 patch starts at
-    /// source + offsets[l] (rows <paramref name="ld"/> apart, channels <paramref name="plane"/> apart). Lane l of
-    /// channel c's value for position ξ goes to dst[ξ·positionStride + c·channelStride + l]. <paramref name="stage"/>
-    /// holds 16 vectors.
+    /// The first half of V = Bᵀ d B for one run of tiles (one row of tiles of one image) in one channel: each of the 4
+    /// patch rows i times B, for every tile of the run, into rows[(4j + i)·rowStride + run.Start + …] (j the column).
+    /// The patches of neighbouring tiles start 2 floats apart, so a vector of tiles reads its patch rows as
+    /// deinterleaved pairs. A run's last vector may write up to a vector past the run (the next run's entries,
+    /// rewritten after) and read past its patch rows.
     /// </summary>
-    public static void Inputs<T>(float* source, int* offsets, int channels, int plane, int ld, float* dst,
-                                 nint positionStride, nint channelStride, float* stage) where T : struct, IWinogradLanes<T>
+    public static void InputRows<T>(float* plane, int ld, in TileRun run, float* rows, int rowStride)
+        where T : struct, IWinogradLanes<T>
     {
         int n = T.Count;
-        for (int c = 0; c < channels; c++, dst += channelStride)
+        float* top = plane + (nint)2 * run.Row * ld + 2 * run.Column;
+        for (int i = 0; i < 4; i++, top += ld)
         {
-            float* src = source + (nint)c * plane;
-            // The patches start at unrelated offsets (tiles of several rows and images share a vector), so they are
-            // gathered lane by lane into the stage, d[i][j] at stage[(4i + j)·n + l].
-            for (int l = 0; l < n; l++)
+            float* r = rows + i * rowStride + run.Start;
+            for (int q = 0; q < run.Length; q += n)
             {
-                float* p = src + offsets[l], s = stage + l;
-                for (int i = 0; i < 4; i++, p += ld, s += 4 * n)
-                {
-                    s[0] = p[0];
-                    s[n] = p[1];
-                    s[2 * n] = p[2];
-                    s[3 * n] = p[3];
-                }
-            }
-            // Bᵀ d down each column (in place), then · B along each row into V.
-            for (int j = 0; j < 4; j++)
-            {
-                float* col = stage + j * n;
-                InputStep<T>(col, col + 4 * n, col + 8 * n, col + 12 * n, col, col + 4 * n, col + 8 * n, col + 12 * n);
-            }
-            for (int i = 0; i < 4; i++)
-            {
-                float* row = stage + 4 * i * n, o = dst + 4 * i * positionStride;
-                InputStep<T>(row, row + n, row + 2 * n, row + 3 * n, o, o + positionStride, o + 2 * positionStride, o + 3 * positionStride);
+                // The patch row x₀ x₁ x₂ x₃ is e0 o0 e1 o1.
+                T.Deinterleave(top + 2 * q, out T e0, out T o0);
+                T.Deinterleave(top + 2 * q + 2, out T e1, out T o1);
+                InputStep(e0, o0, e1, o1, r + q, r + 4 * rowStride + q, r + 8 * rowStride + q, r + 12 * rowStride + q);
             }
         }
     }
 
     /// <summary>
-    /// One vector of tiles of one output channel: m[ξ] = src[ξ·positionStride], out = Aᵀ m A + bias as four vectors
-    /// (the 2×2 outputs in row-major order) in <paramref name="output"/>; <paramref name="stage"/> holds 8 vectors.
+    /// The second half: Bᵀ down each column of the staged rows, for tiles [0, count) of a chunk, into the packed B
+    /// panels of V (tile q of position ξ at v + ξ·positionStride + (q / nr)·panelStride + q % nr). Lanes past count
+    /// up to a whole vector are written too, from stale rows; the caller clears them.
     /// </summary>
-    public static void Outputs<T>(float* src, nint positionStride, float bias, float* stage, float* output)
+    public static void InputTiles<T>(float* rows, int rowStride, int count, float* v, nint positionStride, int nr, nint panelStride)
         where T : struct, IWinogradLanes<T>
     {
         int n = T.Count;
-        for (int j = 0; j < 4; j++)
+        for (int q = 0; q < count; q += n)
         {
-            float* m = src + j * positionStride;
-            T m0 = T.Load(m), m1 = T.Load(m + 4 * positionStride), m2 = T.Load(m + 8 * positionStride), m3 = T.Load(m + 12 * positionStride);
-            T.Store(m0 + m1 + m2, stage + j * n);
-            T.Store(m1 - m2 - m3, stage + (4 + j) * n);
-        }
-        T b = T.Broadcast(bias);
-        for (int i = 0; i < 2; i++)
-        {
-            float* t = stage + 4 * i * n;
-            T t0 = T.Load(t), t1 = T.Load(t + n), t2 = T.Load(t + 2 * n), t3 = T.Load(t + 3 * n);
-            T.Store(t0 + t1 + t2 + b, output + 2 * i * n);
-            T.Store(t1 - t2 - t3 + b, output + (2 * i + 1) * n);
+            float* dst = v + q / nr * panelStride + q % nr;
+            for (int j = 0; j < 4; j++)
+            {
+                float* r = rows + 4 * j * rowStride + q;
+                InputStep(T.Load(r), T.Load(r + rowStride), T.Load(r + 2 * rowStride), T.Load(r + 3 * rowStride),
+                          dst + j * positionStride, dst + (4 + j) * positionStride, dst + (8 + j) * positionStride,
+                          dst + (12 + j) * positionStride);
+            }
         }
     }
 
-    /// <summary>The 1-D Bᵀ of four vectors: [x0 − x2, x1 + x2, x2 − x1, x1 − x3]. Every load precedes every store, so it may work in place.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void InputStep<T>(float* a, float* b, float* c, float* d, float* oa, float* ob, float* oc, float* od)
+    /// <summary>
+    /// Y = Aᵀ M A + bias for tiles [0, count) of a chunk of one output channel (m[ξ] at m + ξ·positionStride): tile q's
+    /// top outputs go to top[2q], top[2q + 1] and its bottom ones likewise to bottom, so a run of tiles in one row
+    /// of the image is two contiguous output rows. Whole vectors: up to a vector of lanes past count is written too.
+    /// </summary>
+    public static void OutputTiles<T>(float* m, nint positionStride, int count, float bias, float* top, float* bottom)
         where T : struct, IWinogradLanes<T>
     {
-        T x0 = T.Load(a), x1 = T.Load(b), x2 = T.Load(c), x3 = T.Load(d);
-        T.Store(x0 - x2, oa);
-        T.Store(x1 + x2, ob);
-        T.Store(x2 - x1, oc);
-        T.Store(x1 - x3, od);
+        int n = T.Count;
+        T b = T.Broadcast(bias);
+        for (int q = 0; q < count; q += n)
+        {
+            float* s = m + q;
+            OutputColumn(s, positionStride, out T t00, out T t10);
+            OutputColumn(s + positionStride, positionStride, out T t01, out T t11);
+            OutputColumn(s + 2 * positionStride, positionStride, out T t02, out T t12);
+            OutputColumn(s + 3 * positionStride, positionStride, out T t03, out T t13);
+            // (Aᵀ m) A: row i of the block is [tᵢ₀ + tᵢ₁ + tᵢ₂, tᵢ₁ − tᵢ₂ − tᵢ₃].
+            T.Interleave(t00 + t01 + t02 + b, t01 - t02 - t03 + b, top + 2 * q);
+            T.Interleave(t10 + t11 + t12 + b, t11 - t12 - t13 + b, bottom + 2 * q);
+        }
+    }
+
+    /// <summary>Aᵀ down column j of m (its 4 values 4 positions apart): [m₀ + m₁ + m₂, m₁ − m₂ − m₃].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputColumn<T>(float* m, nint positionStride, out T t0, out T t1) where T : struct, IWinogradLanes<T>
+    {
+        T m0 = T.Load(m), m1 = T.Load(m + 4 * positionStride), m2 = T.Load(m + 8 * positionStride), m3 = T.Load(m + 12 * positionStride);
+        t0 = m0 + m1 + m2;
+        t1 = m1 - m2 - m3;
+    }
+
+    /// <summary>The 1-D Bᵀ of four vectors: [x₀ − x₂, x₁ + x₂, x₂ − x₁, x₁ − x₃].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InputStep<T>(T x0, T x1, T x2, T x3, float* o0, float* o1, float* o2, float* o3)
+        where T : struct, IWinogradLanes<T>
+    {
+        T.Store(x0 - x2, o0);
+        T.Store(x1 + x2, o1);
+        T.Store(x2 - x1, o2);
+        T.Store(x1 - x3, o3);
     }
 }
