@@ -100,6 +100,53 @@ public class WinogradConvolutionTests
         Assert.That(CpuConvolution.Algorithm, Is.EqualTo(ConvAlgorithms.Auto));
     }
 
+    [Test]
+    public void TheEnvironmentVariableNamesTheStartingAlgorithm()
+    {
+        string? saved = Environment.GetEnvironmentVariable(CpuConvolution.AlgorithmVariable);
+        try
+        {
+            foreach (var (text, expected) in new[] { ("", ConvAlgorithms.Auto), ("winograd", ConvAlgorithms.Winograd), (" IM2COL ", ConvAlgorithms.Im2col) })
+            {
+                Environment.SetEnvironmentVariable(CpuConvolution.AlgorithmVariable, text);
+                Assert.That(CpuConvolution.FromEnvironment(), Is.EqualTo(expected), $"'{text}'");
+            }
+            foreach (var text in new[] { "fft", "2" })
+            {
+                Environment.SetEnvironmentVariable(CpuConvolution.AlgorithmVariable, text);
+                var ex = Assert.Throws<InvalidOperationException>(() => CpuConvolution.FromEnvironment())!;
+                Assert.That(ex.Message, Does.Contain($"TENSORLET_CONV_ALGORITHM='{text}'").And.Contain("Auto, Im2col, Winograd"));
+            }
+        }
+        finally { Environment.SetEnvironmentVariable(CpuConvolution.AlgorithmVariable, saved); }
+    }
+
+    [Test]
+    public void TheThreadCountDoesNotChangeTheBits()
+    {
+        // 720 tiles: two threads split them mid-image, three at image edges; every tile's sums stay the same.
+        var g = new Conv2dGeometry(N: 3, C: 12, H: 31, W: 29, K: 10, KH: 3, KW: 3, PadH: 1, PadW: 1);
+        var x = Random(g.N * g.C * g.H * g.W, 5, -1f, 1f);
+        var w = Random(g.K * g.C * 9, 6, -1f, 1f);
+        var b = Random(g.K, 7, -1f, 1f);
+        float[] Forward(int threads)
+        {
+            float[] result = [];
+            Pinned(ConvAlgorithms.Winograd, threads, () =>
+            {
+                using var bx = Upload(x);
+                using var bw = Upload(w);
+                using var bb = Upload(b);
+                using var by = Cpu.Allocate(g.N * g.K * g.OutH * g.OutW);
+                Cpu.Conv2d(g, bx, 0, bw, 0, bb, 0, by, 0);
+                result = Download(by);
+            });
+            return result;
+        }
+        Assert.That(Forward(2), Is.EqualTo(Forward(1)));
+        Assert.That(Forward(3), Is.EqualTo(Forward(1)));
+    }
+
     private static void Pinned(ConvAlgorithms algorithm, int threads, Action body)
     {
         var savedAlgorithm = CpuConvolution.Algorithm;

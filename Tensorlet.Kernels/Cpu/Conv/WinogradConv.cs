@@ -7,9 +7,9 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// <summary>
 /// Forward convolution by Winograd F(2×2, 3×3) (<see cref="WinogradTransforms"/>): 2.25× fewer multiply-adds than
 /// im2col + GEMM, for ungrouped 3×3 stride-1 layers. The filters are transformed once per call, straight into the
-/// micro-kernel's packed A layout (U[ξ], [K][C] per position ξ). Each thread takes whole images, as the fused forward
-/// does, and walks their 4×4 tiles (2×2 outputs each) in chunks of a few NR-wide panels that run on across images, so
-/// only the batch's last panel is partly empty: it transforms a chunk's tiles straight into packed B panels
+/// micro-kernel's packed A layout (U[ξ], [K][C] per position ξ). Each thread takes a contiguous share of the batch's
+/// 4×4 tiles (2×2 outputs each) and walks it in chunks of a few NR-wide panels that run on across images, so only a
+/// share's last panel is partly empty: it transforms a chunk's tiles straight into packed B panels
 /// (V[ξ], [C][tiles]), runs the 16 GEMMs M[ξ] = U[ξ]·V[ξ] with the GEMM's own micro-kernel, and transforms M back
 /// into y, adding the bias and clipping the tiles that overhang an odd-sized output. Every tile's arithmetic is fixed
 /// whatever chunk it falls in, so results do not depend on the thread count.
@@ -37,12 +37,12 @@ internal static unsafe class WinogradConv
 
     public static void Run(in Conv2dGeometry g, float* x, float* w, float* bias, float* y, GemmKernel kernel)
     {
-        var plan = new ConvPlan(g, kernel);
-        var tiling = new WinogradTiling(g, kernel, plan.BatchParts);
+        var tiling = new WinogradTiling(g, kernel);
         float* u = ConvScratch.Weights(Positions * tiling.PositionWeights + 16);
         TransformFilters(g, w, kernel.MR, tiling, u);
         bool wide = kernel.Is512 && Vector512.IsHardwareAccelerated;
-        plan.ForImages((_, start, end) =>
+        // The threads split the tiles of the whole batch, at least a chunk each, so a single image is shared too.
+        Threads.For(g.N * tiling.PerImage, tiling.Chunk, (start, end) =>
         {
             if (wide) RunPart<Lanes512>(tiling, x, u, bias, y, start, end);
             else RunPart<LanesVector>(tiling, x, u, bias, y, start, end);
@@ -61,6 +61,7 @@ internal static unsafe class WinogradConv
             u[p * stride + (nint)(k / mr) * mr * channels + (nint)c * mr + k % mr] = 0f;
     }
 
+    /// <summary>Tiles [start, end) of the batch, numbered as <see cref="WinogradTiling"/> does.</summary>
     private static void RunPart<T>(WinogradTiling t, float* x, float* u, float* bias, float* y, int start, int end)
         where T : struct, IWinogradLanes<T>
     {
@@ -75,12 +76,11 @@ internal static unsafe class WinogradConv
         float* top = stackalloc float[4 * chunk];
         float* bottom = top + 2 * chunk;
         TileRun* runs = stackalloc TileRun[chunk];
-        long last = (long)end * perImage;
-        int padded = start;
-        for (long t0 = (long)start * perImage; t0 < last; t0 += chunk)
+        int padded = start / perImage;
+        for (int t0 = start; t0 < end; t0 += chunk)
         {
-            int valid = (int)Math.Min(chunk, last - t0);
-            for (int lastImage = (int)((t0 + valid - 1) / perImage); padded <= lastImage; padded++)
+            int valid = Math.Min(chunk, end - t0);
+            for (int lastImage = (t0 + valid - 1) / perImage; padded <= lastImage; padded++)
                 t.PadImage(x + (nint)padded * g.C * g.H * g.W, ring + padded % t.Slots * slot);
             int count = t.Runs(t0, valid, runs);
 

@@ -11,7 +11,7 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// </summary>
 internal readonly unsafe struct WinogradTiling
 {
-    public WinogradTiling(in Conv2dGeometry g, GemmKernel kernel, int parts)
+    public WinogradTiling(in Conv2dGeometry g, GemmKernel kernel)
     {
         Geometry = g;
         Kernel = kernel;
@@ -23,8 +23,7 @@ internal readonly unsafe struct WinogradTiling
         // As many NR panels as keep a chunk's V and M near L2, at least one.
         Chunk = kernel.NR * Math.Clamp(CacheFloats / (WinogradTransforms.Positions * (g.C + PaddedK) * kernel.NR), 1, MaxPanels);
         // A run of Chunk tiles spans at most this many images.
-        int perPart = (g.N + parts - 1) / Math.Max(1, parts);
-        Slots = Math.Clamp((Chunk - 1) / PerImage + 2, 1, Math.Max(1, perPart));
+        Slots = Math.Min((Chunk - 1) / PerImage + 2, g.N);
     }
 
     // A chunk's V and M stay within about this many floats (1 MiB, a core's L2), in at most MaxPanels NR panels.
@@ -77,13 +76,12 @@ internal readonly unsafe struct WinogradTiling
     /// Splits tiles [first, first + count) into runs along rows of tiles (a run never spans two tile rows or images);
     /// returns the number of runs, at most count.
     /// </summary>
-    public int Runs(long first, int count, TileRun* runs)
+    public int Runs(int first, int count, TileRun* runs)
     {
         int n = 0;
         for (int i = 0; i < count;)
         {
-            long tile = first + i;
-            int image = (int)(tile / PerImage), r = (int)(tile % PerImage), column = r % TilesW;
+            int tile = first + i, image = tile / PerImage, r = tile % PerImage, column = r % TilesW;
             int length = Math.Min(TilesW - column, count - i);
             runs[n++] = new TileRun(image, r / TilesW, column, length, i);
             i += length;
