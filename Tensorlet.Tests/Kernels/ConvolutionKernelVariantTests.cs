@@ -52,7 +52,8 @@ public class ConvolutionKernelVariantTests
         Assert.That(DirectConv.Applies(new ConvPlan(DirectCases[0], GemmKernel.Avx2)), Is.False);
     }
 
-    private static IEnumerable<TestCaseData> KernelCases() =>
+    /// <summary>Every micro-kernel this CPU runs, on one and two threads (the Winograd tests take them too).</summary>
+    internal static IEnumerable<TestCaseData> KernelCases() =>
         from kernel in Enum.GetValues<GemmKernels>()
         where kernel != GemmKernels.Auto && Sgemm.IsSupported(kernel)
         from threads in new[] { 1, 2 }
