@@ -9,7 +9,7 @@ namespace Tensorlet.Tests.Kernels;
 
 /// <summary>
 /// Winograd F(2×2, 3×3), pinned on with <see cref="CpuConvolution.Algorithm"/>, against the double-accumulating
-/// reference: forward (with and without bias) and input gradient, with every GEMM micro-kernel this CPU runs (so both
+/// reference: forward (with and without bias), input gradient and weight (and bias) gradient, with every GEMM micro-kernel this CPU runs (so both
 /// the 512-bit and the <c>Vector&lt;float&gt;</c> transforms), on one and two threads. Its error grows with the
 /// transforms' sums, so it is held to 1e-4 of the largest output rather than element by element.
 /// </summary>
@@ -36,7 +36,7 @@ public class WinogradConvolutionTests
     ];
 
     [TestCaseSource(typeof(ConvolutionKernelVariantTests), nameof(ConvolutionKernelVariantTests.KernelCases))]
-    public void ForwardAndInputGradientMatchReference(GemmKernels kernel, int threads)
+    public void EveryPassMatchesReference(GemmKernels kernel, int threads)
     {
         using var backend = new CpuBackend(kernel);
         Pinned(ConvAlgorithms.Winograd, threads, () =>
@@ -93,6 +93,21 @@ public class WinogradConvolutionTests
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => CpuConvolution.Algorithm = (ConvAlgorithms)7)!;
         Assert.That(ex.Message, Does.Contain("Convolution algorithm 7").And.Contain("Auto, Im2col, Winograd"));
         Assert.That(CpuConvolution.Algorithm, Is.EqualTo(before), "a refused value leaves the setting alone");
+    }
+
+    [Test]
+    public void AnEmptyBatchHasZeroWeightGradients()
+    {
+        var g = new Conv2dGeometry(N: 0, C: 4, H: 5, W: 5, K: 3, KH: 3, KW: 3, PadH: 1, PadW: 1);
+        Pinned(ConvAlgorithms.Winograd, 2, () =>
+        {
+            using var x = Cpu.Allocate(1);
+            using var gy = Cpu.Allocate(1);
+            using var gw = Upload(Enumerable.Repeat(Sentinel, 3 * 4 * 9).ToArray());
+            using var gb = Upload([Sentinel, Sentinel, Sentinel]);
+            Cpu.Conv2dBackwardWeight(g, x, 0, gy, 0, gw, 0, gb, 0);
+            Assert.That(Download(gw).Concat(Download(gb)), Is.All.EqualTo(0f));
+        });
     }
 
     [Test]
@@ -179,6 +194,15 @@ public class WinogradConvolutionTests
         using var bgx = GpuTestKit.Upload(cpu, Enumerable.Repeat(Sentinel, x.Length + 2).ToArray());
         cpu.Conv2dBackwardInput(g, bgy, 0, bw, 0, bgx, 1);
         Compare(Ref.Conv2d.BackwardInput(g, gy, w), GpuTestKit.Download(cpu, bgx), $"backward input {what}");
+        var (expectedW, expectedB) = Ref.Conv2d.BackwardWeight(g, x, gy);
+        foreach (bool withBias in new[] { true, false })
+        {
+            using var bgw = GpuTestKit.Upload(cpu, Enumerable.Repeat(Sentinel, w.Length + 2).ToArray());
+            using var bgb = GpuTestKit.Upload(cpu, Enumerable.Repeat(Sentinel, b.Length + 2).ToArray());
+            cpu.Conv2dBackwardWeight(g, bx, 0, bgy, 0, bgw, 1, withBias ? bgb : null, 1);
+            Compare(expectedW, GpuTestKit.Download(cpu, bgw), $"backward weight bias={withBias} {what}");
+            if (withBias) Compare(expectedB, GpuTestKit.Download(cpu, bgb), $"backward bias {what}");
+        }
     }
 
     private static void Compare(float[] expected, float[] padded, string what)

@@ -66,30 +66,18 @@ internal static unsafe class WinogradConv
         where T : struct, IWinogradLanes<T>
     {
         var g = t.Geometry;
-        int lanes = T.Count, chunk = t.Chunk, perImage = t.PerImage, nr = t.Kernel.NR, rowStride = chunk + lanes;
-        nint slot = (nint)g.C * t.Plane, spatial = (nint)g.OutH * g.OutW, imageY = g.K * spatial;
-        // A run's last vector reads a little past its patch rows, so the ring has slack after its last plane.
-        float* ring = ConvScratch.Column(t.Slots * slot + 4 * lanes);
-        float* rows = ConvScratch.Plane((long)Positions * rowStride);
+        int chunk = t.Chunk, nr = t.Kernel.NR;
+        nint spatial = (nint)g.OutH * g.OutW, imageY = g.K * spatial;
+        var inputs = new WinogradInputs(t, x, start, T.Count);
         float* v = ConvScratch.Tiles((long)Positions * g.C * chunk);
         float* m = ConvScratch.StepRows((long)Positions * t.PaddedK * chunk);
         float* top = stackalloc float[4 * chunk];
         float* bottom = top + 2 * chunk;
         TileRun* runs = stackalloc TileRun[chunk];
-        int padded = start / perImage;
         for (int t0 = start; t0 < end; t0 += chunk)
         {
             int valid = Math.Min(chunk, end - t0);
-            for (int lastImage = (t0 + valid - 1) / perImage; padded <= lastImage; padded++)
-                t.PadImage(x + (nint)padded * g.C * g.H * g.W, ring + padded % t.Slots * slot);
-            int count = t.Runs(t0, valid, runs);
-
-            for (int c = 0; c < g.C; c++)
-            {
-                for (int r = 0; r < count; r++)
-                    InputRows<T>(ring + runs[r].Image % t.Slots * slot + (nint)c * t.Plane, t.Ld, runs[r], rows, rowStride);
-                InputTiles<T>(rows, rowStride, valid, v + (nint)c * nr, (nint)g.C * chunk, nr, (nint)g.C * nr);
-            }
+            int count = inputs.Transform<T>(t0, valid, runs, v, nr, (nint)g.C * nr);
             int panels = (valid + nr - 1) / nr;
             ClearTail(v, g.C, chunk, nr, panels, valid);
             Multiply(t, u, v, m, panels);

@@ -41,6 +41,9 @@ internal readonly unsafe struct WinogradTiling
     public int Ld { get; }
     public int Plane { get; }
 
+    /// <summary>Floats of one bordered image (C planes).</summary>
+    public nint ImageFloats => (nint)Geometry.C * Plane;
+
     /// <summary>K rounded up to whole MR panels: the rows of U and M.</summary>
     public int PaddedK { get; }
 

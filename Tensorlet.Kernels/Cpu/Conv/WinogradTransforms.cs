@@ -120,6 +120,62 @@ internal static unsafe class WinogradTransforms
         }
     }
 
+    /// <summary>
+    /// The gradient of <see cref="OutputTiles{T}"/>: dM = A dY Aᵀ for one vector of tiles of one output channel, dY's
+    /// rows given as 2·Count floats each (tile q's pair at 2q, zero where the output ends), into
+    /// dm[ξ·positionStride + q].
+    /// </summary>
+    public static void OutputGradients<T>(float* top, float* bottom, float* dm, nint positionStride) where T : struct, IWinogradLanes<T>
+    {
+        T.Deinterleave(top, out T a, out T b);
+        T.Deinterleave(bottom, out T c, out T d);
+        // A dY: rows [a b], [a + c, b + d], [a − c, b − d], [−c, −d]; each row [s₀ s₁] times Aᵀ is [s₀, s₀ + s₁, s₀ − s₁, −s₁].
+        T zero = T.Broadcast(0f);
+        GradientRow(a, b, dm, positionStride);
+        GradientRow(a + c, b + d, dm + 4 * positionStride, positionStride);
+        GradientRow(a - c, b - d, dm + 8 * positionStride, positionStride);
+        GradientRow(zero - c, zero - d, dm + 12 * positionStride, positionStride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GradientRow<T>(T s0, T s1, float* dm, nint positionStride) where T : struct, IWinogradLanes<T>
+    {
+        T.Store(s0, dm);
+        T.Store(s0 + s1, dm + positionStride);
+        T.Store(s0 - s1, dm + 2 * positionStride);
+        T.Store(T.Broadcast(0f) - s1, dm + 3 * positionStride);
+    }
+
+    /// <summary>
+    /// The gradient of <see cref="Filters"/>: gW[k, c] = Gᵀ dU[k, c] G (3×3) for output channels [k0, k1), dU[ξ] a
+    /// plain [K][C] matrix per position (<paramref name="positionStride"/> apart).
+    /// </summary>
+    public static void FilterGradients(float* du, int k0, int k1, int channels, nint positionStride, float* gw)
+    {
+        float* r = stackalloc float[12];
+        for (int k = k0; k < k1; k++)
+        for (int c = 0; c < channels; c++)
+        {
+            float* d = du + (nint)k * channels + c;
+            // r = Gᵀ dU (3×4), column by column; Gᵀ's rows are [1 ½ ½ 0], [0 ½ −½ 0], [0 ½ ½ 1].
+            for (int j = 0; j < 4; j++)
+            {
+                float d0 = d[j * positionStride], d1 = d[(4 + j) * positionStride], d2 = d[(8 + j) * positionStride], d3 = d[(12 + j) * positionStride];
+                r[j] = d0 + 0.5f * (d1 + d2);
+                r[4 + j] = 0.5f * (d1 - d2);
+                r[8 + j] = 0.5f * (d1 + d2) + d3;
+            }
+            float* dst = gw + ((nint)k * channels + c) * 9;
+            for (int i = 0; i < 3; i++)
+            {
+                float r0 = r[4 * i], r1 = r[4 * i + 1], r2 = r[4 * i + 2], r3 = r[4 * i + 3];
+                dst[3 * i] = r0 + 0.5f * (r1 + r2);
+                dst[3 * i + 1] = 0.5f * (r1 - r2);
+                dst[3 * i + 2] = 0.5f * (r1 + r2) + r3;
+            }
+        }
+    }
+
     /// <summary>Aᵀ down column j of m (its 4 values 4 positions apart): [m₀ + m₁ + m₂, m₁ − m₂ − m₃].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void OutputColumn<T>(float* m, nint positionStride, out T t0, out T t1) where T : struct, IWinogradLanes<T>
