@@ -11,7 +11,11 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// </summary>
 internal readonly unsafe struct WinogradTiling
 {
-    public WinogradTiling(in Conv2dGeometry g, GemmKernel kernel)
+    /// <summary>
+    /// The tiling of <paramref name="g"/> for <paramref name="kernel"/>'s panels. <paramref name="deep"/> takes the
+    /// largest chunk: the weight gradient's GEMMs sum over a chunk's tiles, so there the chunk is their depth k.
+    /// </summary>
+    public WinogradTiling(in Conv2dGeometry g, GemmKernel kernel, bool deep = false)
     {
         Geometry = g;
         Kernel = kernel;
@@ -21,7 +25,7 @@ internal readonly unsafe struct WinogradTiling
         Plane = ((g.OutH + 1) / 2 * 2 + 2) * Ld;
         PaddedK = BlockedGemm.RoundUp(g.K, kernel.MR);
         // As many NR panels as keep a chunk's V and M near L2, at least one.
-        Chunk = kernel.NR * Math.Clamp(CacheFloats / (WinogradTransforms.Positions * (g.C + PaddedK) * kernel.NR), 1, MaxPanels);
+        Chunk = kernel.NR * (deep ? MaxPanels : Math.Clamp(CacheFloats / (WinogradTransforms.Positions * (g.C + PaddedK) * kernel.NR), 1, MaxPanels));
         // A run of Chunk tiles spans at most this many images.
         Slots = Math.Min((Chunk - 1) / PerImage + 2, g.N);
     }

@@ -14,7 +14,7 @@ internal static unsafe class WinogradWeightGradient
 {
     public static void Run(in Conv2dGeometry g, float* x, float* gy, float* gw, float* gb, GemmKernel kernel)
     {
-        var tiling = new WinogradTiling(g, kernel);
+        var tiling = new WinogradTiling(g, kernel, deep: true);
         // At least one part, so an empty batch still writes zero gradients.
         int tiles = g.N * tiling.PerImage, parts = Math.Max(1, Threads.PartsFor(tiles, tiling.Chunk)), channels = g.C;
         nint positionStride = (nint)g.K * g.C;
@@ -64,6 +64,8 @@ internal static unsafe class WinogradWeightGradient
         float* top = stackalloc float[4 * (chunk + lanes)];
         float* bottom = top + 2 * (chunk + lanes);
         TileRun* runs = stackalloc TileRun[chunk];
+        // dU[ξ] is K×C: the narrower tile where C is no multiple of the wide one's columns (64 channels in 48-wide tiles).
+        var kernel = t.Kernel.For(g.K, g.C);
         new Span<float>(du, (int)(Positions * positionStride)).Clear();
         for (int t0 = start; t0 < end; t0 += chunk)
         {
@@ -90,7 +92,7 @@ internal static unsafe class WinogradWeightGradient
                     A = dm + p * (nint)g.K * ldm, Lda = ldm, B = v + p * (nint)g.C * chunk, Ldb = chunk,
                     C = du + p * positionStride, Ldc = g.C,
                 };
-                BlockedGemm.Run(op, t.Kernel, 0, g.K, 0, g.C);
+                BlockedGemm.Run(op, kernel, 0, g.K, 0, g.C);
             }
         }
     }
