@@ -74,7 +74,8 @@ public class WinogradConvolutionTests
     {
         Pinned(ConvAlgorithms.Auto, 1, () =>
         {
-            Assert.That(WinogradConv.Chosen(new(N: 8, C: 16, H: 32, W: 32, K: 16, KH: 3, KW: 3, PadH: 1, PadW: 1)), Is.False, "few channels");
+            Assert.That(WinogradConv.Chosen(new(N: 8, C: 16, H: 32, W: 32, K: 64, KH: 3, KW: 3, PadH: 1, PadW: 1)), Is.False, "few input channels");
+            Assert.That(WinogradConv.Chosen(new(N: 8, C: 48, H: 32, W: 32, K: 12, KH: 3, KW: 3, PadH: 1, PadW: 1)), "few output channels");
             var big = new Conv2dGeometry(N: 8, C: 64, H: 32, W: 32, K: 64, KH: 3, KW: 3, PadH: 1, PadW: 1);
             Assert.That(WinogradConv.Chosen(big with { StrideH = 2, StrideW = 2 }), Is.False, "stride 2");
             Assert.That(WinogradConv.Chosen(big with { Groups = 2 }), Is.False, "groups");
