@@ -77,10 +77,12 @@ internal sealed class ConvBuffers : IDisposable
     public void Backward()
     {
         BackwardInput();
-        Cpu.Conv2dBackwardWeight(_g, X, 0, GradY, 0, GradW, 0, GradB, 0);
+        BackwardWeight();
     }
 
     public void BackwardInput() => Cpu.Conv2dBackwardInput(_g, GradY, 0, W, 0, GradX, 0);
+
+    public void BackwardWeight() => Cpu.Conv2dBackwardWeight(_g, X, 0, GradY, 0, GradW, 0, GradB, 0);
 
     public float[] Host(DeviceBuffer buffer)
     {
