@@ -62,7 +62,7 @@ public static class WinogradRatio
         for (int p = 0; p < names.Length; p++)
         {
             double im2col = Median(times, 0, p, rounds), winograd = Median(times, 1, p, rounds);
-            Console.WriteLine($"{layer,-4} {names[p],-12} im2col {im2col,8:F2} ms   winograd {winograd,8:F2} ms   im2col/winograd {im2col / winograd:F2}");
+            Console.WriteLine($"{layer,-10} {names[p],-12} im2col {im2col,8:F2} ms   winograd {winograd,8:F2} ms   im2col/winograd {im2col / winograd:F2}");
         }
     }
 
