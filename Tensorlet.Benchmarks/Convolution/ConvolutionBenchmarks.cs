@@ -77,10 +77,16 @@ internal sealed class ConvBuffers : IDisposable
 
     public void Backward()
     {
-        var gy = Variants.View(GradY, _g.OutputShape());
-        Cpu.Conv2dBackwardInput(_g, gy, Variants.View(W, _g.WeightShape()), Variants.View(GradX, _g.InputShape()));
-        Cpu.Conv2dBackwardWeight(_g, Variants.View(X, _g.InputShape()), gy, Variants.View(GradW, _g.WeightShape()), Variants.View(GradB, _g.K));
+        BackwardInput();
+        BackwardWeight();
     }
+
+    public void BackwardInput() =>
+        Cpu.Conv2dBackwardInput(_g, Variants.View(GradY, _g.OutputShape()), Variants.View(W, _g.WeightShape()), Variants.View(GradX, _g.InputShape()));
+
+    public void BackwardWeight() =>
+        Cpu.Conv2dBackwardWeight(_g, Variants.View(X, _g.InputShape()), Variants.View(GradY, _g.OutputShape()), Variants.View(GradW, _g.WeightShape()),
+                                 Variants.View(GradB, _g.K));
 
     public float[] Host(DeviceBuffer buffer)
     {

@@ -52,7 +52,8 @@ public class ConvolutionKernelVariantTests
         Assert.That(DirectConv.Applies(new ConvPlan(DirectCases[0], GemmKernel.Avx2)), Is.False);
     }
 
-    private static IEnumerable<TestCaseData> KernelCases() =>
+    /// <summary>Every micro-kernel this CPU runs, on one and two threads (the Winograd tests take them too).</summary>
+    internal static IEnumerable<TestCaseData> KernelCases() =>
         from kernel in Enum.GetValues<GemmKernels>()
         where kernel != GemmKernels.Auto && Sgemm.IsSupported(kernel)
         from threads in new[] { 1, 2 }
@@ -88,14 +89,9 @@ public class ConvolutionKernelVariantTests
 
     private static void CheckAll(CpuBackend cpu, in Conv2dGeometry g, string what)
     {
-        var x = Random(g.N * g.C * g.H * g.W, 1, -1f, 1f);
-        var w = Random(g.K * g.GroupC * g.KH * g.KW, 2, -1f, 1f);
-        var b = Random(g.K, 3, -1f, 1f);
-        var gy = Random(g.N * g.K * g.OutH * g.OutW, 4, -1f, 1f);
-        using var bx = GpuTestKit.Upload(cpu, x);
-        using var bw = GpuTestKit.Upload(cpu, w);
-        using var bb = GpuTestKit.Upload(cpu, b);
-        using var bgy = GpuTestKit.Upload(cpu, gy);
+        using var o = new ConvOperands(cpu, g);
+        var (x, w, b, gy) = (o.X, o.W, o.B, o.GradY);
+        var (bx, bw, bb, bgy) = (o.DeviceX, o.DeviceW, o.DeviceB, o.DeviceGradY);
         using var by = cpu.Allocate(gy.Length);
         using var bgx = cpu.Allocate(x.Length);
         using var bgw = cpu.Allocate(w.Length);

@@ -16,9 +16,10 @@ internal static unsafe class ConvBackwardInput
     {
         var plan = new ConvPlan(g, kernel, imageX, imageY);
         // The transposed forward pads its output channels (Cg here) to whole tiles, unless the direct kernel takes it;
-        // with fewer than a tile's rows (a first layer's 3 channels) the col2im route wastes less.
+        // with fewer than a tile's rows (a first layer's 3 channels) the col2im route wastes less. Winograd, where it is
+        // chosen for the transposed geometry, runs it whatever the channels.
         if (!plan.Pointwise && Transposed(g) is { } flipped
-            && (g.GroupC >= kernel.MR || DirectConv.Applies(new ConvPlan(flipped, kernel))))
+            && (g.GroupC >= kernel.MR || DirectConv.Applies(new ConvPlan(flipped, kernel)) || WinogradConv.Chosen(flipped)))
         {
             float* flippedWeights = ConvScratch.Flipped((long)g.K * g.GroupC * g.KH * g.KW);
             FlipWeights(g, w, flippedWeights);

@@ -5,7 +5,8 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// <summary>
 /// Weight and bias gradients: per image and group, gW_g += gY_g · col_gᵀ, and gB[k] += Σ gY[k, :]. Each part of
 /// the batch accumulates into its own buffer (part 0 straight into the output), and the parts are then added in
-/// part order, so a given thread count always produces the same bits.
+/// part order, so a given thread count always produces the same bits. Layers that run forward by Winograd take
+/// its gradient (<see cref="WinogradWeightGradient"/>).
 /// </summary>
 internal static unsafe class ConvBackwardWeight
 {
@@ -13,6 +14,11 @@ internal static unsafe class ConvBackwardWeight
     public static void Run(in Conv2dGeometry g, float* x, float* gy, float* gw, float* gb, GemmKernel kernel, int? imageX = null, int? imageY = null)
     {
         var plan = new ConvPlan(g, kernel, imageX, imageY);
+        if (WinogradConv.Chosen(g) && plan.DenseImages)
+        {
+            WinogradWeightGradient.Run(g, x, gy, gw, gb, kernel);
+            return;
+        }
         int weights = plan.Groups * plan.GroupWeights, k = g.K;
         long partFloats = weights + (gb != null ? k : 0);
         // Reserved by the calling thread before the workers start, so the scratch list is never grown concurrently.

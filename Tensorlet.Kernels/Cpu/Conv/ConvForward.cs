@@ -3,7 +3,8 @@ using Tensorlet.Kernels.Cpu.Gemm;
 namespace Tensorlet.Kernels.Cpu.Conv;
 
 /// <summary>
-/// Forward convolution, Y_g = W_g · col_g (+ bias) per step of images and per group. Three routes:
+/// Forward convolution, Y_g = W_g · col_g (+ bias) per step of images and per group, unless the direct kernel
+/// (few taps) or <see cref="WinogradConv"/> (3×3, stride 1, enough channels) takes it. Three GEMM routes:
 /// pointwise convolutions multiply the image itself (bias put into y first, the GEMM accumulating onto it with
 /// β = 1); otherwise, with whole images per thread, <see cref="LoweredGemm"/> lowers straight into the GEMM's packed
 /// panels; with too few images to split, im2col feeds the threaded <see cref="Sgemm"/>. The last two compute into
@@ -18,6 +19,11 @@ internal static unsafe class ConvForward
         if (DirectConv.Applies(plan))
         {
             DirectConv.Run(plan, x, w, bias, y);
+            return;
+        }
+        if (WinogradConv.Chosen(g) && plan.DenseImages)
+        {
+            WinogradConv.Run(g, x, w, bias, y, kernel);
             return;
         }
         bool fused = plan.FusedForward;

@@ -33,6 +33,13 @@ internal readonly struct ConvPlan
         Pointwise = Pointwise && ImagesPerStep == 1;
     }
 
+    /// <summary>
+    /// True when the images of x and y lie back to back (or there is only one): the routes that walk the whole batch as
+    /// one array (Winograd's tiles) need that; the others take any image distance.
+    /// </summary>
+    public bool DenseImages => Geometry.N <= 1 ||
+        ImageX == Geometry.C * Geometry.H * Geometry.W && ImageY == Geometry.K * Geometry.OutH * Geometry.OutW;
+
     /// <summary>The GEMM width (columns of the lowered images) worth batching small images up to.</summary>
     public const int TargetColumns = 1024;
 

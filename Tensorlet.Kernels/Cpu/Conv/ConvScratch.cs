@@ -15,6 +15,7 @@ internal sealed unsafe class ConvScratch
     [ThreadStatic] private static ConvScratch? _weights;
     [ThreadStatic] private static ConvScratch? _panel;
     [ThreadStatic] private static ConvScratch? _flipped;
+    [ThreadStatic] private static ConvScratch? _tiles;
 
     // Partial weight gradients are written by workers but owned by the calling thread for the whole call,
     // so two threads running convolutions at once never share them.
@@ -37,6 +38,9 @@ internal sealed unsafe class ConvScratch
 
     /// <summary>The calling thread's flipped, channel-swapped weights of an input-gradient call.</summary>
     public static float* Flipped(long floats) => (_flipped ??= new ConvScratch()).Reserve(floats);
+
+    /// <summary>The calling thread's Winograd-transformed input tiles, at least <paramref name="floats"/> long.</summary>
+    public static float* Tiles(long floats) => (_tiles ??= new ConvScratch()).Reserve(floats);
 
     /// <summary>The calling thread's packed B micro-panel (L1-sized).</summary>
     public static float* Panel(long floats) => (_panel ??= new ConvScratch()).Reserve(floats);
