@@ -64,18 +64,21 @@ public sealed partial class GpuBackend
     public void Gather(in StridedView src, in StridedView index, int axis, in StridedView dst)
     {
         OperationChecks.Gather(this, src, index, axis, dst);
-        if (dst.Count == 0) return;
-        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: false);
-        Indexing.Gather(this, x, src.Shape[axis], index.Shape[axis]);
-        x.Complete();
+        if (dst.Count > 0) GatherOrScatterAdd(src, index, axis, dst, accumulates: false);
     }
 
     public void ScatterAdd(in StridedView src, in StridedView index, int axis, in StridedView dst)
     {
         OperationChecks.ScatterAdd(this, src, index, axis, dst);
-        if (src.Count == 0) return;
-        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: true);
-        Indexing.ScatterAdd(this, x, src.Shape[axis], dst.Shape[axis]);
+        if (src.Count > 0) GatherOrScatterAdd(src, index, axis, dst, accumulates: true);
+    }
+
+    /// <summary>Gather (or, <paramref name="accumulates"/>, ScatterAdd) over checked, non-empty operands.</summary>
+    private void GatherOrScatterAdd(in StridedView src, in StridedView index, int axis, in StridedView dst, bool accumulates)
+    {
+        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates);
+        if (accumulates) Indexing.ScatterAdd(this, x, src.Shape[axis], dst.Shape[axis]);
+        else Indexing.Gather(this, x, src.Shape[axis], index.Shape[axis]);
         x.Complete();
     }
 

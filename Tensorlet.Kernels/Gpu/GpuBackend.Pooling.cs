@@ -37,38 +37,32 @@ public sealed partial class GpuBackend
     public void AvgPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y)
     {
         if (OperationChecks.AvgPool2d(this, g, x, y) == 0) return;
-        using var xs = DenseOperand.Read(this, x);
-        using var ys = DenseOperand.Write(this, y);
-        Pooling.AvgForward(this, g, xs.Buffer, xs.Offset, ys.Buffer, ys.Offset);
-        ys.Complete();
+        var geometry = g;
+        RunDense(x, y, (src, srcOffset, dst, dstOffset) =>
+            Pooling.AvgForward(this, geometry, src, srcOffset, dst, dstOffset));
     }
 
     public void AvgPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView gradX)
     {
         if (OperationChecks.AvgPool2dBackward(this, g, gradY, gradX) == 0) return;
-        using var gys = DenseOperand.Read(this, gradY);
-        using var gxs = DenseOperand.Write(this, gradX);
-        Pooling.AvgBackward(this, g, gys.Buffer, gys.Offset, gxs.Buffer, gxs.Offset);
-        gxs.Complete();
+        var geometry = g;
+        RunDense(gradY, gradX, (src, srcOffset, dst, dstOffset) =>
+            Pooling.AvgBackward(this, geometry, src, srcOffset, dst, dstOffset));
     }
 
     public void AdaptiveAvgPool2d(in StridedView x, in StridedView y)
     {
         var s = OperationChecks.AdaptiveAvgPool2d(this, x, y);
         if (s.Planes == 0) return;
-        using var xs = DenseOperand.Read(this, x);
-        using var ys = DenseOperand.Write(this, y);
-        Pooling.AdaptiveForward(this, s.Planes, s.H, s.W, s.OutH, s.OutW, xs.Buffer, xs.Offset, ys.Buffer, ys.Offset);
-        ys.Complete();
+        RunDense(x, y, (src, srcOffset, dst, dstOffset) =>
+            Pooling.AdaptiveForward(this, s.Planes, s.H, s.W, s.OutH, s.OutW, src, srcOffset, dst, dstOffset));
     }
 
     public void AdaptiveAvgPool2dBackward(in StridedView gradY, in StridedView gradX)
     {
         var s = OperationChecks.AdaptiveAvgPool2dBackward(this, gradY, gradX);
         if (s.Planes == 0) return;
-        using var gys = DenseOperand.Read(this, gradY);
-        using var gxs = DenseOperand.Write(this, gradX);
-        Pooling.AdaptiveBackward(this, s.Planes, s.H, s.W, s.OutH, s.OutW, gys.Buffer, gys.Offset, gxs.Buffer, gxs.Offset);
-        gxs.Complete();
+        RunDense(gradY, gradX, (src, srcOffset, dst, dstOffset) =>
+            Pooling.AdaptiveBackward(this, s.Planes, s.H, s.W, s.OutH, s.OutW, src, srcOffset, dst, dstOffset));
     }
 }

@@ -8,19 +8,17 @@ public sealed partial class GpuBackend
     {
         OperationChecks.Unfold(this, "Unfold", g, x, cols);
         if (g.N == 0) return;
-        using var xs = DenseOperand.Read(this, x);
-        using var cs = DenseOperand.Write(this, cols);
-        Convolution.Im2Col(this, g, g.N, xs.Buffer, xs.Offset, cs.Buffer, cs.Offset);
-        cs.Complete();
+        var geometry = g;
+        RunDense(x, cols, (src, srcOffset, dst, dstOffset) =>
+            Convolution.Im2Col(this, geometry, geometry.N, src, srcOffset, dst, dstOffset));
     }
 
     public void Fold(in Conv2dGeometry g, in StridedView cols, in StridedView x)
     {
         OperationChecks.Unfold(this, "Fold", g, x, cols);
         if (g.N == 0) return;
-        using var cs = DenseOperand.Read(this, cols);
-        using var xs = DenseOperand.Write(this, x);
-        Convolution.Col2Im(this, g, g.N, cs.Buffer, xs.Buffer, xs.Offset, cs.Offset);
-        xs.Complete();
+        var geometry = g;
+        RunDense(cols, x, (src, srcOffset, dst, dstOffset) =>
+            Convolution.Col2Im(this, geometry, geometry.N, src, dst, dstOffset, srcOffset));
     }
 }
