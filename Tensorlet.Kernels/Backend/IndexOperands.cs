@@ -18,6 +18,22 @@ internal readonly record struct IndexOperands(IBackend? Backend, int Outer, int 
                                               StridedView Target, bool Accumulates) : IDisposable
 {
     /// <summary>
+    /// Gather (or, <paramref name="accumulates"/>, ScatterAdd) as every backend runs it: the shared checks, nothing more
+    /// for an empty call, else <paramref name="kernel"/> over the opened operands and the result stored in dst.
+    /// </summary>
+    public static void Run(IBackend backend, in StridedView src, in StridedView index, int axis, in StridedView dst, bool accumulates,
+                           IndexKernel kernel)
+    {
+        if (accumulates) OperationChecks.ScatterAdd(backend, src, index, axis, dst);
+        else OperationChecks.Gather(backend, src, index, axis, dst);
+        // Gather writes dst's elements; ScatterAdd adds src's.
+        if ((accumulates ? src : dst).Count == 0) return;
+        using var x = Open(backend, src, index, dst, axis, accumulates);
+        kernel(x, src.Shape[axis], dst.Shape[axis]);
+        x.Complete();
+    }
+
+    /// <summary>
     /// Opens checked operands along <paramref name="axis"/>. <paramref name="accumulates"/>: dst is added into (ScatterAdd).
     /// </summary>
     public static IndexOperands Open(IBackend backend, in StridedView src, in StridedView index, in StridedView dst, int axis, bool accumulates)
@@ -59,3 +75,6 @@ internal readonly record struct IndexOperands(IBackend? Backend, int Outer, int 
         DstOperand.Dispose();
     }
 }
+
+/// <summary>A Gather or ScatterAdd kernel over opened operands; the lengths are src's and dst's along the axis.</summary>
+internal delegate void IndexKernel(in IndexOperands x, int srcLength, int dstLength);

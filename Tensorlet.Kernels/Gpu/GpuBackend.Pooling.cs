@@ -11,12 +11,7 @@ public sealed partial class GpuBackend
     public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices)
     {
         if (OperationChecks.MaxPool2d(this, g, x, y, indices) == 0) return;
-        using var xs = DenseOperand.Read(this, x);
-        using var ys = DenseOperand.Write(this, y);
-        using var ids = DenseOperand.Write(this, indices);
-        Pooling.MaxForward(this, g, xs.Buffer, xs.Offset, ys.Buffer, ys.Offset, ids.Buffer, ids.Offset);
-        ys.Complete();
-        ids.Complete();
+        Max(g, x, y, indices, forward: true);
     }
 
     /// <remarks>
@@ -27,11 +22,22 @@ public sealed partial class GpuBackend
     public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX)
     {
         if (OperationChecks.MaxPool2dBackward(this, g, gradY, indices, gradX) == 0) return;
-        using var gys = DenseOperand.Read(this, gradY);
-        using var ids = DenseOperand.Read(this, indices);
-        using var gxs = DenseOperand.Write(this, gradX);
-        Pooling.MaxBackward(this, g, gys.Buffer, gys.Offset, ids.Buffer, ids.Offset, gxs.Buffer, gxs.Offset);
-        gxs.Complete();
+        Max(g, gradY, indices, gradX, forward: false);
+    }
+
+    /// <summary>
+    /// Max pooling: forward from x (<paramref name="a"/>) into y and indices (<paramref name="b"/>, <paramref name="c"/>),
+    /// or backward from gradY and indices (<paramref name="a"/>, <paramref name="b"/>) into gradX (<paramref name="c"/>).
+    /// </summary>
+    private void Max(in Pool2dGeometry g, in StridedView a, in StridedView b, in StridedView c, bool forward)
+    {
+        using var first = DenseOperand.Read(this, a);
+        using var second = forward ? DenseOperand.Write(this, b) : DenseOperand.Read(this, b);
+        using var third = DenseOperand.Write(this, c);
+        if (forward) Pooling.MaxForward(this, g, first.Buffer, first.Offset, second.Buffer, second.Offset, third.Buffer, third.Offset);
+        else Pooling.MaxBackward(this, g, first.Buffer, first.Offset, second.Buffer, second.Offset, third.Buffer, third.Offset);
+        if (forward) second.Complete();
+        third.Complete();
     }
 
     public void AvgPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y)

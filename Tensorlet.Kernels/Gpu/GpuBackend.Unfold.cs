@@ -4,21 +4,21 @@ namespace Tensorlet.Kernels.Gpu;
 // already PyTorch's, so they run over the whole batch in one launch (other layouts through DenseOperand).
 public sealed partial class GpuBackend
 {
-    public void Unfold(in Conv2dGeometry g, in StridedView x, in StridedView cols)
-    {
-        OperationChecks.Unfold(this, "Unfold", g, x, cols);
-        if (g.N == 0) return;
-        var geometry = g;
-        RunDense(x, cols, (src, srcOffset, dst, dstOffset) =>
-            Convolution.Im2Col(this, geometry, geometry.N, src, srcOffset, dst, dstOffset));
-    }
+    public void Unfold(in Conv2dGeometry g, in StridedView x, in StridedView cols) => UnfoldOrFold(g, x, cols, fold: false);
 
-    public void Fold(in Conv2dGeometry g, in StridedView cols, in StridedView x)
+    public void Fold(in Conv2dGeometry g, in StridedView cols, in StridedView x) => UnfoldOrFold(g, x, cols, fold: true);
+
+    /// <summary>Unfold (x into cols) or, <paramref name="fold"/>, its adjoint Fold (cols summed into x).</summary>
+    private void UnfoldOrFold(in Conv2dGeometry g, in StridedView x, in StridedView cols, bool fold)
     {
-        OperationChecks.Unfold(this, "Fold", g, x, cols);
+        OperationChecks.Unfold(this, fold ? "Fold" : "Unfold", g, x, cols);
         if (g.N == 0) return;
         var geometry = g;
-        RunDense(cols, x, (src, srcOffset, dst, dstOffset) =>
-            Convolution.Col2Im(this, geometry, geometry.N, src, dst, dstOffset, srcOffset));
+        if (fold)
+            RunDense(cols, x, (src, srcOffset, dst, dstOffset) =>
+                Convolution.Col2Im(this, geometry, geometry.N, src, dst, dstOffset, srcOffset));
+        else
+            RunDense(x, cols, (src, srcOffset, dst, dstOffset) =>
+                Convolution.Im2Col(this, geometry, geometry.N, src, srcOffset, dst, dstOffset));
     }
 }
