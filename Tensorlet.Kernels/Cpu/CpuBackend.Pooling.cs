@@ -4,17 +4,11 @@ namespace Tensorlet.Kernels.Cpu;
 // plane, so any operand whose H×W planes are dense is walked in place, whatever the batch and channel strides.
 public sealed partial class CpuBackend
 {
-    public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices)
-    {
-        if (OperationChecks.MaxPool2d(this, g, x, y, indices) == 0) return;
+    public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices) =>
         Max(g, x, y, indices, forward: true);
-    }
 
-    public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX)
-    {
-        if (OperationChecks.MaxPool2dBackward(this, g, gradY, indices, gradX) == 0) return;
+    public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX) =>
         Max(g, gradY, indices, gradX, forward: false);
-    }
 
     public void AvgPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y)
     {
@@ -50,6 +44,8 @@ public sealed partial class CpuBackend
     /// </summary>
     private void Max(in Pool2dGeometry g, in StridedView a, in StridedView b, in StridedView c, bool forward)
     {
+        long elements = forward ? OperationChecks.MaxPool2d(this, g, a, b, c) : OperationChecks.MaxPool2dBackward(this, g, a, b, c);
+        if (elements == 0) return;
         using var first = BlockOperand.Read(this, a, 2);
         using var second = forward ? BlockOperand.Write(this, b, 2) : BlockOperand.Read(this, b, 2);
         using var third = BlockOperand.Write(this, c, 2);

@@ -8,22 +8,16 @@ public sealed partial class GpuBackend
 
     private PoolingKernels Pooling => _pooling ??= new PoolingKernels(Accelerator);
 
-    public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices)
-    {
-        if (OperationChecks.MaxPool2d(this, g, x, y, indices) == 0) return;
+    public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices) =>
         Max(g, x, y, indices, forward: true);
-    }
 
     /// <remarks>
     /// An index the forward pass could not have produced (outside its own output's window, fractional or NaN) is
     /// skipped by the kernel and reported as an <see cref="ArgumentOutOfRangeException"/> at the next
     /// <see cref="Synchronize"/> (or <see cref="Download"/>), as a bad Gather index is; the CPU backend throws at once.
     /// </remarks>
-    public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX)
-    {
-        if (OperationChecks.MaxPool2dBackward(this, g, gradY, indices, gradX) == 0) return;
+    public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX) =>
         Max(g, gradY, indices, gradX, forward: false);
-    }
 
     /// <summary>
     /// Max pooling: forward from x (<paramref name="a"/>) into y and indices (<paramref name="b"/>, <paramref name="c"/>),
@@ -31,6 +25,8 @@ public sealed partial class GpuBackend
     /// </summary>
     private void Max(in Pool2dGeometry g, in StridedView a, in StridedView b, in StridedView c, bool forward)
     {
+        long elements = forward ? OperationChecks.MaxPool2d(this, g, a, b, c) : OperationChecks.MaxPool2dBackward(this, g, a, b, c);
+        if (elements == 0) return;
         using var first = DenseOperand.Read(this, a);
         using var second = forward ? DenseOperand.Write(this, b) : DenseOperand.Read(this, b);
         using var third = DenseOperand.Write(this, c);
