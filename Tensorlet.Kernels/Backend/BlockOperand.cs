@@ -7,55 +7,35 @@ namespace Tensorlet.Kernels;
 /// an operand as it is; any other layout is opened through <see cref="DenseOperand"/>, so its copy is made in the one
 /// place copies are made. Block (i, j) starts at <c>Offset + i·Stride0 + j·Stride1</c>.
 /// </summary>
-internal readonly struct BlockOperand : IDisposable
+/// <param name="Stride0">Distance between blocks along dimension 0.</param>
+/// <param name="Stride1">Distance between blocks along dimension 1 (with two leading dimensions).</param>
+/// <param name="Dense">The dense copy or scratch when one was made; released by <see cref="Dispose"/>.</param>
+internal readonly record struct BlockOperand(DeviceBuffer Buffer, int Offset, int Stride0, int Stride1, DenseOperand Dense)
+    : IDisposable
 {
-    private readonly DenseOperand _dense;
-
-    private BlockOperand(in StridedView view, int stride0, int stride1, DenseOperand dense)
-    {
-        Buffer = view.Buffer;
-        Offset = view.Offset;
-        Stride0 = stride0;
-        Stride1 = stride1;
-        _dense = dense;
-    }
-
-    public DeviceBuffer Buffer { get; }
-    public int Offset { get; }
-
-    /// <summary>Distance between blocks along dimension 0.</summary>
-    public int Stride0 { get; }
-
-    /// <summary>Distance between blocks along dimension 1 (with two leading dimensions).</summary>
-    public int Stride1 { get; }
-
     /// <summary>True when the kernel works on a dense copy rather than the caller's memory.</summary>
-    public bool IsCopy => _dense.IsCopy;
+    public bool IsCopy => Dense.IsCopy;
 
     /// <summary>An input: <paramref name="view"/> itself when its blocks are dense, else a dense copy.</summary>
     public static BlockOperand Read(IBackend backend, in StridedView view, int leading) =>
-        Walkable(view, leading, output: false) ? Native(view, leading) : Dense(DenseOperand.Read(backend, view), leading);
+        Walkable(view, leading, output: false) ? Of(view, leading, default) : Of(DenseOperand.Read(backend, view), leading);
 
     /// <summary>
     /// An output: <paramref name="view"/> itself when its blocks are dense and disjoint, else dense scratch that
     /// <see cref="Complete"/> copies into it.
     /// </summary>
     public static BlockOperand Write(IBackend backend, in StridedView view, int leading) =>
-        Walkable(view, leading, output: true) ? Native(view, leading) : Dense(DenseOperand.Write(backend, view), leading);
+        Walkable(view, leading, output: true) ? Of(view, leading, default) : Of(DenseOperand.Write(backend, view), leading);
 
     /// <summary>For an output: stores the kernel's result in the caller's view when it went to scratch.</summary>
-    public void Complete() => _dense.Complete();
+    public void Complete() => Dense.Complete();
 
-    public void Dispose() => _dense.Dispose();
+    public void Dispose() => Dense.Dispose();
 
-    private static BlockOperand Native(in StridedView view, int leading) =>
-        new(view, view.Strides[0], leading > 1 ? view.Strides[1] : 0, default);
+    private static BlockOperand Of(DenseOperand dense, int leading) => Of(dense.View, leading, dense);
 
-    private static BlockOperand Dense(DenseOperand dense, int leading)
-    {
-        var v = dense.View;
-        return new BlockOperand(v, v.Strides[0], leading > 1 ? v.Strides[1] : 0, dense);
-    }
+    private static BlockOperand Of(in StridedView view, int leading, DenseOperand dense) =>
+        new(view.Buffer, view.Offset, view.Strides[0], leading > 1 ? view.Strides[1] : 0, dense);
 
     /// <summary>
     /// Whether the dimensions after <paramref name="leading"/> are dense and row-major; for an output also that no two

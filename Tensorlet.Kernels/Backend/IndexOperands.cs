@@ -6,43 +6,32 @@ namespace Tensorlet.Kernels;
 /// whenever their dims merge around the axis; otherwise each operand is opened through <see cref="DenseOperand"/>. An accumulating dst (ScatterAdd) is read into its copy first and
 /// copied back by <see cref="Complete"/>, so its contents are kept.
 /// </summary>
-internal readonly struct IndexOperands : IDisposable
+/// <param name="Backend">The backend that copies an accumulated dst back; null when nothing was copied.</param>
+/// <param name="SrcView">The view the kernel reads src from: the caller's, or a dense copy of it (as for index and dst).</param>
+/// <param name="SrcOperand">src's dense copy when one was made (as for index and dst); released by <see cref="Dispose"/>.</param>
+/// <param name="Target">The caller's dst, which <see cref="Complete"/> stores the result in.</param>
+/// <param name="Accumulates">dst is added into (ScatterAdd), so its contents were read into its copy.</param>
+internal readonly record struct IndexOperands(IBackend? Backend, int Outer, int Inner,
+                                              StridedView SrcView, StridedView IndexView, StridedView DstView,
+                                              AxisStrides Src, AxisStrides Index, AxisStrides Dst,
+                                              DenseOperand SrcOperand, DenseOperand IndexOperand, DenseOperand DstOperand,
+                                              StridedView Target, bool Accumulates) : IDisposable
 {
-    private readonly IBackend? _backend;
-    private readonly DenseOperand _src, _index, _dst;
-    private readonly StridedView _target;
-    private readonly bool _accumulates;
-
-    private IndexOperands(IBackend? backend, int outer, int inner, StridedView src, StridedView index, StridedView dst, AxisStrides[] strides,
-                          DenseOperand srcOperand, DenseOperand indexOperand, DenseOperand dstOperand, StridedView target, bool accumulates)
+    /// <summary>
+    /// Gather (or, <paramref name="accumulates"/>, ScatterAdd) as every backend runs it: the shared checks, nothing more
+    /// for an empty call, else <paramref name="kernel"/> over the opened operands and the result stored in dst.
+    /// </summary>
+    public static void Run(IBackend backend, in StridedView src, in StridedView index, int axis, in StridedView dst, bool accumulates,
+                           IndexKernel kernel)
     {
-        _backend = backend;
-        Outer = outer;
-        Inner = inner;
-        SrcView = src;
-        IndexView = index;
-        DstView = dst;
-        Src = strides[0];
-        Index = strides[1];
-        Dst = strides[2];
-        _src = srcOperand;
-        _index = indexOperand;
-        _dst = dstOperand;
-        _target = target;
-        _accumulates = accumulates;
+        if (accumulates) OperationChecks.ScatterAdd(backend, src, index, axis, dst);
+        else OperationChecks.Gather(backend, src, index, axis, dst);
+        // Gather writes dst's elements; ScatterAdd adds src's.
+        if ((accumulates ? src : dst).Count == 0) return;
+        using var x = Open(backend, src, index, dst, axis, accumulates);
+        kernel(x, src.Shape[axis], dst.Shape[axis]);
+        x.Complete();
     }
-
-    public int Outer { get; }
-    public int Inner { get; }
-
-    /// <summary>The views the kernel reads and writes: the caller's, or dense copies of them.</summary>
-    public StridedView SrcView { get; }
-    public StridedView IndexView { get; }
-    public StridedView DstView { get; }
-
-    public AxisStrides Src { get; }
-    public AxisStrides Index { get; }
-    public AxisStrides Dst { get; }
 
     /// <summary>
     /// Opens checked operands along <paramref name="axis"/>. <paramref name="accumulates"/>: dst is added into (ScatterAdd).
@@ -51,7 +40,8 @@ internal readonly struct IndexOperands : IDisposable
     {
         var strides = new AxisStrides[3];
         if (AxisLayout.TryMerge(axis, [src, index, dst], out int outer, out int inner, strides))
-            return new IndexOperands(null, outer, inner, src, index, dst, strides, default, default, default, dst, accumulates);
+            return new IndexOperands(null, outer, inner, src, index, dst, strides[0], strides[1], strides[2],
+                                     default, default, default, dst, accumulates);
         var s = DenseOperand.Read(backend, src);
         var x = default(DenseOperand);
         var d = default(DenseOperand);
@@ -67,20 +57,24 @@ internal readonly struct IndexOperands : IDisposable
             throw;
         }
         AxisLayout.TryMerge(axis, [s.View, x.View, d.View], out outer, out inner, strides);
-        return new IndexOperands(backend, outer, inner, s.View, x.View, d.View, strides, s, x, d, dst, accumulates);
+        return new IndexOperands(backend, outer, inner, s.View, x.View, d.View, strides[0], strides[1], strides[2],
+                                 s, x, d, dst, accumulates);
     }
 
     /// <summary>Stores the result in the caller's dst when the kernel wrote a copy. Call once the kernel has run.</summary>
     public void Complete()
     {
-        if (!_accumulates) _dst.Complete();
-        else if (_dst.IsCopy) _backend!.Copy(_dst.View, _target);
+        if (!Accumulates) DstOperand.Complete();
+        else if (DstOperand.IsCopy) Backend!.Copy(DstOperand.View, Target);
     }
 
     public void Dispose()
     {
-        _src.Dispose();
-        _index.Dispose();
-        _dst.Dispose();
+        SrcOperand.Dispose();
+        IndexOperand.Dispose();
+        DstOperand.Dispose();
     }
 }
+
+/// <summary>A Gather or ScatterAdd kernel over opened operands; the lengths are src's and dst's along the axis.</summary>
+internal delegate void IndexKernel(in IndexOperands x, int srcLength, int dstLength);

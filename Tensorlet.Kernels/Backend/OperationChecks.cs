@@ -41,10 +41,7 @@ public static partial class OperationChecks
     public static void Gather(IBackend backend, in StridedView src, in StridedView index, int axis, in StridedView dst)
     {
         const string op = "Gather";
-        ArgumentChecks.View(backend, op, nameof(src), src);
-        ArgumentChecks.View(backend, op, nameof(index), index);
-        ArgumentChecks.View(backend, op, nameof(dst), dst);
-        Axis(op, axis, src);
+        IndexViews(backend, op, src, index, axis, dst);
         if (index.Rank != src.Rank || !SameOutside(axis, src, index))
             throw OutsideAxis(op, "src", src, "index", index, axis);
         ArgumentChecks.SameShape(op, nameof(index), index, nameof(dst), dst);
@@ -57,10 +54,7 @@ public static partial class OperationChecks
     public static void ScatterAdd(IBackend backend, in StridedView src, in StridedView index, int axis, in StridedView dst)
     {
         const string op = "ScatterAdd";
-        ArgumentChecks.View(backend, op, nameof(src), src);
-        ArgumentChecks.View(backend, op, nameof(index), index);
-        ArgumentChecks.View(backend, op, nameof(dst), dst);
-        Axis(op, axis, src);
+        IndexViews(backend, op, src, index, axis, dst);
         ArgumentChecks.SameShape(op, nameof(src), src, nameof(index), index);
         if (dst.Rank != src.Rank || !SameOutside(axis, src, dst))
             throw OutsideAxis(op, "src", src, "dst", dst, axis);
@@ -70,6 +64,16 @@ public static partial class OperationChecks
                 throw new ArgumentException(
                     $"{op}: 'dst' repeats its elements (stride 0 in dimension {d} of shape {ArgumentChecks.Show(dst.Shape)}); an accumulator must not broadcast.",
                     nameof(dst));
+    }
+
+    /// <summary>What Gather and ScatterAdd both require: each view valid for the backend, and axis one of src's.</summary>
+    private static void IndexViews(IBackend backend, string op, in StridedView src, in StridedView index, int axis,
+                                   in StridedView dst)
+    {
+        ArgumentChecks.View(backend, op, nameof(src), src);
+        ArgumentChecks.View(backend, op, nameof(index), index);
+        ArgumentChecks.View(backend, op, nameof(dst), dst);
+        Axis(op, axis, src);
     }
 
     private static void Axis(string op, int axis, in StridedView src)

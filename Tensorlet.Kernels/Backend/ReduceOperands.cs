@@ -7,32 +7,12 @@ namespace Tensorlet.Kernels;
 /// order gives a layout the kernel accepts is an operand opened through <see cref="DenseOperand"/>: the output alone
 /// (into dense scratch in src's memory order) when src can be walked, else both.
 /// </summary>
-internal readonly struct ReduceOperands : IDisposable
+/// <param name="SrcOperand">src's dense copy, when the kernel reads one; released by <see cref="Dispose"/>.</param>
+/// <param name="DstOperand">dst's dense scratch, when the kernel writes one; stored by <see cref="Complete"/>.</param>
+internal readonly record struct ReduceOperands(int Outer, int Axis, int Inner, DeviceBuffer SrcBuffer, AxisStrides Src,
+                                               DeviceBuffer DstBuffer, AxisStrides Dst,
+                                               DenseOperand SrcOperand = default, DenseOperand DstOperand = default) : IDisposable
 {
-    private readonly DenseOperand _src, _dst;
-
-    private ReduceOperands(int outer, int axis, int inner, DeviceBuffer srcBuffer, AxisStrides src, DeviceBuffer dstBuffer, AxisStrides dst,
-                           DenseOperand srcOperand, DenseOperand dstOperand)
-    {
-        Outer = outer;
-        Axis = axis;
-        Inner = inner;
-        SrcBuffer = srcBuffer;
-        Src = src;
-        DstBuffer = dstBuffer;
-        Dst = dst;
-        _src = srcOperand;
-        _dst = dstOperand;
-    }
-
-    public int Outer { get; }
-    public int Axis { get; }
-    public int Inner { get; }
-    public DeviceBuffer SrcBuffer { get; }
-    public AxisStrides Src { get; }
-    public DeviceBuffer DstBuffer { get; }
-    public AxisStrides Dst { get; }
-
     /// <summary>
     /// Opens checked operands. <paramref name="denseInner"/>: the kernel needs the inner part dense in both operands
     /// and, when there is no inner part, the axis dense in src (the CPU's vector loops); otherwise any strides do.
@@ -49,14 +29,14 @@ internal readonly struct ReduceOperands : IDisposable
         {
             var scratch = DenseOperand.Write(backend, dstInMemory);
             TryWalk(inMemory, memoryAxis, scratch.View, denseInner, out walk);
-            return walk.With(default, scratch);
+            return walk with { DstOperand = scratch };
         }
         var denseSrc = DenseOperand.Read(backend, src);
         try
         {
             var denseDst = DenseOperand.Write(backend, dst);
             TryWalk(denseSrc.View, axis, denseDst.View, denseInner, out walk);
-            return walk.With(denseSrc, denseDst);
+            return walk with { SrcOperand = denseSrc, DstOperand = denseDst };
         }
         catch
         {
@@ -73,19 +53,16 @@ internal readonly struct ReduceOperands : IDisposable
         int length = src.Shape[axis];
         AxisStrides s = merged[0], d = merged[1];
         if (denseInner && (inner > 1 ? s.Inner != 1 || d.Inner != 1 : length > 1 && s.Axis != 1)) return false;
-        walk = new ReduceOperands(outer, length, inner, src.Buffer, s, dst.Buffer, d, default, default);
+        walk = new ReduceOperands(outer, length, inner, src.Buffer, s, dst.Buffer, d);
         return true;
     }
 
-    private ReduceOperands With(DenseOperand src, DenseOperand dst) =>
-        new(Outer, Axis, Inner, SrcBuffer, Src, DstBuffer, Dst, src, dst);
-
     /// <summary>Stores the result in the caller's dst when the kernel wrote scratch. Call once the kernel has run.</summary>
-    public void Complete() => _dst.Complete();
+    public void Complete() => DstOperand.Complete();
 
     public void Dispose()
     {
-        _src.Dispose();
-        _dst.Dispose();
+        SrcOperand.Dispose();
+        DstOperand.Dispose();
     }
 }

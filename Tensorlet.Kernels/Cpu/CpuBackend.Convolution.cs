@@ -53,24 +53,35 @@ public sealed partial class CpuBackend
     public unsafe void Unfold(in Conv2dGeometry g, in StridedView x, in StridedView cols)
     {
         OperationChecks.Unfold(this, "Unfold", g, x, cols);
-        using var xs = BlockOperand.Read(this, x, 1);
-        using var cs = BlockOperand.Write(this, cols, 1);
-        var padded = new float[Im2Col.PaddedPlane(g)];
-        fixed (float* px = Array(xs.Buffer), pc = Array(cs.Buffer), pp = padded)
-            for (int n = 0; n < g.N; n++)
-                Im2Col.Lower(g, px + xs.Offset + (nint)n * xs.Stride0, g.C, pc + cs.Offset + (nint)n * cs.Stride0, (nint)g.OutH * g.OutW, pp);
-        cs.Complete();
+        var geometry = g;
+        nint positions = (nint)g.OutH * g.OutW;
+        ByImage(g.N, x, cols, Im2Col.PaddedPlane(g),
+                (image, imageCols, padded) => Im2Col.Lower(geometry, image, geometry.C, imageCols, positions, padded));
     }
 
     public unsafe void Fold(in Conv2dGeometry g, in StridedView cols, in StridedView x)
     {
         OperationChecks.Unfold(this, "Fold", g, x, cols);
-        using var cs = BlockOperand.Read(this, cols, 1);
-        using var xs = BlockOperand.Write(this, x, 1);
-        var plane = new float[Col2Im.PlaneFloats(g)];
-        fixed (float* px = Array(xs.Buffer), pc = Array(cs.Buffer), pp = plane)
-            for (int n = 0; n < g.N; n++)
-                Col2Im.Fold(g, pc + cs.Offset + (nint)n * cs.Stride0, (nint)g.OutH * g.OutW, g.C, px + xs.Offset + (nint)n * xs.Stride0, pp);
-        xs.Complete();
+        var geometry = g;
+        nint positions = (nint)g.OutH * g.OutW;
+        ByImage(g.N, cols, x, Col2Im.PlaneFloats(g),
+                (imageCols, image, plane) => Col2Im.Fold(geometry, imageCols, positions, geometry.C, image, plane));
+    }
+
+    private unsafe delegate void ImageKernel(float* src, float* dst, float* scratch);
+
+    /// <summary>
+    /// Runs <paramref name="kernel"/> on each of <paramref name="images"/> images of src and dst (block operands along
+    /// dim 0), with <paramref name="scratchFloats"/> floats of scratch shared by all of them.
+    /// </summary>
+    private unsafe void ByImage(int images, in StridedView src, in StridedView dst, long scratchFloats, ImageKernel kernel)
+    {
+        using var ss = BlockOperand.Read(this, src, 1);
+        using var ds = BlockOperand.Write(this, dst, 1);
+        var scratch = new float[scratchFloats];
+        fixed (float* ps = Array(ss.Buffer), pd = Array(ds.Buffer), pp = scratch)
+            for (int n = 0; n < images; n++)
+                kernel(ps + ss.Offset + (nint)n * ss.Stride0, pd + ds.Offset + (nint)n * ds.Stride0, pp);
+        ds.Complete();
     }
 }

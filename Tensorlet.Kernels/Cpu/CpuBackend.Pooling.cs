@@ -4,26 +4,11 @@ namespace Tensorlet.Kernels.Cpu;
 // plane, so any operand whose H×W planes are dense is walked in place, whatever the batch and channel strides.
 public sealed partial class CpuBackend
 {
-    public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices)
-    {
-        if (OperationChecks.MaxPool2d(this, g, x, y, indices) == 0) return;
-        using var xs = BlockOperand.Read(this, x, 2);
-        using var ys = BlockOperand.Write(this, y, 2);
-        using var ids = BlockOperand.Write(this, indices, 2);
-        Pooling.MaxForward(g, Planes.Of(xs, g.C), Planes.Of(ys, g.C), Planes.Of(ids, g.C));
-        ys.Complete();
-        ids.Complete();
-    }
+    public void MaxPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y, in StridedView indices) =>
+        Max(g, x, y, indices, forward: true);
 
-    public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX)
-    {
-        if (OperationChecks.MaxPool2dBackward(this, g, gradY, indices, gradX) == 0) return;
-        using var gys = BlockOperand.Read(this, gradY, 2);
-        using var ids = BlockOperand.Read(this, indices, 2);
-        using var gxs = BlockOperand.Write(this, gradX, 2);
-        Pooling.MaxBackward(g, Planes.Of(gys, g.C), Planes.Of(ids, g.C), Planes.Of(gxs, g.C));
-        gxs.Complete();
-    }
+    public void MaxPool2dBackward(in Pool2dGeometry g, in StridedView gradY, in StridedView indices, in StridedView gradX) =>
+        Max(g, gradY, indices, gradX, forward: false);
 
     public void AvgPool2d(in Pool2dGeometry g, in StridedView x, in StridedView y)
     {
@@ -51,6 +36,23 @@ public sealed partial class CpuBackend
         var s = OperationChecks.AdaptiveAvgPool2dBackward(this, gradY, gradX);
         if (s.Planes > 0)
             Average(s.C, s.H, s.W, PoolWindows.Adaptive(s.H, s.OutH), PoolWindows.Adaptive(s.W, s.OutW), gradY, gradX, forward: false);
+    }
+
+    /// <summary>
+    /// Max pooling: forward from x (<paramref name="a"/>) into y and indices (<paramref name="b"/>, <paramref name="c"/>),
+    /// or backward from gradY and indices (<paramref name="a"/>, <paramref name="b"/>) into gradX (<paramref name="c"/>).
+    /// </summary>
+    private void Max(in Pool2dGeometry g, in StridedView a, in StridedView b, in StridedView c, bool forward)
+    {
+        long elements = forward ? OperationChecks.MaxPool2d(this, g, a, b, c) : OperationChecks.MaxPool2dBackward(this, g, a, b, c);
+        if (elements == 0) return;
+        using var first = BlockOperand.Read(this, a, 2);
+        using var second = forward ? BlockOperand.Write(this, b, 2) : BlockOperand.Read(this, b, 2);
+        using var third = BlockOperand.Write(this, c, 2);
+        if (forward) Pooling.MaxForward(g, Planes.Of(first, g.C), Planes.Of(second, g.C), Planes.Of(third, g.C));
+        else Pooling.MaxBackward(g, Planes.Of(first, g.C), Planes.Of(second, g.C), Planes.Of(third, g.C));
+        if (forward) second.Complete();
+        third.Complete();
     }
 
     /// <summary>An average pooling (forward) or its adjoint (backward) from <paramref name="src"/> into <paramref name="dst"/>.</summary>

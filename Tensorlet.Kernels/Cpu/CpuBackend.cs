@@ -76,25 +76,15 @@ public sealed partial class CpuBackend : IBackend
         r.Complete();
     }
 
-    public void Gather(in StridedView src, in StridedView index, int axis, in StridedView dst)
-    {
-        OperationChecks.Gather(this, src, index, axis, dst);
-        if (dst.Count == 0) return;
-        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: false);
-        Indexing.Gather(Array(x.SrcView.Buffer), x.Src, src.Shape[axis], Array(x.IndexView.Buffer), x.Index, index.Shape[axis],
-                        x.Outer, x.Inner, Array(x.DstView.Buffer), x.Dst);
-        x.Complete();
-    }
+    public void Gather(in StridedView src, in StridedView index, int axis, in StridedView dst) =>
+        IndexOperands.Run(this, src, index, axis, dst, accumulates: false, (in IndexOperands x, int srcLength, int dstLength) =>
+            Indexing.Gather(Array(x.SrcView.Buffer), x.Src, srcLength, Array(x.IndexView.Buffer), x.Index, dstLength,
+                            x.Outer, x.Inner, Array(x.DstView.Buffer), x.Dst));
 
-    public void ScatterAdd(in StridedView src, in StridedView index, int axis, in StridedView dst)
-    {
-        OperationChecks.ScatterAdd(this, src, index, axis, dst);
-        if (src.Count == 0) return;
-        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: true);
-        Indexing.ScatterAdd(Array(x.SrcView.Buffer), x.Src, src.Shape[axis], Array(x.IndexView.Buffer), x.Index, dst.Shape[axis],
-                            x.Outer, x.Inner, Array(x.DstView.Buffer), x.Dst);
-        x.Complete();
-    }
+    public void ScatterAdd(in StridedView src, in StridedView index, int axis, in StridedView dst) =>
+        IndexOperands.Run(this, src, index, axis, dst, accumulates: true, (in IndexOperands x, int srcLength, int dstLength) =>
+            Indexing.ScatterAdd(Array(x.SrcView.Buffer), x.Src, srcLength, Array(x.IndexView.Buffer), x.Index, dstLength,
+                                x.Outer, x.Inner, Array(x.DstView.Buffer), x.Dst));
 
     public void Gemm(float alpha, in StridedView a, in StridedView b, float beta, in StridedView c)
     {

@@ -61,23 +61,13 @@ public sealed partial class GpuBackend
         r.Complete();
     }
 
-    public void Gather(in StridedView src, in StridedView index, int axis, in StridedView dst)
-    {
-        OperationChecks.Gather(this, src, index, axis, dst);
-        if (dst.Count == 0) return;
-        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: false);
-        Indexing.Gather(this, x, src.Shape[axis], index.Shape[axis]);
-        x.Complete();
-    }
+    public void Gather(in StridedView src, in StridedView index, int axis, in StridedView dst) =>
+        IndexOperands.Run(this, src, index, axis, dst, accumulates: false,
+                          (in IndexOperands x, int srcLength, int dstLength) => Indexing.Gather(this, x, srcLength, dstLength));
 
-    public void ScatterAdd(in StridedView src, in StridedView index, int axis, in StridedView dst)
-    {
-        OperationChecks.ScatterAdd(this, src, index, axis, dst);
-        if (src.Count == 0) return;
-        using var x = IndexOperands.Open(this, src, index, dst, axis, accumulates: true);
-        Indexing.ScatterAdd(this, x, src.Shape[axis], dst.Shape[axis]);
-        x.Complete();
-    }
+    public void ScatterAdd(in StridedView src, in StridedView index, int axis, in StridedView dst) =>
+        IndexOperands.Run(this, src, index, axis, dst, accumulates: true,
+                          (in IndexOperands x, int srcLength, int dstLength) => Indexing.ScatterAdd(this, x, srcLength, dstLength));
 
     // The softmax kernels walk dense rows, so strided views go through DenseOperand.
     public void Softmax(bool log, in StridedView src, in StridedView dst)

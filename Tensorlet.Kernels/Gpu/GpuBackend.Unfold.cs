@@ -4,23 +4,21 @@ namespace Tensorlet.Kernels.Gpu;
 // already PyTorch's, so they run over the whole batch in one launch (other layouts through DenseOperand).
 public sealed partial class GpuBackend
 {
-    public void Unfold(in Conv2dGeometry g, in StridedView x, in StridedView cols)
-    {
-        OperationChecks.Unfold(this, "Unfold", g, x, cols);
-        if (g.N == 0) return;
-        using var xs = DenseOperand.Read(this, x);
-        using var cs = DenseOperand.Write(this, cols);
-        Convolution.Im2Col(this, g, g.N, xs.Buffer, xs.Offset, cs.Buffer, cs.Offset);
-        cs.Complete();
-    }
+    public void Unfold(in Conv2dGeometry g, in StridedView x, in StridedView cols) => UnfoldOrFold(g, x, cols, fold: false);
 
-    public void Fold(in Conv2dGeometry g, in StridedView cols, in StridedView x)
+    public void Fold(in Conv2dGeometry g, in StridedView cols, in StridedView x) => UnfoldOrFold(g, x, cols, fold: true);
+
+    /// <summary>Unfold (x into cols) or, <paramref name="fold"/>, its adjoint Fold (cols summed into x).</summary>
+    private void UnfoldOrFold(in Conv2dGeometry g, in StridedView x, in StridedView cols, bool fold)
     {
-        OperationChecks.Unfold(this, "Fold", g, x, cols);
+        OperationChecks.Unfold(this, fold ? "Fold" : "Unfold", g, x, cols);
         if (g.N == 0) return;
-        using var cs = DenseOperand.Read(this, cols);
-        using var xs = DenseOperand.Write(this, x);
-        Convolution.Col2Im(this, g, g.N, cs.Buffer, xs.Buffer, xs.Offset, cs.Offset);
-        xs.Complete();
+        var geometry = g;
+        if (fold)
+            RunDense(cols, x, (src, srcOffset, dst, dstOffset) =>
+                Convolution.Col2Im(this, geometry, geometry.N, src, dst, dstOffset, srcOffset));
+        else
+            RunDense(x, cols, (src, srcOffset, dst, dstOffset) =>
+                Convolution.Im2Col(this, geometry, geometry.N, src, srcOffset, dst, dstOffset));
     }
 }

@@ -131,6 +131,20 @@ public sealed partial class GpuBackend : IBackend
         long groups = Math.Clamp((count + GroupSize - 1) / GroupSize, 1, _maxGroups);
         return new KernelConfig((int)groups, GroupSize);
     }
+
+    private delegate void DenseKernel(DeviceBuffer src, int srcOffset, DeviceBuffer dst, int dstOffset);
+
+    /// <summary>
+    /// Runs a kernel that reads one dense operand and writes another: each view is opened through
+    /// <see cref="DenseOperand"/> (a copy only for other layouts), and dst is completed once the kernel is queued.
+    /// </summary>
+    private void RunDense(in StridedView src, in StridedView dst, DenseKernel kernel)
+    {
+        using var s = DenseOperand.Read(this, src);
+        using var d = DenseOperand.Write(this, dst);
+        kernel(s.Buffer, s.Offset, d.Buffer, d.Offset);
+        d.Complete();
+    }
 }
 
 /// <summary>How many host↔device copies a backend has made, and how many bytes they moved.</summary>

@@ -1,4 +1,5 @@
 using Tensorlet.Kernels;
+using Tensorlet.Tests.Kernels;
 using static Tensorlet.Tests.Kernels.KernelTestKit;
 
 namespace Tensorlet.Tests.Conformance;
@@ -69,6 +70,12 @@ public static class ConformanceKit
         var actual = Run(backend, arrays, call);
         for (int i = 0; i < arrays.Length; i++) AssertClose(expected[i], actual[i], rtol, atol, $"{what} on {backend.Name}, array {i}");
     }
+
+    /// <summary>The elements of a tensor of <paramref name="shape"/>.</summary>
+    public static int Count(int[] shape) => shape.Aggregate(1, (a, d) => a * d);
+
+    /// <summary>A device view of <paramref name="buffer"/> through <paramref name="layout"/>.</summary>
+    public static StridedView On(DeviceBuffer buffer, Layout layout) => new(buffer, layout.Offset, layout.Shape, layout.Strides);
 
     /// <summary>Random values with NaN, ±∞, ±0 and a tie sprinkled in at fixed places.</summary>
     public static float[] WithSpecials(int count, int seed)

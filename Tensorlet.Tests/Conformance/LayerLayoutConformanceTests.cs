@@ -38,11 +38,9 @@ public class LayerLayoutConformanceTests(string device) : BackendFixture(device)
         return Layout.Permuted(stored, perm);
     }
 
-    private static int Count(int[] shape) => shape.Aggregate(1, (a, d) => a * d);
 
     private static float[] Values(Layout layout, int seed) => Random(layout.Length, seed, -2f, 2f);
 
-    private static StridedView On(DeviceBuffer buffer, Layout layout) => new(buffer, layout.Offset, layout.Shape, layout.Strides);
 
     public static readonly Conv2dGeometry[] Convolutions =
     [
