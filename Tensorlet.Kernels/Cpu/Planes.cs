@@ -12,7 +12,9 @@ internal readonly record struct Planes(float[] Data, int Offset, int BatchStride
         new(CpuBackend.Array(operand.Buffer), operand.Offset, operand.Stride0, operand.Stride1, channels);
 
     /// <summary>Where plane <paramref name="plane"/> starts in <see cref="Data"/>.</summary>
-    public int At(int plane) => Offset + plane / Channels * BatchStride + plane % Channels * ChannelStride;
+    public int At(int plane) => BatchStride == Channels * ChannelStride
+        ? Offset + plane * ChannelStride // back-to-back samples (dense NCHW): no division per plane
+        : Offset + plane / Channels * BatchStride + plane % Channels * ChannelStride;
 
     /// <summary>Where the plane of sample <paramref name="n"/> and channel <paramref name="c"/> starts.</summary>
     public int At(int n, int c) => Offset + n * BatchStride + c * ChannelStride;

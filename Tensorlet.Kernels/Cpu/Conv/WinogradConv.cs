@@ -25,6 +25,13 @@ internal static unsafe class WinogradConv
     /// </summary>
     public const int MinChannels = 32;
 
+    /// <summary>
+    /// The fewest output channels for which <see cref="ConvAlgorithms.Auto"/> takes Winograd: below one GEMM tile's rows
+    /// the 16 products are mostly padding. A first layer's input gradient (64 → 3 as a forward convolution) ran 2.3×
+    /// slower by Winograd than by col2im (`tensorlet bench --filter conv/a`: 5.3–5.9 ms against 2.3 ms for fwd+bwd).
+    /// </summary>
+    public const int MinOutputChannels = 8;
+
     /// <summary>Ungrouped 3×3, stride 1, dilation 1, padding at most 2 (so a tile never reaches past the zero border).</summary>
     public static bool Eligible(in Conv2dGeometry g) =>
         g.Groups == 1 && g.KH == 3 && g.KW == 3 && g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1
@@ -34,7 +41,7 @@ internal static unsafe class WinogradConv
     public static bool Chosen(in Conv2dGeometry g) => Eligible(g) && CpuConvolution.Algorithm switch
     {
         ConvAlgorithms.Winograd => true,
-        ConvAlgorithms.Auto => g.C >= MinChannels,
+        ConvAlgorithms.Auto => g.C >= MinChannels && g.K >= MinOutputChannels,
         _ => false,
     };
 
