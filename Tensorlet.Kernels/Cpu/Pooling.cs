@@ -116,16 +116,15 @@ internal static class Pooling
     public static void AvgForward(int planes, int h, int w, PoolWindows rows, PoolWindows cols, Planes x, Planes y)
     {
         int oh = rows.Count, ow = cols.Count;
-        bool global = rows.IsWhole(h) && cols.IsWhole(w);
-        ForPlanes(planes, (long)h * w + (long)oh * ow * 4, global ? 0 : h * ow, (pl, scratch) =>
+        if (rows.IsWhole(h) && cols.IsWhole(w))
+        {
+            GlobalMean(planes, h * w, (double)rows.Scale[0] * cols.Scale[0], x, y);
+            return;
+        }
+        ForPlanes(planes, (long)h * w + (long)oh * ow * 4, h * ow, (pl, scratch) =>
         {
             var src = x.Plane(pl, h * w);
             var dst = y.Plane(pl, oh * ow);
-            if (global)
-            {
-                dst[0] = (float)(BlockedSum.Sum(ref src[0], h * w) * rows.Scale[0] * cols.Scale[0]);
-                return;
-            }
             var rowSum = scratch.AsSpan(0, h * ow);
             for (int r = 0; r < h; r++)
                 for (int j = 0; j < ow; j++)
@@ -161,16 +160,15 @@ internal static class Pooling
     public static void AvgBackward(int planes, int h, int w, PoolWindows rows, PoolWindows cols, Planes gradY, Planes gradX)
     {
         int oh = rows.Count, ow = cols.Count;
-        bool global = rows.IsWhole(h) && cols.IsWhole(w);
-        ForPlanes(planes, (long)h * w + (long)oh * ow * 4, global ? 0 : (h + 1) * ow, (pl, scratch) =>
+        if (rows.IsWhole(h) && cols.IsWhole(w))
+        {
+            GlobalMeanBackward(planes, h * w, rows.Scale[0] * cols.Scale[0], gradY, gradX);
+            return;
+        }
+        ForPlanes(planes, (long)h * w + (long)oh * ow * 4, (h + 1) * ow, (pl, scratch) =>
         {
             var gy = gradY.Plane(pl, oh * ow);
             var dst = gradX.Plane(pl, h * w);
-            if (global)
-            {
-                dst.Fill(gy[0] * rows.Scale[0] * cols.Scale[0]);
-                return;
-            }
             Span<float> perRow = scratch.AsSpan(0, h * ow), scaled = scratch.AsSpan(h * ow, ow);
             perRow.Clear();
             for (int i = 0; i < oh; i++)
@@ -194,4 +192,22 @@ internal static class Pooling
                 }
         });
     }
+
+    // Global average pooling has one output per plane and planes of a few dozen floats, so the per-plane cost of the
+    // general path (a delegate call, a scratch rent per part) would rival the sum itself: one tight loop per part instead.
+    private static void GlobalMean(int planes, int area, double scale, Planes x, Planes y) =>
+        Reduce.ForItems(planes, area, (lo, hi) =>
+        {
+            Planes src = x, dst = y;
+            for (int pl = lo; pl < hi; pl++)
+                dst.Data[dst.At(pl)] = (float)(BlockedSum.Sum(ref Reduce.At(src.Data, src.At(pl)), area) * scale);
+        });
+
+    private static void GlobalMeanBackward(int planes, int area, float scale, Planes gradY, Planes gradX) =>
+        Reduce.ForItems(planes, area, (lo, hi) =>
+        {
+            Planes gy = gradY, gx = gradX;
+            for (int pl = lo; pl < hi; pl++)
+                gx.Data.AsSpan(gx.At(pl), area).Fill(gy.Data[gy.At(pl)] * scale);
+        });
 }
