@@ -17,7 +17,7 @@ internal static class BenchCommand
     public static Command Create()
     {
         var quick = new Option<bool>("--quick") { Description = "About a fifth of a second per case (≈10 s in all)" };
-        var filter = new Option<string?>("--filter") { Description = "Only cases whose name matches: a glob (conv/*/fwd) or a substring (gemm); whole models run only when named (train/, infer/)" };
+        var filter = new Option<string?>("--filter") { Description = "Only cases whose name matches: a glob (conv/*/fwd) or a substring (gemm), several joined by commas (reduce,pool); whole models run only when named (train/, infer/)" };
         var device = DeviceOption.Create();
         var json = new Option<bool>("--json") { Description = "Print a JSON array of {name, ms, gflops, gbps, peakFraction, threads, device, ...} and nothing else" };
         var threads = ThreadsOption.Create();

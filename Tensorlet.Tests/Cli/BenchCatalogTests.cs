@@ -33,6 +33,16 @@ public class BenchCatalogTests
     }
 
     [Test]
+    public void CommasJoinPatternsAnyOfWhichMatches()
+    {
+        Assert.That(BenchCatalog.Matches("pool/avg2x2/fwd", "reduce/, pool/*"), Is.True);
+        Assert.That(BenchCatalog.Matches("softmax/fwd", "reduce/,pool/*"), Is.False);
+        Assert.That(BenchCatalog.Matches("softmax/fwd", ","), Is.False);
+        Assert.That(BenchCatalog.Filter("gemm/512,conv/a/*").Select(c => c.Name),
+                    Is.EqualTo(new[] { "gemm/512", "conv/a/fwd", "conv/a/fwd+bwd" }));
+    }
+
+    [Test]
     public void ConvolutionWorkMatchesTheKernelGeometry()
     {
         foreach (var c in BenchCatalog.All.Where(c => c.Spec is ConvSpec).Select(c => (ConvSpec)c.Spec))

@@ -35,12 +35,16 @@ public static class BenchCatalog
 
     /// <summary>
     /// Cases whose name matches <paramref name="pattern"/>: a glob with * and ? when it has either, else a substring;
-    /// case-insensitive. Null or empty gives <see cref="Default"/>.
+    /// case-insensitive; several patterns separated by commas match a case when any one does. Null or empty gives
+    /// <see cref="Default"/>.
     /// </summary>
     public static IReadOnlyList<BenchCase> Filter(string? pattern) =>
         string.IsNullOrEmpty(pattern) ? Default : All.Where(c => Matches(c.Name, pattern)).ToList();
 
-    public static bool Matches(string name, string pattern)
+    public static bool Matches(string name, string pattern) =>
+        pattern.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Any(p => MatchesOne(name, p));
+
+    private static bool MatchesOne(string name, string pattern)
     {
         if (!pattern.Contains('*') && !pattern.Contains('?')) return name.Contains(pattern, StringComparison.OrdinalIgnoreCase);
         var regex = "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".") + "$";
