@@ -52,9 +52,11 @@ public class WinogradConvolutionTests
     [Test]
     public void TheLayerCasesMatchReference()
     {
-        // Cases b–d of the benchmark at batch 1 (channels 64–256, 8×8 to 32×32), which Auto sends to Winograd.
+        // Cases b–d of the benchmark at batch 1 (channels 64–256, 8×8 to 32×32), which Auto sends to Winograd, and
+        // ResNet-20's 16-channel layer, whose weight gradient Auto leaves to im2col while the other passes take Winograd.
         Conv2dGeometry[] layers =
         [
+            new(N: 2, C: 16, H: 32, W: 32, K: 16, KH: 3, KW: 3, PadH: 1, PadW: 1),
             new(N: 1, C: 64, H: 32, W: 32, K: 64, KH: 3, KW: 3, PadH: 1, PadW: 1),
             new(N: 2, C: 128, H: 16, W: 16, K: 128, KH: 3, KW: 3, PadH: 1, PadW: 1),
             new(N: 3, C: 256, H: 8, W: 8, K: 256, KH: 3, KW: 3, PadH: 1, PadW: 1),
@@ -74,7 +76,13 @@ public class WinogradConvolutionTests
     {
         Pinned(ConvAlgorithms.Auto, 1, () =>
         {
-            Assert.That(WinogradConv.Chosen(new(N: 8, C: 16, H: 32, W: 32, K: 64, KH: 3, KW: 3, PadH: 1, PadW: 1)), Is.False, "few input channels");
+            Assert.That(WinogradConv.Chosen(new(N: 8, C: 8, H: 32, W: 32, K: 64, KH: 3, KW: 3, PadH: 1, PadW: 1)), Is.False, "few input channels");
+            // ResNet-20's first stage: forward and input gradient by Winograd, the weight gradient (which loses there) by im2col.
+            var stage1 = new Conv2dGeometry(N: 8, C: 16, H: 32, W: 32, K: 16, KH: 3, KW: 3, PadH: 1, PadW: 1);
+            Assert.That(WinogradConv.Chosen(stage1), "16 channels, forward");
+            Assert.That(WinogradConv.ChosenForWeightGradient(stage1), Is.False, "16 channels, weight gradient");
+            Assert.That(WinogradConv.ChosenForWeightGradient(stage1 with { C = 32 }), Is.False, "32 channels, weight gradient");
+            Assert.That(WinogradConv.ChosenForWeightGradient(stage1 with { C = 64 }), "64 channels, weight gradient");
             Assert.That(WinogradConv.Chosen(new(N: 8, C: 48, H: 32, W: 32, K: 12, KH: 3, KW: 3, PadH: 1, PadW: 1)), "few output channels");
             var big = new Conv2dGeometry(N: 8, C: 64, H: 32, W: 32, K: 64, KH: 3, KW: 3, PadH: 1, PadW: 1);
             Assert.That(WinogradConv.Chosen(big with { StrideH = 2, StrideW = 2 }), Is.False, "stride 2");

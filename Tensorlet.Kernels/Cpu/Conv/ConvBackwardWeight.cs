@@ -14,7 +14,7 @@ internal static unsafe class ConvBackwardWeight
     public static void Run(in Conv2dGeometry g, float* x, float* gy, float* gw, float* gb, GemmKernel kernel, int? imageX = null, int? imageY = null)
     {
         var plan = new ConvPlan(g, kernel, imageX, imageY);
-        if (WinogradConv.Chosen(g) && plan.DenseImages)
+        if (WinogradConv.ChosenForWeightGradient(g) && plan.DenseImages)
         {
             WinogradWeightGradient.Run(g, x, gy, gw, gb, kernel);
             return;

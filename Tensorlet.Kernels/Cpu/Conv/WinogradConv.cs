@@ -17,13 +17,22 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 internal static unsafe class WinogradConv
 {
     /// <summary>
-    /// The fewest input channels for which <see cref="ConvAlgorithms.Auto"/> takes Winograd. The transforms cost per
-    /// channel and tile; the GEMMs save 20 of 36 multiply-adds per channel pair. Measured against im2col at batch 64
-    /// (alternating in one process), forward and input gradient already win from 16 channels, but the weight
-    /// gradient loses there (0.6–0.7×) and breaks even by 32; output channels mattered little (48→12 and 64→8 gain).
-    /// An input gradient is a forward convolution with C and K swapped, so it asks for K ≥ 32.
+    /// The fewest input channels for which <see cref="ConvAlgorithms.Auto"/> takes Winograd for a forward convolution
+    /// (and, as an input gradient is a forward convolution with C and K swapped, K for the input gradient). The
+    /// transforms cost per channel and tile; the GEMMs save 20 of 36 multiply-adds per channel pair. Measured against
+    /// im2col at batch 64 (alternating in one process), forward and input gradient already win from 16 channels —
+    /// ResNet-20's first stage — and output channels mattered little (48→12 and 64→8 gain).
     /// </summary>
-    public const int MinChannels = 32;
+    public const int MinChannels = 16;
+
+    /// <summary>
+    /// The fewest input channels for which <see cref="ConvAlgorithms.Auto"/> takes Winograd for the weight gradient.
+    /// Alternating call by call at batch 64 (`Tensorlet.Benchmarks winograd-ratio 31 r20-s1,r20-s2,r20-s3`), its
+    /// ratio to im2col was 0.48 at ResNet-20's 16 channels (32×32), 0.89 at 32 (16×16) and 0.94 at 64 (8×8), against
+    /// 1.2–1.4 on the 64–256-channel layers b–d: so ResNet-20 keeps im2col for every weight gradient and the wide
+    /// layers keep Winograd.
+    /// </summary>
+    public const int MinWeightGradientChannels = 64;
 
     /// <summary>
     /// The fewest output channels for which <see cref="ConvAlgorithms.Auto"/> takes Winograd: below one GEMM tile's rows
@@ -38,10 +47,15 @@ internal static unsafe class WinogradConv
         && g.PadH <= 2 && g.PadW <= 2;
 
     /// <summary>True when this forward convolution runs here: eligible, and pinned to Winograd or large enough to pay.</summary>
-    public static bool Chosen(in Conv2dGeometry g) => Eligible(g) && CpuConvolution.Algorithm switch
+    public static bool Chosen(in Conv2dGeometry g) => Pays(g, MinChannels);
+
+    /// <summary>True when this layer's weight gradient runs by <see cref="WinogradWeightGradient"/>.</summary>
+    public static bool ChosenForWeightGradient(in Conv2dGeometry g) => Pays(g, MinWeightGradientChannels);
+
+    private static bool Pays(in Conv2dGeometry g, int minChannels) => Eligible(g) && CpuConvolution.Algorithm switch
     {
         ConvAlgorithms.Winograd => true,
-        ConvAlgorithms.Auto => g.C >= MinChannels && g.K >= MinOutputChannels,
+        ConvAlgorithms.Auto => g.C >= minChannels && g.K >= MinOutputChannels,
         _ => false,
     };
 
