@@ -19,6 +19,11 @@ internal static unsafe class ConvBackwardWeight
             WinogradWeightGradient.Run(g, x, gy, gw, gb, kernel);
             return;
         }
+        if (DirectWeightGradient.Applies(plan))
+        {
+            DirectWeightGradient.Run(plan, x, gy, gw, gb);
+            return;
+        }
         int weights = plan.Groups * plan.GroupWeights, k = g.K;
         long partFloats = weights + (gb != null ? k : 0);
         // Reserved by the calling thread before the workers start, so the scratch list is never grown concurrently.
