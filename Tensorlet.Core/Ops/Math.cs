@@ -53,6 +53,23 @@ public sealed partial class Tensor
             x.AccumulateGrad(BinaryKernel<ReluBackward>(g, x, "ReluBackward")));
     }
 
+    /// <summary>
+    /// max(this + other, 0) (broadcast), the same as <c>Add(other).Relu()</c> but in one pass over memory: the tail of a
+    /// residual block. The gradient passes to both inputs where the output is positive.
+    /// </summary>
+    public Tensor AddRelu(Tensor other)
+    {
+        var (a, b) = (this, other);
+        var y = BinaryKernel<AddRelu>(a, b, "AddRelu");
+        return Record(y, "AddReluBackward", [a, b], g =>
+        {
+            // y > 0 exactly where a + b > 0, so the output masks the gradient as the sum would.
+            var masked = BinaryKernel<ReluBackward>(g, y, "AddReluBackward");
+            a.AccumulateGrad(masked.SumTo(a._shape));
+            b.AccumulateGrad(masked.SumTo(b._shape));
+        });
+    }
+
     /// <summary>x if x &gt; 0 else slope·x. The derivative at 0 is the slope, as PyTorch.</summary>
     public Tensor LeakyRelu(float negativeSlope = 0.01f)
     {

@@ -21,6 +21,14 @@ public readonly struct ReluBackward : IBinaryOp<ReluBackward>
         Vector256.GreaterThan(b, Vector256<float>.Zero) & a;
 }
 
+/// <summary>z = max(a + b, 0): a residual block's addition and ReLU in one pass, so the sum is never written.</summary>
+public readonly struct AddRelu : IBinaryOp<AddRelu>
+{
+    public static T Apply<T>(T a, T b, T alpha, T beta) where T : IFloatingPointIeee754<T> => ScalarMath.Maximum(a + b, T.Zero);
+    public static Vector256<float> ApplyVector(Vector256<float> a, Vector256<float> b, Vector256<float> alpha, Vector256<float> beta) =>
+        Vector256.Max(a + b, Vector256<float>.Zero);
+}
+
 /// <summary>y = x if x &gt; 0 else α·x.</summary>
 public readonly struct LeakyRelu : IUnaryOp<LeakyRelu>
 {

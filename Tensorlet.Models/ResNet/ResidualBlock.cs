@@ -45,7 +45,7 @@ public abstract class ResidualBlock : Module, IOnnxExportable
         var branch = Residual(input);
         if (_se != null) branch = _se.Call(branch);
         var identity = _downsample != null ? _downsample.Call(input) : input;
-        return branch.Add(identity).Relu();
+        return branch.AddRelu(identity);
     }
 
     /// <summary>The residual branch F(x) as ONNX nodes (<see cref="Residual"/>'s dataflow).</summary>

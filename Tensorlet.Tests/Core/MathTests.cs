@@ -11,6 +11,33 @@ public class MathTests
     [Test] public void Sqrt() => Check([S], t => t[0].Sqrt(), r => r[0].Map(Math.Sqrt), init: Positive);
     [Test] public void Abs() => Check([S], t => t[0].Abs(), r => r[0].Map(Math.Abs), init: Distinct);
     [Test] public void Relu() => Check([S], t => t[0].Relu(), r => r[0].Map(x => Math.Max(x, 0)), init: Distinct);
+    [TestCase(new[] { 3, 4 }, new[] { 3, 4 })]
+    [TestCase(new[] { 2, 3, 4 }, new[] { 3, 1 })]
+    public void AddRelu(int[] a, int[] b)
+    {
+        // The second input on a quarter-size grid: every sum is then at least 0.0125 from the kink at 0.
+        int calls = 0;
+        OpTester.Init init = (g, shape) => calls++ == 0 ? Distinct(g, shape) : Distinct(g, shape).Select(v => v / 4).ToArray();
+        Check([a, b], t => t[0].AddRelu(t[1]), r => RefArray.Zip(r[0], r[1], (x, y) => Math.Max(x + y, 0)), init: init);
+    }
+
+    [Test]
+    public void AddReluIsAddThenRelu()
+    {
+        var x = Tensor.FromArray([-1f, 2f, -3f, 0.5f, float.NaN, 0f], [6], requiresGrad: true);
+        var y = Tensor.FromArray([0.5f, -3f, 3f, 0.5f, 1f, 0f], [6], requiresGrad: true);
+        var fused = x.AddRelu(y);
+        var plain = x.Add(y).Relu();
+        Assert.That(fused.ToArray(), Is.EqualTo(plain.ToArray()));
+        fused.Sum().Backward();
+        var (gx, gy) = (x.Grad!.ToArray(), y.Grad!.ToArray());
+        x.Grad = null;
+        y.Grad = null;
+        plain.Sum().Backward();
+        Assert.That(gx, Is.EqualTo(x.Grad!.ToArray()), "relu'(0) = 0 and NaN passes no gradient, as Add then Relu");
+        Assert.That(gy, Is.EqualTo(y.Grad!.ToArray()));
+    }
+
     [Test] public void Sigmoid() => Check([S], t => t[0].Sigmoid(), r => r[0].Map(x => 1 / (1 + Math.Exp(-x))));
     [Test] public void Tanh() => Check([S], t => t[0].Tanh(), r => r[0].Map(Math.Tanh));
 
