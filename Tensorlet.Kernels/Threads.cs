@@ -47,9 +47,6 @@ public static class Threads
         group.Run(parts, body);
     }
 
-    /// <summary>True on a thread running a part of <see cref="Run"/>, where nested calls run their parts serially.</summary>
-    internal static bool InsideWorker => WorkerGroup.InsideWorker;
-
     /// <summary>
     /// Splits [0, n) into at most <see cref="Count"/> contiguous ranges of at least <paramref name="minPerPart"/>
     /// items and runs <paramref name="body"/>(start, end) on each.

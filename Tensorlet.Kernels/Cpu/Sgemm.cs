@@ -83,21 +83,12 @@ public static unsafe class Sgemm
             BlockedGemm.Run(op, kernel, 0, m, 0, n);
             return;
         }
-        // Row parts all need the whole of B: when each runs on its own thread they pack it together (every part
-        // must reach the shared barrier, so only where Threads.Run gives each part a thread, never serially).
-        SharedPackB? shared = null;
-        if (!splitN && parts <= Threads.Count && !Threads.InsideWorker)
-        {
-            long block = BlockedGemm.BlockFloats(kernel, op.K, n);
-            shared = new SharedPackB(PackBuffers.For(0, 2 * block).B, block, parts);
-        }
         Threads.Run(parts, p =>
         {
             var (t0, t1) = Threads.Range(tiles, parts, p);
             int s = t0 * unit, e = Math.Min(extent, t1 * unit);
-            if (shared != null) BlockedGemm.Run(op, kernel, s, Math.Max(s, e), 0, n, shared, p);
-            else if (s >= e) return;
-            else if (splitN) BlockedGemm.Run(op, kernel, 0, m, s, e);
+            if (s >= e) return;
+            if (splitN) BlockedGemm.Run(op, kernel, 0, m, s, e);
             else BlockedGemm.Run(op, kernel, s, e, 0, n);
         });
     }

@@ -243,7 +243,7 @@ public class SgemmTests
                     Assert.Fail($"padding C[{i},{j}] was written");
     }
 
-    internal static float[] Random(Random rng, int length)
+    private static float[] Random(Random rng, int length)
     {
         var x = new float[length];
         for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);

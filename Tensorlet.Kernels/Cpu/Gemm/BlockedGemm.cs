@@ -25,38 +25,24 @@ internal readonly unsafe struct GemmOperands
 /// </summary>
 internal static unsafe class BlockedGemm
 {
-    /// <summary>
-    /// Multiplies rows [m0, m1) by columns [n0, n1) of C. With <paramref name="shared"/>, this is part
-    /// <paramref name="part"/> of a row split whose parts pack B together (every part must get the same columns).
-    /// </summary>
-    public static void Run(in GemmOperands op, GemmKernel kernel, int m0, int m1, int n0, int n1,
-                           SharedPackB? shared = null, int part = 0)
+    public static void Run(in GemmOperands op, GemmKernel kernel, int m0, int m1, int n0, int n1)
     {
         int mr = kernel.MR, nr = kernel.NR;
         int kcMax = Math.Min(kernel.KC, op.K);
-        int mcMax = Math.Min(kernel.MC, RoundUp(Math.Max(1, m1 - m0), mr));
+        int mcMax = Math.Min(kernel.MC, RoundUp(m1 - m0, mr));
         int ncMax = Math.Min(kernel.NC, RoundUp(n1 - n0, nr));
-        var buffers = PackBuffers.For((long)RoundUp(mcMax, mr) * kcMax, shared == null ? BlockFloats(kernel, op.K, n1 - n0) : 0);
+        var buffers = PackBuffers.For((long)RoundUp(mcMax, mr) * kcMax, (long)RoundUp(ncMax, nr) * kcMax);
         float* packA = buffers.A, packB = buffers.B;
         float* tile = stackalloc float[mr * nr + 16];
         tile = (float*)(((nint)tile + 63) & ~(nint)63);
 
-        int block = 0;
         for (int jc = n0; jc < n1; jc += ncMax)
         {
             int nc = Math.Min(ncMax, n1 - jc);
-            for (int pc = 0; pc < op.K; pc += kcMax, block++)
+            for (int pc = 0; pc < op.K; pc += kcMax)
             {
                 int kc = Math.Min(kcMax, op.K - pc);
-                if (shared == null) Packing.PackB(op.TransB, op.B, op.Ldb, pc, kc, jc, nc, nr, packB);
-                else
-                {
-                    packB = shared.Block(block);
-                    var (first, end) = Threads.Range((nc + nr - 1) / nr, shared.Parts, part);
-                    int cols = Math.Min(nc, end * nr) - first * nr;
-                    if (cols > 0) Packing.PackB(op.TransB, op.B, op.Ldb, pc, kc, jc + first * nr, cols, nr, packB + (nint)first * nr * kc);
-                    shared.Wait();
-                }
+                Packing.PackB(op.TransB, op.B, op.Ldb, pc, kc, jc, nc, nr, packB);
                 // Only the first k slice applies β; later slices accumulate onto what it wrote.
                 float beta = pc == 0 ? op.Beta : 1f;
                 for (int ic = m0; ic < m1; ic += mcMax)
@@ -112,10 +98,6 @@ internal static unsafe class BlockedGemm
             }
         }
     }
-
-    /// <summary>Floats of one packed B block (KC×NC at most) for a product of depth k and width n.</summary>
-    public static long BlockFloats(GemmKernel kernel, int k, int n) =>
-        (long)RoundUp(Math.Min(kernel.NC, RoundUp(n, kernel.NR)), kernel.NR) * Math.Min(kernel.KC, k);
 
     public static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }
