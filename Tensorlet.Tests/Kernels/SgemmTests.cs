@@ -123,13 +123,17 @@ public class SgemmTests
     }
 
     [Test]
-    public void NarrowCTakesTheNarrowAvx512Tile()
+    public void ShapePicksTheAvx512TileThatPadsLeast()
     {
-        // EveryKernelMatchesReference reaches the 12×32 tile only through this choice, so pin it down.
+        // The 12×32 and 6×64 tiles are reached only through this choice, so pin it down.
         Assert.That(GemmKernel.Avx512.For(300, 31), Is.SameAs(GemmKernel.Avx512Narrow));
         Assert.That(GemmKernel.Avx512.For(64, 27), Is.SameAs(GemmKernel.Avx512Narrow));
-        Assert.That(GemmKernel.Avx512.For(512, 512), Is.SameAs(GemmKernel.Avx512));
         Assert.That(GemmKernel.Avx512.For(64, 576), Is.SameAs(GemmKernel.Avx512));
+        foreach (int n in new[] { 256, 512, 1024, 2048, 4096 })
+            Assert.That(GemmKernel.Avx512.For(n, n), Is.SameAs(GemmKernel.Avx512Wide), $"{n}×{n}");
+        // Equal padded area (64 rows pad to 66, 1024 columns to 1056): the 8-row tile convolutions tune for stays.
+        Assert.That(GemmKernel.Avx512.For(64, 1024), Is.SameAs(GemmKernel.Avx512));
+        Assert.That(GemmKernel.Avx512.For(16, 1024), Is.SameAs(GemmKernel.Avx512));
         Assert.That(GemmKernel.Avx2.For(5, 7), Is.SameAs(GemmKernel.Avx2));
     }
 
@@ -204,7 +208,7 @@ public class SgemmTests
             Sgemm.Multiply(false, false, -1, 3, 4, 1f, new float[8], 4, new float[12], 3, 0f, new float[6], 3));
     }
 
-    private static void Check(int m, int n, int k, bool transA, bool transB, float alpha, float beta, int pad, int seed,
+    internal static void Check(int m, int n, int k, bool transA, bool transB, float alpha, float beta, int pad, int seed,
                               GemmKernels kernel = GemmKernels.Auto)
     {
         var rng = new Random(seed);

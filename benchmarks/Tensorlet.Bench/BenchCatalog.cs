@@ -57,7 +57,7 @@ public static class BenchCatalog
         void Add(string family, string name, CaseSpec spec, bool onRequest = false) =>
             cases.Add(new BenchCase($"{family}/{name}", family, spec, onRequest));
 
-        foreach (int n in new[] { 256, 512, 1024, 4096 }) Add("gemm", n.ToString(), new GemmSpec(n, n, n));
+        foreach (int n in new[] { 256, 512, 1024, 2048, 4096 }) Add("gemm", n.ToString(), new GemmSpec(n, n, n));
         foreach (var (name, c, k, side, kernel, groups) in ConvLayers)
             foreach (bool backward in new[] { false, true })
                 Add("conv", $"{name}/{(backward ? "fwd+bwd" : "fwd")}",

@@ -12,8 +12,8 @@ public enum GemmKernels
     Auto,
 
     /// <summary>
-    /// 8×48 tiles of 512-bit fused multiply-adds, 12×32 where C has few columns (AVX-512F: Zen 4, Zen 5, Intel
-    /// Skylake-X and later).
+    /// 8×48 tiles of 512-bit fused multiply-adds, 6×64 where 64 columns divide C better, 12×32 where C has few
+    /// columns (AVX-512F: Zen 4, Zen 5, Intel Skylake-X and later).
     /// </summary>
     Avx512,
 
