@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Tensorlet.Kernels.Cpu;
@@ -46,7 +47,7 @@ internal static class BatchNorm
                 double scale = invStd * (gamma is { } gm ? gm[ch] : 1f);
                 float shift = (float)((beta is { } bt ? bt[ch] : 0f) - mean * scale);
                 for (int b = 0; b < n; b++)
-                    Affine(x.Data.AsSpan(x.At(b, ch), hw), y.Data.AsSpan(y.At(b, ch), hw), (float)scale, shift);
+                    Affine(ref Reduce.At(x.Data, x.At(b, ch)), ref Reduce.At(y.Data, y.At(b, ch)), hw, (float)scale, shift);
             }
         });
     }
@@ -133,13 +134,26 @@ internal static class BatchNorm
         return (totalG, totalGDev);
     }
 
-    private static void Affine(ReadOnlySpan<float> x, Span<float> y, float scale, float shift)
+    // y = x·scale + shift, in full-width vectors where the CPU has them; the tail is the scalar FMA, so every
+    // element is rounded the same way whichever loop it falls in.
+    private static void Affine(ref float x, ref float y, int n, float scale, float shift)
     {
-        var vs = Vector256.Create(scale);
-        var vb = Vector256.Create(shift);
-        int i = 0;
-        for (; i + Lanes <= x.Length; i += Lanes) Vector256.FusedMultiplyAdd(Vector256.Create<float>(x.Slice(i)), vs, vb).CopyTo(y.Slice(i));
-        for (; i < x.Length; i++) y[i] = MathF.FusedMultiplyAdd(x[i], scale, shift);
+        nuint i = 0, len = (nuint)n;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> vs = Vector512.Create(scale), vb = Vector512.Create(shift);
+            for (nuint w = (nuint)Vector512<float>.Count; i + 2 * w <= len; i += 2 * w)
+            {
+                Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x, i), vs, vb).StoreUnsafe(ref y, i);
+                Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x, i + w), vs, vb).StoreUnsafe(ref y, i + w);
+            }
+        }
+        {
+            Vector256<float> vs = Vector256.Create(scale), vb = Vector256.Create(shift);
+            for (nuint w = (nuint)Lanes; i + w <= len; i += w)
+                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, i), vs, vb).StoreUnsafe(ref y, i);
+        }
+        for (; i < len; i++) Unsafe.Add(ref y, i) = MathF.FusedMultiplyAdd(Unsafe.Add(ref x, i), scale, shift);
     }
 
     /// <summary>gx = a·g + b·(x − mean) + c.</summary>
