@@ -6,7 +6,8 @@ namespace Tensorlet.Kernels.Cpu;
 /// <summary>
 /// One contiguous row of softmax or log-softmax and its backward, in the fewest passes: the max; then e^(x − max)
 /// summed as it is computed (and stored only for softmax: log-softmax needs the sum alone); then the scaling or the
-/// shift. Each pass runs on Vector512 where the CPU has it at full width, then Vector256, then a scalar tail. The
+/// shift. Exponentials come from <see cref="VectorMath.ExpUpTo88(Vector512{float})"/> (x − max ≤ 0 always fits it; a
+/// backward's y above its range falls back to the runtime's exp). Each pass runs on Vector512 where the CPU has it at full width, then Vector256, then a scalar tail. The
 /// exponentials' sum adds up to <see cref="Block"/> elements in vector lanes and each block's total in a double, as
 /// <see cref="BlockedSum"/> does, so a 100k-wide row sums as accurately as a short one.
 /// </summary>
@@ -38,12 +39,22 @@ internal static class SoftmaxRows
         if (Vector512.IsHardwareAccelerated)
         {
             var vs = Vector512.Create(s);
+            var ceiling = Vector512.Create(VectorMath.ExpCeiling);
             for (nuint w = (nuint)Vector512<float>.Count; i + w <= len; i += w)
-                (Vector512.LoadUnsafe(ref g, i) - Vector512.Exp(Vector512.LoadUnsafe(ref y, i)) * vs).StoreUnsafe(ref dx, i);
+            {
+                var yv = Vector512.LoadUnsafe(ref y, i);
+                var e = Vector512.GreaterThanAny(yv, ceiling) ? Vector512.Exp(yv) : VectorMath.ExpUpTo88(yv);
+                (Vector512.LoadUnsafe(ref g, i) - e * vs).StoreUnsafe(ref dx, i);
+            }
         }
         var vs8 = Vector256.Create(s);
+        var ceiling8 = Vector256.Create(VectorMath.ExpCeiling);
         for (nuint w = (nuint)Vector256<float>.Count; i + w <= len; i += w)
-            (Vector256.LoadUnsafe(ref g, i) - Vector256.Exp(Vector256.LoadUnsafe(ref y, i)) * vs8).StoreUnsafe(ref dx, i);
+        {
+            var yv = Vector256.LoadUnsafe(ref y, i);
+            var e = Vector256.GreaterThanAny(yv, ceiling8) ? Vector256.Exp(yv) : VectorMath.ExpUpTo88(yv);
+            (Vector256.LoadUnsafe(ref g, i) - e * vs8).StoreUnsafe(ref dx, i);
+        }
         for (; i < len; i++) Unsafe.Add(ref dx, i) = Unsafe.Add(ref g, i) - MathF.Exp(Unsafe.Add(ref y, i)) * s;
     }
 
@@ -102,7 +113,7 @@ internal static class SoftmaxRows
             var acc = Vector512<float>.Zero;
             for (nuint w = (nuint)Vector512<float>.Count; i + w <= len; i += w)
             {
-                var e = Vector512.Exp(Vector512.LoadUnsafe(ref x, i) - vmax);
+                var e = VectorMath.ExpUpTo88(Vector512.LoadUnsafe(ref x, i) - vmax);
                 if (store) e.StoreUnsafe(ref y, i);
                 acc += e;
             }
@@ -114,7 +125,7 @@ internal static class SoftmaxRows
             var acc = Vector256<float>.Zero;
             for (nuint w = (nuint)Vector256<float>.Count; i + w <= len; i += w)
             {
-                var e = Vector256.Exp(Vector256.LoadUnsafe(ref x, i) - vmax);
+                var e = VectorMath.ExpUpTo88(Vector256.LoadUnsafe(ref x, i) - vmax);
                 if (store) e.StoreUnsafe(ref y, i);
                 acc += e;
             }
