@@ -21,7 +21,8 @@ internal interface IStore
 /// <summary>
 /// The vectorised inner loops over one contiguous row, generic over op, operand kinds and store kind, so the
 /// JIT emits one tight loop per combination. Tails run the scalar form: an overlapping last vector would apply
-/// an in-place op twice.
+/// an in-place op twice. Streamed rows are not fenced here: a broadcast walks thousands of short rows, and an sfence
+/// per row cost more than the streaming saved; the caller fences once per thread (<see cref="StridedLoop.Run"/>).
 /// </summary>
 internal static class DenseLoops
 {
@@ -69,7 +70,6 @@ internal static class DenseLoops
                     for (int head = HeadToAlign(pd, n); i < head; i++)
                         Unsafe.Add(ref d, i) = TOp.Apply(Unsafe.Add(ref x, i), alpha, beta);
                     i = UnaryBody<TOp, Streamed>(ref x, ref d, i, n, alpha, beta);
-                    Sse.StoreFence();
                 }
             }
             else i = UnaryBody<TOp, Cached>(ref x, ref d, i, n, alpha, beta);
@@ -107,7 +107,6 @@ internal static class DenseLoops
                     for (int head = HeadToAlign(pd, n); i < head; i++)
                         Unsafe.Add(ref d, i) = TOp.Apply(TA.Scalar(ref a, (nuint)i), TB.Scalar(ref b, (nuint)i), alpha, beta);
                     i = BinaryBody<TOp, TA, TB, Streamed>(ref a, ref b, ref d, i, n, alpha, beta);
-                    Sse.StoreFence();
                 }
             }
             else i = BinaryBody<TOp, TA, TB, Cached>(ref a, ref b, ref d, i, n, alpha, beta);

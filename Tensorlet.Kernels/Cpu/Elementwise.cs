@@ -22,13 +22,15 @@ internal static class Elementwise
     public static void Unary<TOp>(in StridedView src, in StridedView dst, float alpha, float beta) where TOp : struct, IUnaryOp<TOp>
     {
         var loop = new StridedLoop(src, dst);
-        loop.Run(new ElementwiseRows.Unary<TOp>(Data(src), Data(dst), alpha, beta, Streams(loop)));
+        bool stream = Streams(loop);
+        loop.Run(new ElementwiseRows.Unary<TOp>(Data(src), Data(dst), alpha, beta, stream), fence: stream);
     }
 
     public static void Binary<TOp>(in StridedView a, in StridedView b, in StridedView dst, float alpha, float beta) where TOp : struct, IBinaryOp<TOp>
     {
         var loop = new StridedLoop(a, b, dst);
-        loop.Run(new ElementwiseRows.Binary<TOp>(Data(a), Data(b), Data(dst), alpha, beta, Streams(loop)));
+        bool stream = Streams(loop);
+        loop.Run(new ElementwiseRows.Binary<TOp>(Data(a), Data(b), Data(dst), alpha, beta, stream), fence: stream);
     }
 
     private static bool Streams(StridedLoop loop) => loop.Count >= DenseLoops.StreamThreshold;

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Tensorlet.Kernels.Cpu;
 
@@ -8,14 +7,14 @@ namespace Tensorlet.Kernels.Cpu;
 /// Reductions over the middle axis of an [outer, axis, inner] array whose inner part is dense (or, with inner == 1,
 /// whose axis is): outer and axis strides are free, so sliced rows, batch strides and transposes (seen in memory
 /// order by <see cref="ReduceOperands"/>) need no copy. With inner == 1 each output is one contiguous row, reduced
-/// with vectors along the axis; otherwise a block of up to <see cref="Chunk"/> outputs is reduced with vectors along
-/// inner, reading the axis rows one after another. Work is split over
+/// with vectors along the axis; otherwise a block of outputs is reduced with vectors along inner, reading the axis
+/// rows one after another (sums: a strip of <see cref="ColumnSum"/>; extrema: <see cref="Chunk"/> columns). Work is split over
 /// independent outputs (rows or column chunks), so the split never changes a result; a lone long row is split
 /// into parts whose partial sums are combined in part order.
 /// </summary>
 internal static class Reduce
 {
-    /// <summary>Columns reduced together when inner &gt; 1 (their accumulators stay in L1).</summary>
+    /// <summary>Columns an extremum reduces together when inner &gt; 1 (their accumulators stay in L1).</summary>
     public const int Chunk = 512;
 
     /// <summary>src element [o, j, i] at s.Offset + o·s.Outer + j·s.Axis + i (+ j with inner == 1); dst [o, i] at d.Offset + o·d.Outer + i.</summary>
@@ -59,14 +58,14 @@ internal static class Reduce
             });
             return;
         }
-        int chunks = (inner + Chunk - 1) / Chunk;
-        ForItems(outer * chunks, (long)axis * Math.Min(inner, Chunk), (lo, hi) =>
+        int width = ColumnSum.StripWidth(outer, inner, Threads.Count), strips = (inner + width - 1) / width;
+        ForItems(outer * strips, (long)axis * width, (lo, hi) =>
         {
             for (int item = lo; item < hi; item++)
             {
-                int o = item / chunks, c0 = item % chunks * Chunk;
-                SumColumns(src, s.Offset + o * s.Outer + c0, axis, s.Axis, Math.Min(Chunk, inner - c0),
-                           dst, d.Offset + o * d.Outer + c0, scale);
+                int o = item / strips, c0 = item % strips * width;
+                ColumnSum.Strip(src, s.Offset + o * s.Outer + c0, axis, s.Axis, Math.Min(width, inner - c0),
+                                dst, d.Offset + o * d.Outer + c0, scale);
             }
         });
     }
@@ -84,33 +83,5 @@ internal static class Reduce
         double total = 0;
         foreach (double x in partial) total += x;
         return total;
-    }
-
-    /// <summary>
-    /// dst[c] = scale·Σ_j src[j·rowStride + c] for c &lt; width. Rows are added into float accumulators in blocks of
-    /// <see cref="BlockedSum.Block"/> rows, each block's totals then into doubles, for the same accuracy as
-    /// <see cref="BlockedSum"/> along the other direction.
-    /// </summary>
-    private static void SumColumns(float[] src, int offset, int axis, int rowStride, int width, float[] dst, int dstOffset, float scale)
-    {
-        Span<float> block = stackalloc float[width];
-        Span<double> total = stackalloc double[width];
-        ref float b = ref MemoryMarshal.GetReference(block);
-        int w = Vector256<float>.Count;
-        for (int j0 = 0; j0 < axis; j0 += BlockedSum.Block)
-        {
-            block.Clear();
-            int j1 = Math.Min(axis, j0 + BlockedSum.Block);
-            for (int j = j0; j < j1; j++)
-            {
-                ref float row = ref At(src, offset + j * rowStride);
-                int c = 0;
-                for (; c + w <= width; c += w)
-                    (Vector256.LoadUnsafe(ref b, (nuint)c) + Vector256.LoadUnsafe(ref row, (nuint)c)).StoreUnsafe(ref b, (nuint)c);
-                for (; c < width; c++) Unsafe.Add(ref b, c) += Unsafe.Add(ref row, c);
-            }
-            for (int c = 0; c < width; c++) total[c] += block[c];
-        }
-        for (int c = 0; c < width; c++) dst[dstOffset + c] = (float)(scale * total[c]);
     }
 }

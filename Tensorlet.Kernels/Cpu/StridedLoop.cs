@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics.X86;
+
 namespace Tensorlet.Kernels.Cpu;
 
 /// <summary>
@@ -63,20 +65,26 @@ internal sealed class StridedLoop
         Count = (int)count;
     }
 
-    /// <summary>Runs <paramref name="kernel"/> over every element, split across <see cref="Threads"/> when large.</summary>
-    public void Run<TKernel>(TKernel kernel) where TKernel : struct, IRowKernel
+    /// <summary>
+    /// Runs <paramref name="kernel"/> over every element, split across <see cref="Threads"/> when large. With
+    /// <paramref name="fence"/> (a kernel that streams its stores past the cache) each thread issues one store fence
+    /// after its last row, so its results are visible before the call returns.
+    /// </summary>
+    public void Run<TKernel>(TKernel kernel, bool fence = false) where TKernel : struct, IRowKernel
     {
         int n = Count;
         if (n == 0) return;
         if (Threads.PartsFor(n, MinPerPart) <= 1)
         {
             Walk(ref kernel, 0, n);
+            if (fence && Sse.IsSupported) Sse.StoreFence();
             return;
         }
         Threads.For(n, MinPerPart, (s, e) =>
         {
             var k = kernel;
             Walk(ref k, s, e);
+            if (fence && Sse.IsSupported) Sse.StoreFence();
         });
     }
 

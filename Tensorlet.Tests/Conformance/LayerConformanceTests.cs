@@ -115,7 +115,8 @@ public class LayerConformanceTests(string device) : BackendFixture(device)
     [Test]
     public void BatchNormAgrees([Values] bool useBatchStats, [Values] bool affine)
     {
-        foreach (var (n, c, hw) in new[] { (1, 1, 2), (4, 3, 5), (2, 5, 1) })
+        // hw 37 and 59 reach the full-width vector loops and leave scalar tails.
+        foreach (var (n, c, hw) in new[] { (1, 1, 2), (4, 3, 5), (2, 5, 1), (3, 2, 37), (2, 3, 59) })
         {
             int count = n * c * hw;
             float[] x = Random(count + 1, n + c), gamma = Random(c, 1, 0.5f, 1.5f), beta = Random(c, 2);

@@ -49,11 +49,11 @@ public class SoftmaxLossTests
     };
 
     /// <summary>−Σ_c q_c log p_c with q = (1 − ε)·onehot + ε/C, the definition PyTorch documents.</summary>
-    private static RefArray CrossEntropyRef(RefArray logits, float smoothing)
+    private static RefArray CrossEntropyRef(RefArray logits, float smoothing, Tensor? labels = null)
     {
         var logp = logits.LogSoftmax(1);
         int classes = logits.Shape[1];
-        var target = RefArray.Of(Target);
+        var target = RefArray.Of(labels ?? Target);
         return RefArray.Build([logits.Shape[0]], i =>
         {
             double loss = 0;
@@ -75,6 +75,14 @@ public class SoftmaxLossTests
     public void CrossEntropy(Reduction reduction, float smoothing) =>
         Check([[5, 4]], t => F.CrossEntropy(t[0], Target, reduction, smoothing),
               r => Reduce(CrossEntropyRef(r[0], smoothing), reduction));
+
+    // 21 classes: the one-node backward's vector loop (8 lanes) and its scalar tail, at every reduction.
+    [TestCase(Reduction.Mean)]
+    [TestCase(Reduction.Sum)]
+    [TestCase(Reduction.None)]
+    public void CrossEntropyOverRowsWiderThanAVector(Reduction reduction) =>
+        Check([[6, 21]], t => F.CrossEntropy(t[0], Labels(6, 21), reduction),
+              r => Reduce(CrossEntropyRef(r[0], 0f, Labels(6, 21)), reduction));
 
     [Test]
     public void CrossEntropyOfHugeLogitsIsFinite() =>

@@ -214,4 +214,27 @@ public class CpuBackendTests
         }
         finally { Threads.Count = saved; }
     }
+
+    [Test]
+    public void LargeBroadcastStreamsShortRowsCorrectly([Values(1, 2, 3)] int threads)
+    {
+        int saved = Threads.Count;
+        try
+        {
+            Threads.Count = threads;
+            // 4.2M elements in rows of 1021 (odd, so every row starts at a different alignment), a [C, 1]-style bias
+            // broadcast along them: thousands of streamed rows per thread, fenced once per thread.
+            const int outer = 64, channels = 65, plane = 1021;
+            using var a = Operand(new Layout(outer * channels * plane + 1, 1, [outer, channels, plane], [channels * plane, plane, 1]), 11);
+            using var b = Operand(Layout.Broadcast([outer, channels, plane], true, false, true), 12);
+            using var dst = Operand(new Layout(outer * channels * plane + 3, 3, [outer, channels, plane], [channels * plane, plane, 1]), 13);
+            Ref.Elementwise.Binary<Add>(a.HostView, b.HostView, dst.HostView);
+            Cpu.Binary<Add>(a.View, b.View, dst.View);
+            AssertClose(dst.Host, dst.Download(), 1e-6, 0, $"bias add, {threads} threads");
+            Ref.Elementwise.Unary<Neg>(dst.HostView, dst.HostView);
+            Cpu.Unary<Neg>(dst.View, dst.View);
+            AssertClose(dst.Host, dst.Download(), 0, 0, $"in-place negation, {threads} threads");
+        }
+        finally { Threads.Count = saved; }
+    }
 }

@@ -54,7 +54,7 @@ public class CpuIndexingSoftmaxTests
         Assert.That(ex.Message, Does.Contain("ScatterAdd").And.Contain(expected));
     }
 
-    private static readonly (int Rows, int Cols)[] SoftmaxShapes = [(1, 1), (3, 7), (5, 17), (2, 33), (64, 1000), (2, 100003), (700, 100)];
+    private static readonly (int Rows, int Cols)[] SoftmaxShapes = [(1, 1), (3, 7), (5, 17), (3, 25), (2, 33), (64, 1000), (2, 100003), (700, 100)];
 
     [Test]
     public void SoftmaxForwardAndBackwardMatchReference([Values] bool log, [Values(1f, 1000f)] float logitScale)

@@ -87,4 +87,45 @@ public class CpuReduceTests
         Cpu.Reduce(ReduceOp.Sum, StridedView.Contiguous(src, 0, [1, axis, inner]), 1, StridedView.Contiguous(dst, 0, [1, 1, inner]), 1f / axis);
         AssertClose(Ref.Reduce.Run(ReduceOp.Sum, x, 1, axis, inner, 1f / axis), Download(dst), 1e-6, 0, "mean of long columns");
     }
+
+    [Test]
+    public void ColumnSumStripsMatchReferenceAndIgnoreThreadCount()
+    {
+        // Widths around the vector sizes and the strip width, row counts around the 4-row step and the 128-row block,
+        // and a row stride wider than the columns summed (a column slice of a wider matrix).
+        (int Axis, int Inner, int RowStride)[] cases =
+        [
+            (1, 17, 17), (3, 15, 15), (4, 16, 16), (5, 33, 40), (7, 2047, 2047), (127, 31, 31), (129, 47, 47), (1025, 2049, 2049),
+            (2051, 4100, 4111), (9, 5000, 5000), (6, 65, 130),
+        ];
+        int saved = Threads.Count, seed = 100;
+        try
+        {
+            foreach (var (axis, inner, rowStride) in cases)
+            {
+                var x = Random(axis * rowStride + 3, ++seed, 0f, 1f);
+                using var src = Upload(x);
+                using var dst = Cpu.Allocate(inner);
+                var strided = new StridedView(src, 3, [1, axis, inner], [axis * rowStride, rowStride, 1]);
+                var expected = new float[inner];
+                for (int c = 0; c < inner; c++)
+                {
+                    double sum = 0;
+                    for (int j = 0; j < axis; j++) sum += x[3 + j * rowStride + c];
+                    expected[c] = (float)(sum * 0.25);
+                }
+                float[]? first = null;
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    Threads.Count = threads;
+                    Cpu.Reduce(ReduceOp.Sum, strided, 1, View(dst, 0, 1, 1, inner), 0.25f);
+                    var actual = Download(dst);
+                    AssertClose(expected, actual, 2e-6, 0, $"column sum [{axis}, {inner}] row stride {rowStride}, {threads} threads");
+                    first ??= actual;
+                    Assert.That(actual, Is.EqualTo(first), $"[{axis}, {inner}]: {threads} threads changed bits");
+                }
+            }
+        }
+        finally { Threads.Count = saved; }
+    }
 }
