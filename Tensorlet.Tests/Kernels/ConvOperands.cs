@@ -26,6 +26,20 @@ public sealed class ConvOperands : IDisposable
     public DeviceBuffer DeviceB { get; }
     public DeviceBuffer DeviceGradY { get; }
 
+    /// <summary>
+    /// Asserts that <paramref name="padded"/> — an output written between two <paramref name="sentinel"/> floats — holds
+    /// <paramref name="expected"/> within <paramref name="tolerance"/> of its largest magnitude, and nothing was written
+    /// outside it.
+    /// </summary>
+    public static void AssertMatches(float[] expected, float[] padded, float sentinel, double tolerance, string what)
+    {
+        Assert.That(padded[0] == sentinel && padded[^1] == sentinel, $"{what}: wrote outside the operand");
+        double scale = Math.Max(expected.Max(v => Math.Abs((double)v)), 1e-30), worst = 0;
+        for (int i = 0; i < expected.Length; i++) worst = Math.Max(worst, Math.Abs(padded[i + 1] - (double)expected[i]));
+        TestContext.Out.WriteLine($"{what}: max |error| / max |y| = {worst / scale:G3}");
+        Assert.That(worst / scale, Is.LessThanOrEqualTo(tolerance), what);
+    }
+
     public void Dispose()
     {
         DeviceX.Dispose();

@@ -127,11 +127,6 @@ public class DirectWeightGradientTests
         finally { Tensorlet.Threads.Count = saved; }
     }
 
-    private static void Compare(float[] expected, float[] padded, string what)
-    {
-        Assert.That(padded[0] == Sentinel && padded[^1] == Sentinel, $"{what}: wrote outside the operand");
-        double scale = Math.Max(expected.Max(v => Math.Abs((double)v)), 1e-30), worst = 0;
-        for (int i = 0; i < expected.Length; i++) worst = Math.Max(worst, Math.Abs(padded[i + 1] - (double)expected[i]));
-        Assert.That(worst / scale, Is.LessThanOrEqualTo(Tolerance), what);
-    }
+    private static void Compare(float[] expected, float[] padded, string what) =>
+        ConvOperands.AssertMatches(expected, padded, Sentinel, Tolerance, what);
 }

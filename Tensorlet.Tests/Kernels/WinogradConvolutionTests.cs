@@ -240,13 +240,6 @@ public class WinogradConvolutionTests
         }
     }
 
-    private static void Compare(float[] expected, float[] padded, string what)
-    {
-        Assert.That(padded[0] == Sentinel && padded[^1] == Sentinel, $"{what}: wrote outside the operand");
-        double scale = expected.Max(v => Math.Abs((double)v)), worst = 0;
-        for (int i = 0; i < expected.Length; i++) worst = Math.Max(worst, Math.Abs(padded[i + 1] - (double)expected[i]));
-        double relative = worst / scale;
-        TestContext.Out.WriteLine($"{what}: max |error| / max |y| = {relative:G3}");
-        Assert.That(relative, Is.LessThanOrEqualTo(Tolerance), what);
-    }
+    private static void Compare(float[] expected, float[] padded, string what) =>
+        ConvOperands.AssertMatches(expected, padded, Sentinel, Tolerance, what);
 }

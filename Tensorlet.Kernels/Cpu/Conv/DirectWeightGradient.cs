@@ -57,6 +57,10 @@ internal static unsafe class DirectWeightGradient
             int* offsets = stackalloc int[layout.PaddedRows];
             var acc = stackalloc Vector512<float>[TileK * TileR];
             layout.Offsets(offsets);
+            // The borders, row tails and padding planes are zero and no image writes them, so they are cleared once here;
+            // each image then copies only its own values into place.
+            new Span<float>(padded, (int)(layout.InputFloats * layout.Images)).Clear();
+            new Span<float>(grads, (int)(layout.GradientFloats * layout.Images)).Clear();
             for (int n = start; n < end; n += layout.Images)
             {
                 int count = Math.Min(layout.Images, end - n);
@@ -128,7 +132,6 @@ internal static unsafe class DirectWeightGradient
         public void Border(float* x, float* padded)
         {
             var g = Geometry;
-            new Span<float>(padded, (int)InputFloats).Clear();
             for (int c = 0; c < g.C; c++)
             for (int h = 0; h < g.H; h++)
                 new Span<float>(x + ((nint)c * g.H + h) * g.W, g.W)
@@ -141,10 +144,8 @@ internal static unsafe class DirectWeightGradient
             if (GradientRow == g.OutW)
             {
                 new Span<float>(gy, g.K * GradientPlane).CopyTo(new Span<float>(grads, g.K * GradientPlane));
-                new Span<float>(grads + (nint)g.K * GradientPlane, (TileK - 1) * GradientPlane).Clear();
                 return;
             }
-            new Span<float>(grads, (int)GradientFloats).Clear();
             for (int row = 0; row < g.K * g.OutH; row++)
                 new Span<float>(gy + (nint)row * g.OutW, g.OutW).CopyTo(new Span<float>(grads + (nint)row * GradientRow, g.OutW));
         }
