@@ -10,7 +10,7 @@ internal static class BenchTable
     public static void WriteCeilings(MachineCeilings ceilings, string device)
     {
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(device)}[/], {ceilings.Threads} thread(s): FMA peak [bold]{ceilings.PeakGflops:F0}[/] GFLOP/s, " +
-                               $"memory bandwidth [bold]{ceilings.BandwidthGBps:F1}[/] GB/s (measured now; % peak is of the nearer ceiling)");
+                               $"memory bandwidth [bold]{ceilings.BandwidthGBps:F1}[/] GB/s (main memory, measured now; % peak is of the nearer ceiling, and a working set the caches hold is judged against their bandwidth at its size)");
     }
 
     public static Table Create() => new Table()

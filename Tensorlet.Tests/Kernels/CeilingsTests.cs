@@ -66,6 +66,43 @@ public class CeilingsTests
     }
 
     [Test]
+    public void ACacheResidentKernelNeverExceedsItsWorkingSetsBandwidth()
+    {
+        // An add of two 256 Ki-float vectors moves 3 MiB a call: the caches hold it, so it runs far above main memory's
+        // bandwidth (judged against that, it read 159% of its ceiling) — but never above the bandwidth at its size.
+        const int n = 256 << 10;
+        var ceilings = MachineCeilings.Measure(Threads.Count);
+        using var x = Tensor.Rand([n], new Generator(1));
+        using var y = Tensor.Rand([n], new Generator(2));
+        double best = double.MaxValue;
+        for (int r = 0; r < 400; r++)
+        {
+            using var scope = TensorScope.Begin();
+            long start = Stopwatch.GetTimestamp();
+            x.Add(y);
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        double bytes = 3.0 * n * sizeof(float), achieved = bytes / best / 1e9, ceiling = ceilings.BandwidthAt(bytes);
+        TestContext.Out.WriteLine($"add of {n} floats: {achieved:F1} GB/s; bandwidth at 3 MiB {ceiling:F1} GB/s, main memory {ceilings.BandwidthGBps:F1} GB/s");
+        Assert.That(achieved, Is.LessThanOrEqualTo(1.05 * ceiling), "a kernel above its working set's bandwidth: the probe is not the ceiling");
+        Assert.That(ceilings.Fraction(0, bytes, best), Is.LessThanOrEqualTo(1.05));
+    }
+
+    [Test]
+    public void BandwidthAtNeverFallsBelowThatOfALargerWorkingSet()
+    {
+        var ceilings = MachineCeilings.Get(1);
+        double small = ceilings.BandwidthAt(256 << 10), middle = ceilings.BandwidthAt(4 << 20), large = ceilings.BandwidthAt(16 << 20);
+        Assert.That(small, Is.GreaterThanOrEqualTo(middle));
+        Assert.That(middle, Is.GreaterThanOrEqualTo(large));
+        Assert.That(large, Is.GreaterThanOrEqualTo(ceilings.BandwidthGBps));
+        Assert.That(ceilings.BandwidthAt(MachineCeilings.MainMemoryBytes), Is.EqualTo(ceilings.BandwidthGBps));
+        Assert.That(ceilings.BandwidthAt(1), Is.EqualTo(ceilings.BandwidthAt(MachineCeilings.MinimumProbeBytes)), "tiny sets share the smallest probe");
+        Assert.That(MemoryBandwidth.MeasureAt(1, 1 << 20, repeats: 1), Is.GreaterThan(0.5));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => MemoryBandwidth.MeasureAt(1, 0))!.ParamName, Is.EqualTo("bytes"));
+    }
+
+    [Test]
     public void MeasureRejectsImpossibleArguments()
     {
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => FmaPeak.Measure(0))!.ParamName, Is.EqualTo("threads"));

@@ -6,7 +6,8 @@ namespace Tensorlet.Bench;
 /// <summary>
 /// One measured case, as <c>tensorlet bench --json</c> prints it. Throughputs come from the median run;
 /// <see cref="PeakFraction"/> is the fraction of the roofline (<see cref="MachineCeilings.Fraction"/>) reached, of the
-/// ceilings <see cref="PeakGflops"/> and <see cref="BandwidthGBps"/>; all three are null where no ceilings were measured
+/// ceilings <see cref="PeakGflops"/> and <see cref="BandwidthGBps"/> (the bandwidth of the case's working set:
+/// main memory's, or the caches' where they hold it); all three are null where no ceilings were measured
 /// (an accelerator: the probes measure the CPU).
 /// </summary>
 public sealed record BenchResult(
@@ -32,7 +33,8 @@ public sealed record BenchResult(
         double seconds = timing.MedianMs / 1000;
         return new BenchResult(benchCase.Name, benchCase.Family, spec.Shape, timing.MedianMs, timing.MinMs, timing.RunsMs.Count,
                                spec.Flops / seconds / 1e9, spec.Bytes / seconds / 1e9, spec.ComputeBound ? "compute" : "memory",
-                               ceilings?.Fraction(spec.Flops, spec.Bytes, seconds), ceilings?.PeakGflops, ceilings?.BandwidthGBps,
+                               ceilings?.Fraction(spec.Flops, spec.Bytes, seconds), ceilings?.PeakGflops,
+                               spec.Bytes > 0 ? ceilings?.BandwidthAt(spec.Bytes) : ceilings?.BandwidthGBps,
                                threads, device);
     }
 }

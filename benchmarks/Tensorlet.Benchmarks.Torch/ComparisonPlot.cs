@@ -22,7 +22,7 @@ internal static class ComparisonPlot
         Panel(multi.GetPlot(0), compute, r => (r.TensorletThroughput, r.TorchThroughput), ceilings.PeakGflops,
               $"FMA peak {ceilings.PeakGflops:F0} GFLOP/s", "GFLOP/s", $"Compute-bound cases, {ceilings.Threads} threads");
         Panel(multi.GetPlot(1), memory, r => (r.TensorletThroughput, r.TorchThroughput), ceilings.BandwidthGBps,
-              $"memory bandwidth {ceilings.BandwidthGBps:F1} GB/s", "GB/s", "Memory-bound cases");
+              $"main-memory bandwidth {ceilings.BandwidthGBps:F1} GB/s (cache-resident cases go above it)", "GB/s", "Memory-bound cases");
         Panel(multi.GetPlot(2), models, r => (r.TensorletThroughput, r.TorchThroughput), null, "", "images/s", "Whole models, batch 64");
         string temporary = path + ".tmp.png";
         multi.SavePng(temporary, Math.Max(1200, 60 * Math.Max(models.Count, Math.Max(compute.Count, memory.Count))), 1600);

@@ -13,7 +13,7 @@ internal static class ComparisonReport
     public static void Print(IReadOnlyList<ComparisonRow> rows, MachineCeilings ceilings, IReadOnlyList<SelfCheck> checks)
     {
         AnsiConsole.MarkupLine($"{ceilings.Threads} thread(s) for both engines; FMA peak {ceilings.PeakGflops:F0} GFLOP/s ({FmaPeak.VectorBits}-bit), " +
-                               $"memory bandwidth {ceilings.BandwidthGBps:F1} GB/s (measured in the driver). Ratio = Tensorlet throughput / libtorch throughput; " +
+                               $"main-memory bandwidth {ceilings.BandwidthGBps:F1} GB/s (measured in the driver; a working set the caches hold is judged against the bandwidth at its size). Ratio = Tensorlet throughput / libtorch throughput; " +
                                "libtorch is the faster of its default allocator and MALLOC_MMAP_MAX_=0 with no heap trimming (†).");
         var table = new Table().AddColumns("case", "shape")
             .AddColumn(new TableColumn("Tensorlet").RightAligned()).AddColumn(new TableColumn("libtorch").RightAligned())

@@ -4,8 +4,9 @@ namespace Tensorlet.Kernels.Cpu;
 
 /// <summary>
 /// The two ceilings a CPU kernel is measured against, at one thread count: FMA peak (compute-bound kernels) and
-/// main-memory bandwidth (memory-bound ones). Together they are the roofline: a kernel doing F FLOPs and moving B bytes
-/// cannot finish before max(F / peak, B / bandwidth).
+/// memory bandwidth (memory-bound ones). Together they are the roofline: a kernel doing F FLOPs and moving B bytes
+/// cannot finish before max(F / peak, B / bandwidth). The bandwidth is that of the kernel's working set: main memory
+/// (<see cref="BandwidthGBps"/>) for large ones, the caches' (<see cref="BandwidthAt"/>) for those they hold.
 /// </summary>
 /// <param name="Threads">Threads both probes ran on.</param>
 /// <param name="PeakGflops">FP32 FMA peak, GFLOP/s (<see cref="FmaPeak"/>).</param>
@@ -13,6 +14,10 @@ namespace Tensorlet.Kernels.Cpu;
 public sealed record MachineCeilings(int Threads, double PeakGflops, double BandwidthGBps)
 {
     private static readonly ConcurrentDictionary<int, Lazy<MachineCeilings>> Cache = new();
+    private static readonly ConcurrentDictionary<(int Threads, long Bytes), Lazy<double>> AtSize = new();
+
+    /// <summary>Working sets from this size up are judged against main memory (<see cref="BandwidthGBps"/>).</summary>
+    public const long MainMemoryBytes = (long)MemoryBandwidth.Length * sizeof(float);
 
     /// <summary>
     /// The ceilings at <paramref name="threads"/> threads, measured the first time they are asked for in this process
@@ -30,5 +35,25 @@ public sealed record MachineCeilings(int Threads, double PeakGflops, double Band
     /// <paramref name="bytes"/> divided by the time it took. 1 means the kernel ran at the nearer ceiling.
     /// </summary>
     public double Fraction(double flops, double bytes, double seconds) =>
-        seconds <= 0 ? 0 : Math.Max(flops / (PeakGflops * 1e9), bytes / (BandwidthGBps * 1e9)) / seconds;
+        seconds <= 0 ? 0 : Math.Max(flops / (PeakGflops * 1e9), bytes > 0 ? bytes / (BandwidthAt(bytes) * 1e9) : 0) / seconds;
+
+    /// <summary>
+    /// GB/s a working set of <paramref name="bytes"/> can be streamed at: the best measured (in this process, once per
+    /// thread count and power of two) at its size rounded down to a power of two or at any larger size, and never
+    /// below main memory's <see cref="BandwidthGBps"/>, which alone holds from <see cref="MainMemoryBytes"/> up.
+    /// A smaller set is never slower to stream, so taking the best of the larger ones keeps one noisy probe from
+    /// setting a ceiling a kernel can beat.
+    /// </summary>
+    public double BandwidthAt(double bytes)
+    {
+        double best = BandwidthGBps;
+        if (bytes >= MainMemoryBytes) return best;
+        long bucket = Math.Max(MinimumProbeBytes, (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, (long)bytes) + 1) / 2);
+        for (long size = bucket; size < MainMemoryBytes; size *= 2)
+            best = Math.Max(best, AtSize.GetOrAdd((Threads, size), k => new Lazy<double>(() => MemoryBandwidth.MeasureAt(k.Threads, k.Bytes))).Value);
+        return best;
+    }
+
+    /// <summary>The smallest working set probed (smaller ones are judged against it): 32 KiB.</summary>
+    public const long MinimumProbeBytes = 32L << 10;
 }

@@ -8,6 +8,8 @@ namespace Tensorlet.Kernels.Cpu;
 /// The machine's main-memory bandwidth, STREAM-style, over 64 MiB arrays (beyond any L3 here): a read-only sum
 /// (4 B per element) and a triad a = b + 3·c with non-temporal stores (12 B per element; streaming stores skip the
 /// read-for-ownership, as the element-wise kernels' large outputs do). The ceiling is the better of the two.
+/// <see cref="MeasureAt"/> measures the same at a smaller working set, which the caches hold: a kernel whose data
+/// fits there runs well above main-memory bandwidth, and judged against it would read more than 100% of its ceiling.
 /// </summary>
 public static unsafe class MemoryBandwidth
 {
@@ -61,14 +63,104 @@ public static unsafe class MemoryBandwidth
         }
     }
 
+    /// <summary>
+    /// Best GB/s over a working set of <paramref name="bytes"/> bytes, touched again and again as a benchmark case
+    /// touches its operands: a read-only sum over all of it and a copy of one half into the other (normal stores, which
+    /// stay in cache), on the widest vectors. From <see cref="Length"/> floats up it is <see cref="Measure"/>.
+    /// </summary>
+    public static double MeasureAt(int threads, long bytes, int repeats = 5)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bytes, 1L);
+        if (bytes >= (long)Length * sizeof(float)) return Measure(threads, repeats);
+        // Whole blocks of 32 floats per thread and per half, so every part starts aligned.
+        long block = 64L * threads;
+        int n = (int)Math.Max(block, bytes / sizeof(float) / block * block);
+        // About 256 MiB a burst (a few milliseconds), so a thread's late start is a small part of it.
+        int passes = (int)Math.Max(1, (256L << 20) / ((long)n * sizeof(float)));
+        float* a = (float*)NativeMemory.AlignedAlloc((nuint)n * sizeof(float), 64);
+        try
+        {
+            new Span<float>(a, n).Fill(1f);
+            var sums = new float[threads];
+            int half = n / 2;
+            void ReadAll(int t)
+            {
+                var (s, e) = Part(n, threads, t);
+                for (int i = 0; i < passes; i++) sums[t] += SumWide(a + s, e - s);
+            }
+            void CopyHalf(int t)
+            {
+                var (s, e) = Part(half, threads, t);
+                for (int i = 0; i < passes; i++) CopyWide(a + s, a + half + s, e - s);
+            }
+            ProbeThreads.Time(threads, ReadAll);
+            ProbeThreads.Time(threads, CopyHalf);
+            double bestRead = double.MaxValue, bestCopy = double.MaxValue;
+            for (int r = 0; r < repeats; r++)
+            {
+                bestRead = Math.Min(bestRead, ProbeThreads.Time(threads, ReadAll));
+                bestCopy = Math.Min(bestCopy, ProbeThreads.Time(threads, CopyHalf));
+            }
+            GC.KeepAlive(sums);
+            double moved = (double)passes * n * sizeof(float);
+            return Math.Max(moved / bestRead, moved / bestCopy) / 1e9;
+        }
+        finally { NativeMemory.AlignedFree(a); }
+    }
+
     private static float* Allocate() => (float*)NativeMemory.AlignedAlloc((nuint)Length * sizeof(float), 64);
 
-    // Parts are whole multiples of 32 floats, so every part starts 128-byte aligned (aligned streaming stores).
-    private static (int Start, int End) Part(int parts, int part)
+    private static (int Start, int End) Part(int length, int parts, int part)
     {
-        int blocks = Length / 32;
+        int blocks = length / 32;
         return ((int)((long)blocks * part / parts) * 32, (int)((long)blocks * (part + 1) / parts) * 32);
     }
+
+    // In cache, the width of a load decides the bandwidth: as wide as the kernels measured against it go.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float SumWide(float* p, int n)
+    {
+        if (!Vector512.IsHardwareAccelerated) return Sum(p, n);
+        // Eight chains: an add's latency would otherwise cap an L1-resident sum below what two load ports deliver.
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        int i = 0;
+        for (; i + 128 <= n; i += 128)
+        {
+            s0 += Vector512.LoadAligned(p + i);
+            s1 += Vector512.LoadAligned(p + i + 16);
+            s2 += Vector512.LoadAligned(p + i + 32);
+            s3 += Vector512.LoadAligned(p + i + 48);
+            s4 += Vector512.LoadAligned(p + i + 64);
+            s5 += Vector512.LoadAligned(p + i + 80);
+            s6 += Vector512.LoadAligned(p + i + 96);
+            s7 += Vector512.LoadAligned(p + i + 112);
+        }
+        for (; i < n; i += 32)
+        {
+            s0 += Vector512.LoadAligned(p + i);
+            s1 += Vector512.LoadAligned(p + i + 16);
+        }
+        return Vector512.Sum(((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CopyWide(float* from, float* to, int n)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (int i = 0; i < n; i += 32)
+            {
+                Vector512.StoreAligned(Vector512.LoadAligned(from + i), to + i);
+                Vector512.StoreAligned(Vector512.LoadAligned(from + i + 16), to + i + 16);
+            }
+            return;
+        }
+        for (int i = 0; i < n; i += 8) Vector256.StoreAligned(Vector256.LoadAligned(from + i), to + i);
+    }
+
+    // Parts are whole multiples of 32 floats, so every part starts 128-byte aligned (aligned streaming stores).
+    private static (int Start, int End) Part(int parts, int part) => Part(Length, parts, part);
 
     // Fully optimised on first call: an unoptimised first-tier loop would not keep up with memory.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

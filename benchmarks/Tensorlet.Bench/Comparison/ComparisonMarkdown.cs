@@ -17,7 +17,8 @@ public static class ComparisonMarkdown
         string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
         md.AppendLine($"Machine: {machine}. {ceilings.Threads} thread(s) for both engines. Ceilings used (measured in the harness's " +
                       $"own process): FMA peak **{F(ceilings.PeakGflops, "F0")} GFLOP/s** ({FmaPeak.VectorBits}-bit FMAs, " +
-                      $"{FmaPeak.Chains} chains a thread), memory bandwidth **{F(ceilings.BandwidthGBps, "F1")} GB/s**.");
+                      $"{FmaPeak.Chains} chains a thread), main-memory bandwidth **{F(ceilings.BandwidthGBps, "F1")} GB/s**; " +
+                      "a case's working set that fits in the caches is judged against the bandwidth measured at its size (`MachineCeilings.BandwidthAt`).");
         md.AppendLine();
         md.AppendLine($"Command: `{command}`");
         md.AppendLine();
