@@ -118,7 +118,7 @@ internal static class Pooling
         int oh = rows.Count, ow = cols.Count;
         if (rows.IsWhole(h) && cols.IsWhole(w))
         {
-            GlobalMean.Forward(planes, h * w, (double)rows.Scale[0] * cols.Scale[0], x, y);
+            GlobalMean(planes, h * w, (double)rows.Scale[0] * cols.Scale[0], x, y);
             return;
         }
         ForPlanes(planes, (long)h * w + (long)oh * ow * 4, h * ow, (pl, scratch) =>
@@ -162,7 +162,7 @@ internal static class Pooling
         int oh = rows.Count, ow = cols.Count;
         if (rows.IsWhole(h) && cols.IsWhole(w))
         {
-            GlobalMean.Backward(planes, h * w, rows.Scale[0] * cols.Scale[0], gradY, gradX);
+            GlobalMeanBackward(planes, h * w, rows.Scale[0] * cols.Scale[0], gradY, gradX);
             return;
         }
         ForPlanes(planes, (long)h * w + (long)oh * ow * 4, (h + 1) * ow, (pl, scratch) =>
@@ -192,4 +192,22 @@ internal static class Pooling
                 }
         });
     }
+
+    // Global average pooling has one output per plane and planes of a few dozen floats, so the per-plane cost of the
+    // general path (a delegate call, a scratch rent per part) would rival the sum itself: one tight loop per part instead.
+    private static void GlobalMean(int planes, int area, double scale, Planes x, Planes y) =>
+        Reduce.ForItems(planes, area, (lo, hi) =>
+        {
+            Planes src = x, dst = y;
+            for (int pl = lo; pl < hi; pl++)
+                dst.Data[dst.At(pl)] = (float)(BlockedSum.Sum(ref Reduce.At(src.Data, src.At(pl)), area) * scale);
+        });
+
+    private static void GlobalMeanBackward(int planes, int area, float scale, Planes gradY, Planes gradX) =>
+        Reduce.ForItems(planes, area, (lo, hi) =>
+        {
+            Planes gy = gradY, gx = gradX;
+            for (int pl = lo; pl < hi; pl++)
+                gx.Data.AsSpan(gx.At(pl), area).Fill(gy.Data[gy.At(pl)] * scale);
+        });
 }
