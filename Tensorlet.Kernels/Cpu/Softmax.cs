@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace Tensorlet.Kernels.Cpu;
 
@@ -15,14 +14,9 @@ internal static class Softmax
     public static void Forward(bool log, float[] src, int srcOffset, int rows, int cols, float[] dst, int dstOffset)
     {
         if (cols == 0) return;
-        // A log-softmax output as large as an element-wise op's streamed one bypasses the cache (softmax rescales
-        // its stored exponentials in place, so it keeps them cached).
-        bool stream = log && (long)rows * cols >= DenseLoops.StreamThreshold && Sse.IsSupported;
         Reduce.ForItems(rows, cols, (s, e) =>
         {
-            for (int r = s; r < e; r++)
-                SoftmaxRows.Forward(log, ref src[srcOffset + r * cols], ref dst[dstOffset + r * cols], cols, stream);
-            if (stream) Sse.StoreFence();
+            for (int r = s; r < e; r++) ForwardRow(log, src.AsSpan(srcOffset + r * cols, cols), dst.AsSpan(dstOffset + r * cols, cols));
         });
     }
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Tensorlet.Kernels.Cpu;
 
@@ -16,11 +15,7 @@ internal static class SoftmaxRows
 {
     private const int Block = 1024;
 
-    /// <summary>
-    /// One row of (log-)softmax. With <paramref name="stream"/> (a log-softmax output too large to stay cached) the
-    /// final pass writes y with non-temporal stores, skipping the read-for-ownership of its lines; the caller fences.
-    /// </summary>
-    public static void Forward(bool log, ref float x, ref float y, int n, bool stream = false)
+    public static void Forward(bool log, ref float x, ref float y, int n)
     {
         float max = Max(ref x, n);
         // An all −∞ row has no finite max; shifting by 0 then gives NaN from 0/0 like the definition would.
@@ -32,8 +27,7 @@ internal static class SoftmaxRows
             sum += ExpBlock(ref Unsafe.Add(ref x, start), ref Unsafe.Add(ref y, start), len, max, store: !log);
         }
         // Log: (x − max) − log Σ, not x − (max + log Σ): the latter rounds log Σ to the ulp of max (6e−5 at 1000).
-        if (log && stream && Sse.IsSupported) ShiftStreamed(ref x, ref y, n, max, (float)Math.Log(sum));
-        else if (log) Shift(ref x, ref y, n, max, (float)Math.Log(sum));
+        if (log) Shift(ref x, ref y, n, max, (float)Math.Log(sum));
         else Scale(ref y, n, (float)(1.0 / sum));
     }
 
@@ -159,20 +153,6 @@ internal static class SoftmaxRows
         for (nuint w = (nuint)Vector256<float>.Count; i + w <= len; i += w)
             (Vector256.LoadUnsafe(ref x, i) - vmax8 - vlog8).StoreUnsafe(ref y, i);
         for (; i < len; i++) Unsafe.Add(ref y, i) = Unsafe.Add(ref x, i) - max - logSum;
-    }
-
-    // Shift with 32-byte-aligned non-temporal stores after a scalar head; the same arithmetic, so the same bits.
-    private static unsafe void ShiftStreamed(ref float x, ref float y, int n, float max, float logSum)
-    {
-        fixed (float* py = &y)
-        {
-            int i = Math.Min(n, (int)((32 - ((nuint)py & 31)) & 31) / sizeof(float));
-            for (int k = 0; k < i; k++) py[k] = Unsafe.Add(ref x, k) - max - logSum;
-            Vector256<float> vmax = Vector256.Create(max), vlog = Vector256.Create(logSum);
-            for (int w = Vector256<float>.Count; i + w <= n; i += w)
-                Vector256.StoreAlignedNonTemporal(Vector256.LoadUnsafe(ref x, (nuint)i) - vmax - vlog, py + i);
-            for (; i < n; i++) py[i] = Unsafe.Add(ref x, i) - max - logSum;
-        }
     }
 
     private static void Scale(ref float y, int n, float inv)
