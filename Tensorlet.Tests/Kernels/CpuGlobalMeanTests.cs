@@ -1,0 +1,62 @@
+using Tensorlet.Kernels;
+using Ref = Tensorlet.Kernels.Reference;
+using static Tensorlet.Tests.Kernels.KernelTestKit;
+
+namespace Tensorlet.Tests.Kernels;
+
+/// <summary>Global average pooling (adaptive pooling to 1×1), whose CPU kernel sums eight planes side by side.</summary>
+public class CpuGlobalMeanTests
+{
+    // Plane counts around the group of 8 (1, 7, 15, 17, 33·37), areas below one vector, with a tail, exactly
+    // vectors, and past a blocked-sum block (the plain path).
+    [TestCase(1, 1, 1, 1)]
+    [TestCase(1, 7, 2, 3)]
+    [TestCase(3, 5, 8, 8)]
+    [TestCase(1, 17, 3, 5)]
+    [TestCase(2, 9, 4, 4)]
+    [TestCase(4, 33, 16, 16)]
+    [TestCase(2, 3, 40, 40)]
+    [TestCase(33, 37, 7, 9)]
+    public void MatchesReference(int n, int c, int h, int w)
+    {
+        var x = Random(n * c * h * w + 3, n * 1000 + c * 10 + h, -2f, 5f);
+        using var dx = Upload(x);
+        using var dy = Upload(CpuPoolingTests.Garbage(n * c + 1));
+        Cpu.AdaptiveAvgPool2d(View(dx, 3, n, c, h, w), View(dy, 1, n, c, 1, 1));
+        var expected = Ref.Pooling.AdaptiveAvgPool2d(n, c, h, w, 1, 1, x[3..]);
+        AssertClose(expected, Download(dy)[1..], 1e-6, 1e-6, "forward");
+
+        var gy = Random(n * c, 7 + c);
+        using var dgy = Upload(gy);
+        using var dgx = Upload(CpuPoolingTests.Garbage(n * c * h * w + 2));
+        Cpu.AdaptiveAvgPool2dBackward(View(dgy, 0, n, c, 1, 1), View(dgx, 2, n, c, h, w));
+        var got = Download(dgx);
+        AssertClose(Ref.Pooling.AdaptiveAvgPool2dBackward(n, c, h, w, 1, 1, gy), got[2..], 1e-6, 1e-7, "backward");
+        Assert.That(float.IsNaN(got[0]) && float.IsNaN(got[1]), "nothing written before the view");
+    }
+
+    [Test]
+    public void ThreadCountsGiveTheSameBits()
+    {
+        // 33·37 = 1221 planes of 64: enough work for 2 and 3 parts, whose boundaries fall inside groups of 8.
+        int n = 33, c = 37, h = 8, w = 8;
+        var x = Random(n * c * h * w + 5, 11);
+        var results = new List<float[]>();
+        int saved = Threads.Count;
+        try
+        {
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Threads.Count = threads;
+                using var dx = Upload(x);
+                using var dy = Cpu.Allocate(n * c);
+                Cpu.AdaptiveAvgPool2d(View(dx, 5, n, c, h, w), View(dy, 0, n, c, 1, 1));
+                results.Add(Download(dy));
+            }
+        }
+        finally { Threads.Count = saved; }
+        AssertClose(Ref.Pooling.AdaptiveAvgPool2d(n, c, h, w, 1, 1, x[5..]), results[0], 1e-6, 1e-6, "1 thread");
+        Assert.That(results[1], Is.EqualTo(results[0]));
+        Assert.That(results[2], Is.EqualTo(results[0]));
+    }
+}
