@@ -4,7 +4,8 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 
 /// <summary>
 /// One thread's walk over its share of the batch's tiles, chunk by chunk, as the forward pass and the weight gradient
-/// both need it: it keeps the images the current chunk touches zero-bordered in a ring, splits the chunk into runs
+/// both need it: it keeps the images the current chunk touches zero-bordered in a ring (each slot's border written
+/// once per walk: the images that follow in it have the same shape and only overwrite the interior), splits the chunk into runs
 /// along tile rows, and writes the chunk's transformed input V. Its scratch is the calling thread's.
 /// </summary>
 internal unsafe struct WinogradInputs
@@ -12,6 +13,7 @@ internal unsafe struct WinogradInputs
     private readonly WinogradTiling _tiling;
     private readonly float* _x, _ring, _rows;
     private readonly int _rowStride;
+    private readonly int _first;
     private int _padded;
 
     /// <summary>A walk over x's tiles from tile <paramref name="start"/> on, for vectors of <paramref name="lanes"/>.</summary>
@@ -23,7 +25,7 @@ internal unsafe struct WinogradInputs
         // A run's last vector reads a little past its patch rows, so the ring has slack after its last plane.
         _ring = ConvScratch.Column(tiling.Slots * tiling.ImageFloats + 4 * lanes);
         _rows = ConvScratch.Plane((long)Positions * _rowStride);
-        _padded = start / tiling.PerImage;
+        _first = _padded = start / tiling.PerImage;
     }
 
     /// <summary>
@@ -36,8 +38,16 @@ internal unsafe struct WinogradInputs
         var t = _tiling;
         var g = t.Geometry;
         for (int last = (t0 + count - 1) / t.PerImage; _padded <= last; _padded++)
-            t.PadImage(_x + (nint)_padded * g.C * g.H * g.W, _ring + _padded % t.Slots * t.ImageFloats);
+            t.PadImage(_x + (nint)_padded * g.C * g.H * g.W, _ring + _padded % t.Slots * t.ImageFloats, _padded - _first >= t.Slots);
         int runCount = t.Runs(t0, count, runs);
+        if (Direct(runs, runCount, T.Count, nr))
+        {
+            for (int c = 0; c < g.C; c++)
+            for (int r = 0; r < runCount; r++)
+                InputRun<T>(_ring + runs[r].Image % t.Slots * t.ImageFloats + (nint)c * t.Plane, t.Ld, runs[r], v + (nint)c * nr,
+                            (nint)g.C * t.Chunk, nr, panelStride);
+            return runCount;
+        }
         for (int c = 0; c < g.C; c++)
         {
             for (int r = 0; r < runCount; r++)
@@ -45,5 +55,32 @@ internal unsafe struct WinogradInputs
             InputTiles<T>(_rows, _rowStride, count, v + (nint)c * nr, (nint)g.C * t.Chunk, nr, panelStride);
         }
         return runCount;
+    }
+
+    /// <summary>
+    /// True when no vector of the chunk's tiles spans two runs (every run but the last a whole number of vectors) and
+    /// none crosses a panel, so <see cref="InputRun{T}"/> can transform each vector straight from its patch rows.
+    /// </summary>
+    private static bool Direct(TileRun* runs, int runCount, int lanes, int nr)
+    {
+        if (nr % lanes != 0) return false;
+        for (int r = 0; r < runCount - 1; r++)
+            if (runs[r].Length % lanes != 0) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// V for one run's tiles in one channel, a vector at a time; its last vector writes whole lanes past the run (as
+    /// <see cref="InputTiles{T}"/> does, for the caller to clear) and reads past its patch rows, within the ring's slack.
+    /// </summary>
+    private static void InputRun<T>(float* plane, int ld, in TileRun run, float* v, nint positionStride, int nr, nint panelStride)
+        where T : struct, IWinogradLanes<T>
+    {
+        float* top = plane + (nint)2 * run.Row * ld + 2 * run.Column;
+        for (int q = 0; q < run.Length; q += T.Count)
+        {
+            int s = run.Start + q;
+            InputVector<T>(top + 2 * q, ld, v + s / nr * panelStride + s % nr, positionStride);
+        }
     }
 }
