@@ -40,12 +40,10 @@ internal unsafe struct WinogradInputs
         for (int last = (t0 + count - 1) / t.PerImage; _padded <= last; _padded++)
             t.PadImage(_x + (nint)_padded * g.C * g.H * g.W, _ring + _padded % t.Slots * t.ImageFloats, _padded - _first >= t.Slots);
         int runCount = t.Runs(t0, count, runs);
-        if (Direct(runs, runCount, T.Count, nr))
+        int pieces = Pieces<T>(runs, runCount, nr);
+        if (pieces != 0)
         {
-            for (int c = 0; c < g.C; c++)
-            for (int r = 0; r < runCount; r++)
-                InputRun<T>(_ring + runs[r].Image % t.Slots * t.ImageFloats + (nint)c * t.Plane, t.Ld, runs[r], v + (nint)c * nr,
-                            (nint)g.C * t.Chunk, nr, panelStride);
+            Direct<T>(runs, count, pieces, v, nr, panelStride);
             return runCount;
         }
         for (int c = 0; c < g.C; c++)
@@ -58,29 +56,67 @@ internal unsafe struct WinogradInputs
     }
 
     /// <summary>
-    /// True when no vector of the chunk's tiles spans two runs (every run but the last a whole number of vectors) and
-    /// none crosses a panel, so <see cref="InputRun{T}"/> can transform each vector straight from its patch rows.
+    /// How many pieces the chunk's vectors of tiles come in for <see cref="WinogradTransforms.InputVector{T, TS}"/>:
+    /// the fewest of 1, 2, 4 such that no piece spans two runs (every run starts, and every run but the last ends, on
+    /// a piece boundary); 0 when none fits or a vector would cross a panel, and the staged transform runs instead.
     /// </summary>
-    private static bool Direct(TileRun* runs, int runCount, int lanes, int nr)
+    private static int Pieces<T>(TileRun* runs, int runCount, int nr) where T : struct, IWinogradLanes<T>
     {
-        if (nr % lanes != 0) return false;
-        for (int r = 0; r < runCount - 1; r++)
-            if (runs[r].Length % lanes != 0) return false;
-        return true;
+        int n = T.Count;
+        if (nr % n != 0) return 0;
+        for (int pieces = 1; pieces <= (T.QuarterLoads ? 4 : 2); pieces *= 2)
+        {
+            int size = n / pieces;
+            bool fits = true;
+            for (int r = 0; r < runCount && fits; r++)
+                fits = runs[r].Start % size == 0 && (r == runCount - 1 || runs[r].Length % size == 0);
+            if (fits) return pieces;
+        }
+        return 0;
     }
 
     /// <summary>
-    /// V for one run's tiles in one channel, a vector at a time; its last vector writes whole lanes past the run (as
-    /// <see cref="InputTiles{T}"/> does, for the caller to clear) and reads past its patch rows, within the ring's slack.
+    /// V for tiles [0, count) of the chunk, a vector at a time straight from the ring. Each vector's pieces point at
+    /// their patches in channel 0; a piece wholly past count repeats the one before (its lanes are never used). The last
+    /// vector writes whole lanes past count (as <see cref="InputTiles{T}"/> does, for the caller to clear) and reads past
+    /// its patch rows, within the ring's slack.
     /// </summary>
-    private static void InputRun<T>(float* plane, int ld, in TileRun run, float* v, nint positionStride, int nr, nint panelStride)
-        where T : struct, IWinogradLanes<T>
+    private void Direct<T>(TileRun* runs, int count, int pieces, float* v, int nr, nint panelStride) where T : struct, IWinogradLanes<T>
     {
-        float* top = plane + (nint)2 * run.Row * ld + 2 * run.Column;
-        for (int q = 0; q < run.Length; q += T.Count)
+        var t = _tiling;
+        int n = T.Count, size = n / pieces, vectors = (count + n - 1) / n;
+        float** s = stackalloc float*[vectors * pieces];
+        for (int i = 0, r = 0; i < vectors * pieces; i++)
         {
-            int s = run.Start + q;
-            InputVector<T>(top + 2 * q, ld, v + s / nr * panelStride + s % nr, positionStride);
+            int tile = i * size;
+            if (tile >= count)
+            {
+                s[i] = s[i - 1];
+                continue;
+            }
+            while (runs[r].Start + runs[r].Length <= tile) r++;
+            var run = runs[r];
+            s[i] = _ring + run.Image % t.Slots * t.ImageFloats + (nint)2 * run.Row * t.Ld + 2 * (run.Column + tile - run.Start);
+        }
+        switch (pieces)
+        {
+            case 1: Channels<T, WholeVector>(s, vectors, v, nr, panelStride); break;
+            case 2: Channels<T, HalfVectors>(s, vectors, v, nr, panelStride); break;
+            default: Channels<T, QuarterVectors>(s, vectors, v, nr, panelStride); break;
+        }
+    }
+
+    private void Channels<T, TS>(float** s, int vectors, float* v, int nr, nint panelStride)
+        where T : struct, IWinogradLanes<T> where TS : struct, IPatchSegments
+    {
+        var t = _tiling;
+        int n = T.Count, ld = t.Ld, channels = t.Geometry.C;
+        nint positionStride = (nint)channels * t.Chunk;
+        for (int c = 0; c < channels; c++)
+        for (int j = 0; j < vectors; j++)
+        {
+            int q = j * n;
+            InputVector<T, TS>(s + j * TS.Count, (nint)c * t.Plane, ld, v + (nint)c * nr + q / nr * panelStride + q % nr, positionStride);
         }
     }
 }

@@ -76,18 +76,19 @@ internal static unsafe class WinogradTransforms
     }
 
     /// <summary>
-    /// Both halves at once for one vector of tiles whose patches lie side by side in one row of tiles (top the first
-    /// tile's top-left float): the 4 patch rows times B stay in registers, and Bᵀ down their columns goes straight to
-    /// dst[ξ·positionStride]. This skips the staged rows of <see cref="InputRows{T}"/> and <see cref="InputTiles{T}"/>
-    /// (16 stores and 16 loads per vector and channel) where a vector of tiles never spans two runs.
+    /// Both halves at once for one vector of tiles, its patch rows read through <typeparamref name="TS"/> from
+    /// s[i] + at (each piece's top-left float, <paramref name="ld"/> between rows): the 4 patch rows times B stay in
+    /// registers, and Bᵀ down their columns goes straight to dst[ξ·positionStride]. This skips the staged rows of
+    /// <see cref="InputRows{T}"/> and <see cref="InputTiles{T}"/> (16 stores and 16 loads per vector and channel).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void InputVector<T>(float* top, int ld, float* dst, nint positionStride) where T : struct, IWinogradLanes<T>
+    public static void InputVector<T, TS>(float** s, nint at, int ld, float* dst, nint positionStride)
+        where T : struct, IWinogradLanes<T> where TS : struct, IPatchSegments
     {
-        InputRow(top, out T a0, out T b0, out T c0, out T d0);
-        InputRow(top + ld, out T a1, out T b1, out T c1, out T d1);
-        InputRow(top + 2 * ld, out T a2, out T b2, out T c2, out T d2);
-        InputRow(top + 3 * ld, out T a3, out T b3, out T c3, out T d3);
+        InputRow<T, TS>(s, at, out T a0, out T b0, out T c0, out T d0);
+        InputRow<T, TS>(s, at + ld, out T a1, out T b1, out T c1, out T d1);
+        InputRow<T, TS>(s, at + 2 * ld, out T a2, out T b2, out T c2, out T d2);
+        InputRow<T, TS>(s, at + 3 * ld, out T a3, out T b3, out T c3, out T d3);
         InputStep(a0, a1, a2, a3, dst, dst + 4 * positionStride, dst + 8 * positionStride, dst + 12 * positionStride);
         InputStep(b0, b1, b2, b3, dst + positionStride, dst + 5 * positionStride, dst + 9 * positionStride, dst + 13 * positionStride);
         InputStep(c0, c1, c2, c3, dst + 2 * positionStride, dst + 6 * positionStride, dst + 10 * positionStride, dst + 14 * positionStride);
@@ -96,10 +97,11 @@ internal static unsafe class WinogradTransforms
 
     /// <summary>One patch row x₀ x₁ x₂ x₃ (read as e0 o0 e1 o1) times B: [x₀ − x₂, x₁ + x₂, x₂ − x₁, x₁ − x₃].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void InputRow<T>(float* row, out T r0, out T r1, out T r2, out T r3) where T : struct, IWinogradLanes<T>
+    private static void InputRow<T, TS>(float** s, nint at, out T r0, out T r1, out T r2, out T r3)
+        where T : struct, IWinogradLanes<T> where TS : struct, IPatchSegments
     {
-        T.Deinterleave(row, out T e0, out T o0);
-        T.Deinterleave(row + 2, out T e1, out T o1);
+        TS.Load(s, at, out T e0, out T o0);
+        TS.Load(s, at + 2, out T e1, out T o1);
         r0 = e0 - e1;
         r1 = o0 + e1;
         r2 = e1 - o0;
