@@ -49,9 +49,10 @@ public class WinogradConvolutionTests
         });
     }
 
-    // The input transform's two shortcuts: rows of tiles a whole number of vectors, half or quarter vectors wide (32,
-    // 16, 8, 4 tiles for the 512-bit lanes; 16, 8, 4, 2 for 256-bit ones) go straight from the patch rows into V, with
-    // odd outputs overhanging, 1-row maps, padding 0, 1 and 2; and batches with more images than a thread's ring keeps, whose later images reuse a
+    // The transforms' shortcuts: rows of tiles a whole number of vectors, half or quarter vectors wide (32, 16, 8, 4
+    // tiles for the 512-bit lanes; 16, 8, 4, 2 for 256-bit ones) go straight from the patch rows into V, and where the
+    // output is even and a chunk whole vectors (48 tiles split by two threads is not) from M into y; with odd outputs
+    // overhanging, 1-row maps, padding 0, 1 and 2; and batches with more images than a thread's ring keeps, whose later images reuse a
     // slot's border (1×1 and 3×3 maps, 40 images, so even a tile per image runs past the ring).
     private static readonly Conv2dGeometry[] WalkCases =
     [
@@ -62,6 +63,9 @@ public class WinogradConvolutionTests
         new(N: 1, C: 4, H: 16, W: 32, K: 8, KH: 3, KW: 3, PadH: 1, PadW: 1),
         new(N: 3, C: 3, H: 16, W: 15, K: 8, KH: 3, KW: 3, PadH: 1, PadW: 1),
         new(N: 5, C: 2, H: 7, W: 8, K: 8, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 3, C: 3, H: 16, W: 16, K: 8, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 3, C: 2, H: 8, W: 8, K: 8, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 2, C: 2, H: 10, W: 10, K: 8, KH: 3, KW: 3, PadH: 0, PadW: 0),
         new(N: 2, C: 3, H: 5, W: 4, K: 8, KH: 3, KW: 3, PadH: 0, PadW: 2),
         new(N: 40, C: 2, H: 1, W: 1, K: 8, KH: 3, KW: 3, PadH: 1, PadW: 1),
         new(N: 40, C: 2, H: 3, W: 3, K: 8, KH: 3, KW: 3, PadH: 0, PadW: 0),

@@ -40,7 +40,7 @@ internal unsafe struct WinogradInputs
         for (int last = (t0 + count - 1) / t.PerImage; _padded <= last; _padded++)
             t.PadImage(_x + (nint)_padded * g.C * g.H * g.W, _ring + _padded % t.Slots * t.ImageFloats, _padded - _first >= t.Slots);
         int runCount = t.Runs(t0, count, runs);
-        int pieces = Pieces<T>(runs, runCount, nr);
+        int pieces = WinogradPieces.Count<T>(runs, runCount, nr);
         if (pieces != 0)
         {
             Direct<T>(runs, count, pieces, v, nr, panelStride);
@@ -56,26 +56,6 @@ internal unsafe struct WinogradInputs
     }
 
     /// <summary>
-    /// How many pieces the chunk's vectors of tiles come in for <see cref="WinogradTransforms.InputVector{T, TS}"/>:
-    /// the fewest of 1, 2, 4 such that no piece spans two runs (every run starts, and every run but the last ends, on
-    /// a piece boundary); 0 when none fits or a vector would cross a panel, and the staged transform runs instead.
-    /// </summary>
-    private static int Pieces<T>(TileRun* runs, int runCount, int nr) where T : struct, IWinogradLanes<T>
-    {
-        int n = T.Count;
-        if (nr % n != 0) return 0;
-        for (int pieces = 1; pieces <= (T.QuarterLoads ? 4 : 2); pieces *= 2)
-        {
-            int size = n / pieces;
-            bool fits = true;
-            for (int r = 0; r < runCount && fits; r++)
-                fits = runs[r].Start % size == 0 && (r == runCount - 1 || runs[r].Length % size == 0);
-            if (fits) return pieces;
-        }
-        return 0;
-    }
-
-    /// <summary>
     /// V for tiles [0, count) of the chunk, a vector at a time straight from the ring. Each vector's pieces point at
     /// their patches in channel 0; a piece wholly past count repeats the one before (its lanes are never used). The last
     /// vector writes whole lanes past count (as <see cref="InputTiles{T}"/> does, for the caller to clear) and reads past
@@ -84,20 +64,9 @@ internal unsafe struct WinogradInputs
     private void Direct<T>(TileRun* runs, int count, int pieces, float* v, int nr, nint panelStride) where T : struct, IWinogradLanes<T>
     {
         var t = _tiling;
-        int n = T.Count, size = n / pieces, vectors = (count + n - 1) / n;
+        int n = T.Count, vectors = (count + n - 1) / n;
         float** s = stackalloc float*[vectors * pieces];
-        for (int i = 0, r = 0; i < vectors * pieces; i++)
-        {
-            int tile = i * size;
-            if (tile >= count)
-            {
-                s[i] = s[i - 1];
-                continue;
-            }
-            while (runs[r].Start + runs[r].Length <= tile) r++;
-            var run = runs[r];
-            s[i] = _ring + run.Image % t.Slots * t.ImageFloats + (nint)2 * run.Row * t.Ld + 2 * (run.Column + tile - run.Start);
-        }
+        WinogradPieces.Starts(runs, count, n, pieces, s, _ring, t.Slots, t.ImageFloats, t.Ld);
         switch (pieces)
         {
             case 1: Channels<T, WholeVector>(s, vectors, v, nr, panelStride); break;

@@ -32,6 +32,12 @@ internal unsafe interface IWinogradLanes<TSelf> where TSelf : struct, IWinogradL
 
     /// <summary>Stores a₀ b₀ a₁ b₁ … (2·Count floats) at p.</summary>
     static abstract void Interleave(TSelf a, TSelf b, float* p);
+
+    /// <summary>As <see cref="Interleave(TSelf, TSelf, float*)"/>, its first Count floats at p0 and the rest at p1.</summary>
+    static abstract void Interleave(TSelf a, TSelf b, float* p0, float* p1);
+
+    /// <summary>As <see cref="Interleave(TSelf, TSelf, float*)"/>, Count / 2 floats at each of p0 … p3 in turn (where <see cref="QuarterLoads"/>).</summary>
+    static abstract void Interleave(TSelf a, TSelf b, float* p0, float* p1, float* p2, float* p3);
 }
 
 /// <summary>16 lanes of a 512-bit register, taken with the 512-bit GEMM kernels (as <see cref="DirectConv"/> does).</summary>
@@ -68,12 +74,33 @@ internal readonly unsafe struct Lanes512(Vector512<float> v) : IWinogradLanes<La
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Interleave(Lanes512 a, Lanes512 b, float* p)
+    public static void Interleave(Lanes512 a, Lanes512 b, float* p) => Interleave(a, b, p, p + Vector512<float>.Count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Interleave(Lanes512 a, Lanes512 b, float* p0, float* p1)
+    {
+        Pairs(a, b, out var lo, out var hi);
+        Vector512.Store(lo, p0);
+        Vector512.Store(hi, p1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Interleave(Lanes512 a, Lanes512 b, float* p0, float* p1, float* p2, float* p3)
+    {
+        Pairs(a, b, out var lo, out var hi);
+        Vector256.Store(lo.GetLower(), p0);
+        Vector256.Store(lo.GetUpper(), p1);
+        Vector256.Store(hi.GetLower(), p2);
+        Vector256.Store(hi.GetUpper(), p3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pairs(Lanes512 a, Lanes512 b, out Vector512<float> lo, out Vector512<float> hi)
     {
         var (aLo, aHi) = Vector512.Widen(a._v.AsUInt32());
         var (bLo, bHi) = Vector512.Widen(b._v.AsUInt32());
-        Vector512.Store((aLo | (bLo << 32)).AsSingle(), p);
-        Vector512.Store((aHi | (bHi << 32)).AsSingle(), p + Vector512<float>.Count);
+        lo = (aLo | (bLo << 32)).AsSingle();
+        hi = (aHi | (bHi << 32)).AsSingle();
     }
 }
 
@@ -119,11 +146,33 @@ internal readonly unsafe struct LanesVector(Vector<float> v) : IWinogradLanes<La
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Interleave(LanesVector a, LanesVector b, float* p)
+    public static void Interleave(LanesVector a, LanesVector b, float* p) => Interleave(a, b, p, p + Vector<float>.Count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Interleave(LanesVector a, LanesVector b, float* p0, float* p1)
+    {
+        Pairs(a, b, out var lo, out var hi);
+        Vector.Store(lo, p0);
+        Vector.Store(hi, p1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Interleave(LanesVector a, LanesVector b, float* p0, float* p1, float* p2, float* p3)
+    {
+        if (!QuarterLoads) throw new NotSupportedException($"Quarter stores need a 256-bit Vector<float>, not {Vector<float>.Count * 32}-bit.");
+        Pairs(a, b, out var lo, out var hi);
+        Vector128.Store(lo.AsVector256().GetLower(), p0);
+        Vector128.Store(lo.AsVector256().GetUpper(), p1);
+        Vector128.Store(hi.AsVector256().GetLower(), p2);
+        Vector128.Store(hi.AsVector256().GetUpper(), p3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pairs(LanesVector a, LanesVector b, out Vector<float> lo, out Vector<float> hi)
     {
         Vector.Widen(Vector.AsVectorUInt32(a._v), out var aLo, out var aHi);
         Vector.Widen(Vector.AsVectorUInt32(b._v), out var bLo, out var bHi);
-        Vector.Store(Vector.AsVectorSingle(aLo | Vector.ShiftLeft(bLo, 32)), p);
-        Vector.Store(Vector.AsVectorSingle(aHi | Vector.ShiftLeft(bHi, 32)), p + Vector<float>.Count);
+        lo = Vector.AsVectorSingle(aLo | Vector.ShiftLeft(bLo, 32));
+        hi = Vector.AsVectorSingle(aHi | Vector.ShiftLeft(bHi, 32));
     }
 }

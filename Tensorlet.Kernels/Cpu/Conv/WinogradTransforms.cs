@@ -154,6 +154,23 @@ internal static unsafe class WinogradTransforms
     }
 
     /// <summary>
+    /// <see cref="OutputTiles{T}"/> for one vector of tiles (m its first tile's m[0]) written straight into the output:
+    /// each piece's top outputs at s[i] + at, its bottom ones <paramref name="width"/> floats below. Only for tiles
+    /// wholly inside the output (no odd edge to clip).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void OutputVector<T, TS>(float* m, nint positionStride, T bias, float** s, nint at, int width)
+        where T : struct, IWinogradLanes<T> where TS : struct, IPatchSegments
+    {
+        OutputColumn(m, positionStride, out T t00, out T t10);
+        OutputColumn(m + positionStride, positionStride, out T t01, out T t11);
+        OutputColumn(m + 2 * positionStride, positionStride, out T t02, out T t12);
+        OutputColumn(m + 3 * positionStride, positionStride, out T t03, out T t13);
+        TS.Store(s, at, t00 + t01 + t02 + bias, t01 - t02 - t03 + bias);
+        TS.Store(s, at + width, t10 + t11 + t12 + bias, t11 - t12 - t13 + bias);
+    }
+
+    /// <summary>
     /// The gradient of <see cref="OutputTiles{T}"/>: dM = A dY Aᵀ for one vector of tiles of one output channel, dY's
     /// rows given as 2·Count floats each (tile q's pair at 2q, zero where the output ends), into
     /// dm[ξ·positionStride + q].
