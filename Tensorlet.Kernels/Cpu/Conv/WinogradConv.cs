@@ -11,7 +11,8 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// 4×4 tiles (2×2 outputs each) and walks it in chunks of a few NR-wide panels that run on across images, so only a
 /// share's last panel is partly empty: it transforms a chunk's tiles straight into packed B panels
 /// (V[ξ], [C][tiles]), runs the 16 GEMMs M[ξ] = U[ξ]·V[ξ] with the GEMM's own micro-kernel, and transforms M back
-/// into y, adding the bias and clipping the tiles that overhang an odd-sized output. Every tile's arithmetic is fixed
+/// into y, adding the bias and clipping the tiles that overhang an odd-sized output (on an even output, whole vectors of
+/// tiles store straight into y: <see cref="IPatchSegments"/>). Every tile's arithmetic is fixed
 /// whatever chunk it falls in, so results do not depend on the thread count.
 /// </summary>
 internal static unsafe class WinogradConv
