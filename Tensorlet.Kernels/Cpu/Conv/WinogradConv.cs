@@ -11,7 +11,8 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// 4×4 tiles (2×2 outputs each) and walks it in chunks of a few NR-wide panels that run on across images, so only a
 /// share's last panel is partly empty: it transforms a chunk's tiles straight into packed B panels
 /// (V[ξ], [C][tiles]), runs the 16 GEMMs M[ξ] = U[ξ]·V[ξ] with the GEMM's own micro-kernel, and transforms M back
-/// into y, adding the bias and clipping the tiles that overhang an odd-sized output. Every tile's arithmetic is fixed
+/// into y, adding the bias and clipping the tiles that overhang an odd-sized output (on an even output, whole vectors of
+/// tiles store straight into y: <see cref="IPatchSegments"/>). Every tile's arithmetic is fixed
 /// whatever chunk it falls in, so results do not depend on the thread count.
 /// </summary>
 internal static unsafe class WinogradConv
@@ -98,6 +99,9 @@ internal static unsafe class WinogradConv
         float* top = stackalloc float[4 * chunk];
         float* bottom = top + 2 * chunk;
         TileRun* runs = stackalloc TileRun[chunk];
+        float** starts = stackalloc float*[chunk];
+        // Even outputs leave no tile to clip, so whole vectors of tiles can store straight into y.
+        bool even = g.OutH % 2 == 0 && g.OutW % 2 == 0;
         for (int t0 = start; t0 < end; t0 += chunk)
         {
             int valid = Math.Min(chunk, end - t0);
@@ -106,6 +110,18 @@ internal static unsafe class WinogradConv
             ClearTail(v, g.C, chunk, nr, panels, valid);
             Multiply(t, u, v, m, panels);
 
+            int pieces = even && valid % T.Count == 0 ? WinogradPieces.Count<T>(runs, count, nr) : 0;
+            if (pieces != 0)
+            {
+                WinogradPieces.Starts(runs, valid, T.Count, pieces, starts, y, int.MaxValue, imageY, g.OutW);
+                switch (pieces)
+                {
+                    case 1: Outputs<T, WholeVector>(t, m, bias, starts, valid / T.Count); break;
+                    case 2: Outputs<T, HalfVectors>(t, m, bias, starts, valid / T.Count); break;
+                    default: Outputs<T, QuarterVectors>(t, m, bias, starts, valid / T.Count); break;
+                }
+                continue;
+            }
             for (int k = 0; k < g.K; k++)
             {
                 OutputTiles<T>(m + (nint)k * chunk, (nint)t.PaddedK * chunk, valid, bias == null ? 0f : bias[k], top, bottom);
@@ -119,6 +135,24 @@ internal static unsafe class WinogradConv
                     if (2 * run.Row + 1 < g.OutH) Im2Col.Copy(bottom + 2 * run.Start, dst + g.OutW, columns);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Y = Aᵀ M A + bias for a chunk of whole vectors of tiles, each stored straight into y through the pieces' starts
+    /// (channel 0's), instead of through the staged rows and a copy per run and row.
+    /// </summary>
+    private static void Outputs<T, TS>(in WinogradTiling t, float* m, float* bias, float** starts, int vectors)
+        where T : struct, IWinogradLanes<T> where TS : struct, IPatchSegments
+    {
+        var g = t.Geometry;
+        int chunk = t.Chunk, n = T.Count;
+        nint spatial = (nint)g.OutH * g.OutW, positionStride = (nint)t.PaddedK * chunk;
+        for (int k = 0; k < g.K; k++)
+        {
+            T b = T.Broadcast(bias == null ? 0f : bias[k]);
+            for (int j = 0; j < vectors; j++)
+                OutputVector<T, TS>(m + (nint)k * chunk + j * n, positionStride, b, starts + j * TS.Count, k * spatial, g.OutW);
         }
     }
 

@@ -4,7 +4,8 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 
 /// <summary>
 /// One thread's walk over its share of the batch's tiles, chunk by chunk, as the forward pass and the weight gradient
-/// both need it: it keeps the images the current chunk touches zero-bordered in a ring, splits the chunk into runs
+/// both need it: it keeps the images the current chunk touches zero-bordered in a ring (each slot's border written
+/// once per walk: the images that follow in it have the same shape and only overwrite the interior), splits the chunk into runs
 /// along tile rows, and writes the chunk's transformed input V. Its scratch is the calling thread's.
 /// </summary>
 internal unsafe struct WinogradInputs
@@ -12,6 +13,7 @@ internal unsafe struct WinogradInputs
     private readonly WinogradTiling _tiling;
     private readonly float* _x, _ring, _rows;
     private readonly int _rowStride;
+    private readonly int _first;
     private int _padded;
 
     /// <summary>A walk over x's tiles from tile <paramref name="start"/> on, for vectors of <paramref name="lanes"/>.</summary>
@@ -23,7 +25,7 @@ internal unsafe struct WinogradInputs
         // A run's last vector reads a little past its patch rows, so the ring has slack after its last plane.
         _ring = ConvScratch.Column(tiling.Slots * tiling.ImageFloats + 4 * lanes);
         _rows = ConvScratch.Plane((long)Positions * _rowStride);
-        _padded = start / tiling.PerImage;
+        _first = _padded = start / tiling.PerImage;
     }
 
     /// <summary>
@@ -36,8 +38,14 @@ internal unsafe struct WinogradInputs
         var t = _tiling;
         var g = t.Geometry;
         for (int last = (t0 + count - 1) / t.PerImage; _padded <= last; _padded++)
-            t.PadImage(_x + (nint)_padded * g.C * g.H * g.W, _ring + _padded % t.Slots * t.ImageFloats);
+            t.PadImage(_x + (nint)_padded * g.C * g.H * g.W, _ring + _padded % t.Slots * t.ImageFloats, _padded - _first >= t.Slots);
         int runCount = t.Runs(t0, count, runs);
+        int pieces = WinogradPieces.Count<T>(runs, runCount, nr);
+        if (pieces != 0)
+        {
+            Direct<T>(runs, count, pieces, v, nr, panelStride);
+            return runCount;
+        }
         for (int c = 0; c < g.C; c++)
         {
             for (int r = 0; r < runCount; r++)
@@ -45,5 +53,39 @@ internal unsafe struct WinogradInputs
             InputTiles<T>(_rows, _rowStride, count, v + (nint)c * nr, (nint)g.C * t.Chunk, nr, panelStride);
         }
         return runCount;
+    }
+
+    /// <summary>
+    /// V for tiles [0, count) of the chunk, a vector at a time straight from the ring. Each vector's pieces point at
+    /// their patches in channel 0; a piece wholly past count repeats the one before (its lanes are never used). The last
+    /// vector writes whole lanes past count (as <see cref="InputTiles{T}"/> does, for the caller to clear) and reads past
+    /// its patch rows, within the ring's slack.
+    /// </summary>
+    private void Direct<T>(TileRun* runs, int count, int pieces, float* v, int nr, nint panelStride) where T : struct, IWinogradLanes<T>
+    {
+        var t = _tiling;
+        int n = T.Count, vectors = (count + n - 1) / n;
+        float** s = stackalloc float*[vectors * pieces];
+        WinogradPieces.Starts(runs, count, n, pieces, s, _ring, t.Slots, t.ImageFloats, t.Ld);
+        switch (pieces)
+        {
+            case 1: Channels<T, WholeVector>(s, vectors, v, nr, panelStride); break;
+            case 2: Channels<T, HalfVectors>(s, vectors, v, nr, panelStride); break;
+            default: Channels<T, QuarterVectors>(s, vectors, v, nr, panelStride); break;
+        }
+    }
+
+    private void Channels<T, TS>(float** s, int vectors, float* v, int nr, nint panelStride)
+        where T : struct, IWinogradLanes<T> where TS : struct, IPatchSegments
+    {
+        var t = _tiling;
+        int n = T.Count, ld = t.Ld, channels = t.Geometry.C;
+        nint positionStride = (nint)channels * t.Chunk;
+        for (int c = 0; c < channels; c++)
+        for (int j = 0; j < vectors; j++)
+        {
+            int q = j * n;
+            InputVector<T, TS>(s + j * TS.Count, (nint)c * t.Plane, ld, v + (nint)c * nr + q / nr * panelStride + q % nr, positionStride);
+        }
     }
 }

@@ -25,14 +25,20 @@ internal readonly unsafe struct WinogradTiling
         Plane = ((g.OutH + 1) / 2 * 2 + 2) * Ld;
         PaddedK = BlockedGemm.RoundUp(g.K, kernel.MR);
         // As many NR panels as keep a chunk's V and M near L2, at least one.
-        Chunk = kernel.NR * (deep ? MaxPanels : Math.Clamp(CacheFloats / (WinogradTransforms.Positions * (g.C + PaddedK) * kernel.NR), 1, MaxPanels));
+        Chunk = kernel.NR * (deep ? DeepPanels : Math.Clamp(CacheFloats / (WinogradTransforms.Positions * (g.C + PaddedK) * kernel.NR), 1, MaxPanels));
         // A run of Chunk tiles spans at most this many images.
         Slots = Math.Min((Chunk - 1) / PerImage + 2, g.N);
     }
 
-    // A chunk's V and M stay within about this many floats (1 MiB, a core's L2), in at most MaxPanels NR panels.
+    // A chunk's V and M stay within about this many floats (1 MiB, a core's L2), in at most MaxPanels NR panels. Six
+    // rather than four: ResNet-20's 16- and 32-channel layers then take 6 and 5 panels, and their Winograd forward ran
+    // 5-9% faster in `winograd-ratio 21 r20-s1,r20-s2,r20-s3` (6 alternating pairs of processes); the 64-channel
+    // layers stay at the 2 the cache allows.
     private const int CacheFloats = 1 << 18;
-    private const int MaxPanels = 4;
+    private const int MaxPanels = 6;
+
+    // The weight gradient's chunk: the depth of its GEMMs.
+    private const int DeepPanels = 4;
 
     public Conv2dGeometry Geometry { get; }
     public GemmKernel Kernel { get; }
@@ -60,23 +66,19 @@ internal readonly unsafe struct WinogradTiling
     /// <summary>Floats of U per position ξ.</summary>
     public nint PositionWeights => (nint)PaddedK * Geometry.C;
 
-    /// <summary>Copies image <paramref name="x"/> [C, H, W] into bordered planes at <paramref name="dst"/>.</summary>
-    public void PadImage(float* x, float* dst)
+    /// <summary>
+    /// Copies image <paramref name="x"/> [C, H, W] into bordered planes at <paramref name="dst"/>. With
+    /// <paramref name="bordered"/> the slot already holds an image of this tiling, whose zero border still stands, so
+    /// only the interior rows are copied (a row's three calls were most of the copy's cost on 8- to 32-wide rows).
+    /// </summary>
+    public void PadImage(float* x, float* dst, bool bordered)
     {
         var g = Geometry;
-        int rows = Plane / Ld;
-        for (int c = 0; c < g.C; c++, x += g.H * g.W, dst += Plane)
-        {
-            new Span<float>(dst, g.PadH * Ld).Clear();
-            float* d = dst + g.PadH * Ld;
-            for (int h = 0; h < g.H; h++, d += Ld)
-            {
-                new Span<float>(d, g.PadW).Clear();
-                Im2Col.Copy(x + h * g.W, d + g.PadW, g.W);
-                new Span<float>(d + g.PadW + g.W, Ld - g.PadW - g.W).Clear();
-            }
-            new Span<float>(d, (rows - g.PadH - g.H) * Ld).Clear();
-        }
+        if (!bordered) new Span<float>(dst, (int)ImageFloats).Clear();
+        float* d = dst + g.PadH * Ld + g.PadW;
+        for (int c = 0; c < g.C; c++, d += Plane)
+        for (int h = 0; h < g.H; h++, x += g.W)
+            Im2Col.Copy(x, d + h * Ld, g.W);
     }
 
     /// <summary>

@@ -76,6 +76,39 @@ internal static unsafe class WinogradTransforms
     }
 
     /// <summary>
+    /// Both halves at once for one vector of tiles, its patch rows read through <typeparamref name="TS"/> from
+    /// s[i] + at (each piece's top-left float, <paramref name="ld"/> between rows): the 4 patch rows times B stay in
+    /// registers, and Bᵀ down their columns goes straight to dst[ξ·positionStride]. This skips the staged rows of
+    /// <see cref="InputRows{T}"/> and <see cref="InputTiles{T}"/> (16 stores and 16 loads per vector and channel).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void InputVector<T, TS>(float** s, nint at, int ld, float* dst, nint positionStride)
+        where T : struct, IWinogradLanes<T> where TS : struct, IPatchSegments
+    {
+        InputRow<T, TS>(s, at, out T a0, out T b0, out T c0, out T d0);
+        InputRow<T, TS>(s, at + ld, out T a1, out T b1, out T c1, out T d1);
+        InputRow<T, TS>(s, at + 2 * ld, out T a2, out T b2, out T c2, out T d2);
+        InputRow<T, TS>(s, at + 3 * ld, out T a3, out T b3, out T c3, out T d3);
+        InputStep(a0, a1, a2, a3, dst, dst + 4 * positionStride, dst + 8 * positionStride, dst + 12 * positionStride);
+        InputStep(b0, b1, b2, b3, dst + positionStride, dst + 5 * positionStride, dst + 9 * positionStride, dst + 13 * positionStride);
+        InputStep(c0, c1, c2, c3, dst + 2 * positionStride, dst + 6 * positionStride, dst + 10 * positionStride, dst + 14 * positionStride);
+        InputStep(d0, d1, d2, d3, dst + 3 * positionStride, dst + 7 * positionStride, dst + 11 * positionStride, dst + 15 * positionStride);
+    }
+
+    /// <summary>One patch row x₀ x₁ x₂ x₃ (read as e0 o0 e1 o1) times B: [x₀ − x₂, x₁ + x₂, x₂ − x₁, x₁ − x₃].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InputRow<T, TS>(float** s, nint at, out T r0, out T r1, out T r2, out T r3)
+        where T : struct, IWinogradLanes<T> where TS : struct, IPatchSegments
+    {
+        TS.Load(s, at, out T e0, out T o0);
+        TS.Load(s, at + 2, out T e1, out T o1);
+        r0 = e0 - e1;
+        r1 = o0 + e1;
+        r2 = e1 - o0;
+        r3 = o0 - o1;
+    }
+
+    /// <summary>
     /// The second half: Bᵀ down each column of the staged rows, for tiles [0, count) of a chunk, into the packed B
     /// panels of V (tile q of position ξ at v + ξ·positionStride + (q / nr)·panelStride + q % nr). Lanes past count
     /// up to a whole vector are written too, from stale rows; the caller clears them.
@@ -118,6 +151,23 @@ internal static unsafe class WinogradTransforms
             T.Interleave(t00 + t01 + t02 + b, t01 - t02 - t03 + b, top + 2 * q);
             T.Interleave(t10 + t11 + t12 + b, t11 - t12 - t13 + b, bottom + 2 * q);
         }
+    }
+
+    /// <summary>
+    /// <see cref="OutputTiles{T}"/> for one vector of tiles (m its first tile's m[0]) written straight into the output:
+    /// each piece's top outputs at s[i] + at, its bottom ones <paramref name="width"/> floats below. Only for tiles
+    /// wholly inside the output (no odd edge to clip).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void OutputVector<T, TS>(float* m, nint positionStride, T bias, float** s, nint at, int width)
+        where T : struct, IWinogradLanes<T> where TS : struct, IPatchSegments
+    {
+        OutputColumn(m, positionStride, out T t00, out T t10);
+        OutputColumn(m + positionStride, positionStride, out T t01, out T t11);
+        OutputColumn(m + 2 * positionStride, positionStride, out T t02, out T t12);
+        OutputColumn(m + 3 * positionStride, positionStride, out T t03, out T t13);
+        TS.Store(s, at, t00 + t01 + t02 + bias, t01 - t02 - t03 + bias);
+        TS.Store(s, at + width, t10 + t11 + t12 + bias, t11 - t12 - t13 + bias);
     }
 
     /// <summary>
