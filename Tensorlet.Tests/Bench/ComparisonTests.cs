@@ -50,6 +50,17 @@ public class ComparisonTests
     }
 
     [Test]
+    public void AnInformationalCheckStillReportsItsDriftButSaysItDoesNotDecide()
+    {
+        var figures = new Dictionary<string, IReadOnlyList<double>> { ["conv/a/fwd"] = [2.0, 9.0, 8.0] };
+        var check = SelfCheck.Of("libtorch", figures, informational: true);
+        Assert.That(check.Passed, Is.False);
+        Assert.That(check.Informational, Is.True);
+        Assert.That(check.ToString(), Does.StartWith("libtorch: FAIL (informational)").And.Contain("conv/a/fwd"));
+        Assert.That(SelfCheck.Of("libtorch", figures).Informational, Is.False, "a check decides unless told otherwise");
+    }
+
+    [Test]
     public void SelfCheckNamesTheEngineAndCaseWithoutFigures()
     {
         var ex = Assert.Throws<ArgumentException>(() => SelfCheck.Of("libtorch", new Dictionary<string, IReadOnlyList<double>> { ["gemm/512"] = [] }));

@@ -33,7 +33,7 @@ internal static class ComparisonReport
             AnsiConsole.MarkupLine($"  {Markup.Escape(family.Key)}: geometric-mean ratio {ComparisonMarkdown.GeometricMean(family.Select(r => r.Ratio)):F2} over {family.Count()} case(s)");
         AnsiConsole.MarkupLine("Self-check (each engine's median over blocks against its own first block):");
         foreach (var check in checks)
-            AnsiConsole.MarkupLine("  " + (check.Passed ? "[green]" : "[red]") + Markup.Escape(check.ToString()) + "[/]");
+            AnsiConsole.MarkupLine("  " + (check.Passed ? "[green]" : check.Informational ? "[yellow]" : "[red]") + Markup.Escape(check.ToString()) + "[/]");
     }
 
     public static void WriteJson(IReadOnlyList<ComparisonRow> rows, IReadOnlyList<SelfCheck> checks, MachineCeilings ceilings,
@@ -46,7 +46,7 @@ internal static class ComparisonReport
                 threads = ceilings.Threads, peakGflops = ceilings.PeakGflops, fmaVectorBits = FmaPeak.VectorBits,
                 bandwidthGBps = ceilings.BandwidthGBps, loadAverageBefore = loadBefore, loadAverageAfter = loadAfter,
             },
-            selfCheck = checks.Select(c => new { engine = c.Engine, passed = c.Passed, worstCase = c.WorstCase, worstDeviation = c.WorstDeviation, worstSpread = c.WorstSpread }),
+            selfCheck = checks.Select(c => new { engine = c.Engine, passed = c.Passed, informational = c.Informational, worstCase = c.WorstCase, worstDeviation = c.WorstDeviation, worstSpread = c.WorstSpread }),
             results = rows,
         };
         File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));

@@ -9,7 +9,9 @@ namespace Tensorlet.Bench.Comparison;
 /// <param name="WorstCase">The case whose median strayed furthest from its first-block figure.</param>
 /// <param name="WorstDeviation">|median / first − 1| of <paramref name="WorstCase"/>.</param>
 /// <param name="WorstSpread">The largest (max − min) / median over blocks, of any case.</param>
-public sealed record SelfCheck(string Engine, string WorstCase, double WorstDeviation, double WorstSpread)
+/// <param name="Informational">A child whose figures the table does not use (libtorch under the allocator setting that
+/// lost, case by case): printed, but its drift does not fail the run.</param>
+public sealed record SelfCheck(string Engine, string WorstCase, double WorstDeviation, double WorstSpread, bool Informational = false)
 {
     /// <summary>±15%: the largest drift from the first block a figure may show.</summary>
     public const double Tolerance = 0.15;
@@ -20,7 +22,7 @@ public sealed record SelfCheck(string Engine, string WorstCase, double WorstDevi
     /// Checks <paramref name="engine"/> from its milliseconds per case, one list per case in block order (the first
     /// entry is the first block's).
     /// </summary>
-    public static SelfCheck Of(string engine, IReadOnlyDictionary<string, IReadOnlyList<double>> msByCase)
+    public static SelfCheck Of(string engine, IReadOnlyDictionary<string, IReadOnlyList<double>> msByCase, bool informational = false)
     {
         if (msByCase.Count == 0) throw new ArgumentException($"comparison: no figures for engine '{engine}'.", nameof(msByCase));
         string worst = "";
@@ -32,13 +34,13 @@ public sealed record SelfCheck(string Engine, string WorstCase, double WorstDevi
             spread = Math.Max(spread, Spread(ms));
             if (d > deviation) (worst, deviation) = (name, d);
         }
-        return new SelfCheck(engine, worst, deviation, spread);
+        return new SelfCheck(engine, worst, deviation, spread, informational);
     }
 
     /// <summary>(max − min) / median: how far apart an engine's blocks put one case.</summary>
     public static double Spread(IReadOnlyList<double> ms) => (ms.Max() - ms.Min()) / BenchTimer.Median(ms);
 
     public override string ToString() =>
-        $"{Engine}: {(Passed ? "PASS" : "FAIL")} — worst drift from the first block {100 * WorstDeviation:F1}% ({WorstCase}), " +
+        $"{Engine}: {(Passed ? "PASS" : "FAIL")}{(Informational ? " (informational)" : "")} — worst drift from the first block {100 * WorstDeviation:F1}% ({WorstCase}), " +
         $"largest spread over blocks {100 * WorstSpread:F1}% (tolerance ±{100 * Tolerance:F0}%)";
 }
