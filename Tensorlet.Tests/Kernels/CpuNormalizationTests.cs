@@ -79,18 +79,13 @@ public class CpuNormalizationTests
     {
         const int N = 100_000;
         var expected = Ref.Normalization.DropoutMask(N, p, 42, 1000);
-        int saved = Threads.Count;
-        try
+        var masks = AcrossThreadCounts.Run(() =>
         {
-            foreach (int threads in new[] { 1, 2, 3 })
-            {
-                Threads.Count = threads;
-                using var mask = Cpu.Allocate(N + 10);
-                Cpu.DropoutMask(StridedView.Contiguous(mask, 10, [N]), p, 42, 1000);
-                Assert.That(Download(mask)[10..], Is.EqualTo(expected), $"{threads} threads");
-            }
-        }
-        finally { Threads.Count = saved; }
+            using var mask = Cpu.Allocate(N + 10);
+            Cpu.DropoutMask(StridedView.Contiguous(mask, 10, [N]), p, 42, 1000);
+            return Download(mask)[10..];
+        });
+        for (int i = 0; i < masks.Count; i++) Assert.That(masks[i], Is.EqualTo(expected), $"{i + 1} threads");
         // A mask drawn in two pieces, the second starting at counter base 1000 + 600, is the same mask.
         using var pieces = Cpu.Allocate(N);
         Cpu.DropoutMask(StridedView.Contiguous(pieces, 0, [600]), p, 42, 1000);

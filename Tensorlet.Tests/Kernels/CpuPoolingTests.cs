@@ -139,26 +139,18 @@ public class CpuPoolingTests
     {
         var g = new Pool2dGeometry(8, 16, 16, 16, 3, 3, 2, 2, 1, 1);
         var x = Random(InCount(g) + 5, 9);
-        var results = new List<float[]>();
-        int saved = Threads.Count;
-        try
+        var results = AcrossThreadCounts.Run(() =>
         {
-            foreach (int threads in new[] { 1, 2, 3 })
-            {
-                Threads.Count = threads;
-                using var dx = Upload(x);
-                using var dy = Cpu.Allocate(OutCount(g) + 2);
-                using var di = Cpu.Allocate(OutCount(g) + 2);
-                Cpu.MaxPool2d(g, PoolIn(dx, 5, g), PoolOut(dy, 2, g), PoolOut(di, 2, g));
-                Cpu.AvgPool2d(g, PoolIn(dx, 5, g), PoolOut(di, 2, g));
-                results.Add([.. Download(dy).Skip(2), .. Download(di).Skip(2)]);
-            }
-        }
-        finally { Threads.Count = saved; }
+            using var dx = Upload(x);
+            using var dy = Cpu.Allocate(OutCount(g) + 2);
+            using var di = Cpu.Allocate(OutCount(g) + 2);
+            Cpu.MaxPool2d(g, PoolIn(dx, 5, g), PoolOut(dy, 2, g), PoolOut(di, 2, g));
+            Cpu.AvgPool2d(g, PoolIn(dx, 5, g), PoolOut(di, 2, g));
+            return [.. Download(dy).Skip(2), .. Download(di).Skip(2)];
+        });
         var (refMax, _) = Ref.Pooling.MaxPool2d(g, x[5..]);
         AssertClose(refMax, results[0][..OutCount(g)], 0, 0, "offset max");
-        Assert.That(results[1], Is.EqualTo(results[0]));
-        Assert.That(results[2], Is.EqualTo(results[0]));
+        AcrossThreadCounts.AssertSameBits(results);
     }
 
     [Test]
