@@ -26,7 +26,9 @@ internal static class ProbeThreads
             workers[t] = new Thread(() =>
             {
                 Interlocked.Increment(ref ready);
-                while (Volatile.Read(ref ready) < threads) Thread.SpinWait(4);
+                // SpinWait yields after a while: with more probe threads than cores, one still waiting to start needs one.
+                var spinner = new SpinWait();
+                while (Volatile.Read(ref ready) < threads) spinner.SpinOnce(sleep1Threshold: -1);
                 begins[part] = Stopwatch.GetTimestamp();
                 body(part);
                 ends[part] = Stopwatch.GetTimestamp();
