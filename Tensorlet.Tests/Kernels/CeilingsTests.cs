@@ -100,6 +100,7 @@ public class CeilingsTests
         Assert.That(ceilings.BandwidthAt(1), Is.EqualTo(ceilings.BandwidthAt(MachineCeilings.MinimumProbeBytes)), "tiny sets share the smallest probe");
         Assert.That(MemoryBandwidth.MeasureAt(1, 1 << 20, repeats: 1), Is.GreaterThan(0.5));
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => MemoryBandwidth.MeasureAt(1, 0))!.ParamName, Is.EqualTo("bytes"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => MemoryBandwidth.MeasureAt(0, 1 << 20))!.ParamName, Is.EqualTo("threads"));
     }
 
     [Test]
