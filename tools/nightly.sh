@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Nightly reliability run: the fuzzing and kill-trial tests at full size (TENSORLET_NIGHTLY=1 scales them from the
+# Nightly run: the fuzzing, kill-trial and architecture-training tests at full size (TENSORLET_NIGHTLY=1 scales them from the
 # fast samples of the normal `dotnet test` to the full counts), then one line "N passed, N failed".
 # Run from anywhere: bash tools/nightly.sh   (extra arguments go to dotnet test, e.g. --no-build)
 set -uo pipefail
@@ -8,7 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 TENSORLET_NIGHTLY=1
 
 log=$(mktemp)
 # Detailed console output: the tests print their counts (mutations tried per reader, kill outcomes).
-dotnet test Tensorlet.Tests -c Release --filter "Category=Fuzz|Category=KillTrial" \
+dotnet test Tensorlet.Tests -c Release --filter "Category=Fuzz|Category=KillTrial|Category=Training" \
   --logger "console;verbosity=detailed" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 

@@ -5,9 +5,12 @@ namespace Tensorlet.Tests.Cli;
 
 /// <summary>
 /// Every architecture trains from the command line: <c>tensorlet train --model NAME --data sample</c> on a small
-/// configuration of each family (see docs/models.md) must end above 80% test accuracy on the 1,000 test images of the
-/// embedded Fashion-MNIST sample. Seed, epochs, batch, learning rate and threads are fixed, so each run is
-/// deterministic on a given machine; the numbers are those of the table in docs/models.md.
+/// configuration of each family (see docs/models.md). In the normal run each trains for two epochs and must end above
+/// 60% test accuracy on the 1,000 test images of the embedded Fashion-MNIST sample (chance is 10%; the eight land
+/// between 64% and 81%), which keeps the eight runs near two minutes; the nightly run (<c>TENSORLET_NIGHTLY=1</c>,
+/// tools/nightly.sh) trains each for its documented number of epochs and requires above 80%. Seed, epochs, batch,
+/// learning rate and threads are fixed, so each run is deterministic on a given machine; the numbers are those of the
+/// tables in docs/models.md.
 /// </summary>
 [Category("Training")]
 public class ArchitectureTrainingTests
@@ -15,7 +18,14 @@ public class ArchitectureTrainingTests
     /// <summary>Well above the 20–60 s each run takes on two quiet cores, so a busy machine does not fail the test.</summary>
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
 
-    private const double Required = 0.80;
+    private static bool Nightly => Environment.GetEnvironmentVariable("TENSORLET_NIGHTLY") == "1";
+
+    /// <summary>The normal run's epochs and bar: enough steps to prove learning, far above chance.</summary>
+    private const int QuickEpochs = 2;
+    private const double QuickRequired = 0.60;
+
+    /// <summary>The nightly run's bar, after each configuration's full epochs.</summary>
+    private const double FullRequired = 0.80;
 
     [TestCase("vgg11-cifar-w16", 4, "sgd", 0.05f)]
     [TestCase("nin-cifar10-w48-nodrop", 8, "adam", 0.001f)]
@@ -25,8 +35,10 @@ public class ArchitectureTrainingTests
     [TestCase("se-resnet8", 4, "sgd", 0.05f)]
     [TestCase("crelu-half-w24-nodrop", 4, "sgd", 0.05f)]
     [TestCase("cliquenet-t6-k16-w32-nodrop", 5, "sgd", 0.05f)]
-    public void SmallConfigurationBeats80PercentOnTheSample(string model, int epochs, string optimizer, float lr)
+    public void SmallConfigurationLearnsOnTheSample(string model, int fullEpochs, string optimizer, float lr)
     {
+        int epochs = Nightly ? fullEpochs : QuickEpochs;
+        double required = Nightly ? FullRequired : QuickRequired;
         var dir = Path.Combine(Path.GetTempPath(), "tensorlet-arch-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -41,7 +53,7 @@ public class ArchitectureTrainingTests
             double accuracy = double.Parse(rows[^1][4], CultureInfo.InvariantCulture);
             TestContext.Out.WriteLine($"{model}: test accuracy {accuracy:P1} after {epochs} epochs in {clock.Elapsed.TotalSeconds:F1} s");
             Assert.That(output, Does.Contain("test accuracy"));
-            Assert.That(accuracy, Is.GreaterThan(Required), $"{model} after {epochs} epochs");
+            Assert.That(accuracy, Is.GreaterThan(required), $"{model} after {epochs} epochs");
         }
         finally
         {
