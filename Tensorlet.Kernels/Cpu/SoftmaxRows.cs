@@ -82,7 +82,7 @@ internal static class SoftmaxRows
         return sum;
     }
 
-    /// <summary>The row's largest element (NaN if it holds one; −∞ for an all −∞ row).</summary>
+    /// <summary>The row's largest element (−∞ for an all −∞ row; a NaN in the row makes the exponentials' sum NaN in any case).</summary>
     internal static float Max(ref float x, int n)
     {
         nuint i = 0, len = (nuint)n;

@@ -74,19 +74,24 @@ public class CrossEntropyConformanceTests(string device) : BackendFixture(device
     }
 
     [Test]
-    public void NaNAndInfinitiesFollowLogSoftmaxsRules([Values(0f, 0.1f)] float smoothing)
+    public void NaNAndInfinitiesFollowLogSoftmaxsRules([Values(0f, 0.1f)] float smoothing, [Values(3, 40)] int cols)
     {
-        const float inf = float.PositiveInfinity, nan = float.NaN;
-        // Rows: all −∞; +∞ among finite; a NaN; −∞ at the target; −∞ elsewhere.
-        float[] x = [-inf, -inf, -inf, 1f, inf, 2f, 0f, nan, 1f, -inf, 3f, 2f, 1f, -inf, 0.5f];
+        // Rows: all −∞; +∞ among finite; a NaN; −∞ at the target; −∞ elsewhere. 40 columns reach the vector loops.
+        var x = Random(5 * cols, 6, -3f, 3f);
+        for (int c = 0; c < cols; c++) x[c] = float.NegativeInfinity;
+        x[cols + cols / 2] = float.PositiveInfinity;
+        x[2 * cols + cols - 2] = float.NaN;
+        x[3 * cols] = float.NegativeInfinity;
+        x[4 * cols + 1] = float.NegativeInfinity;
         float[] t = [0, 1, 2, 0, 0];
-        Check(Backend, $"CrossEntropy of NaN and ±∞, ε={smoothing}", [x, t, Garbage(5), Garbage(5)],
-              (b, m) => b.CrossEntropy(smoothing, StridedView.Contiguous(m[0], 0, [5, 3]), StridedView.Contiguous(m[1], 0, [5]),
-                                       StridedView.Contiguous(m[2], 0, [5]), StridedView.Contiguous(m[3], 0, [5])));
-        Check(Backend, $"CrossEntropyBackward of NaN and ±∞, ε={smoothing}", [x, t, LogSumExp(x, 0, 5, 3), [1f, 1f, 1f, 1f, 1f], Garbage(15)],
-              (b, m) => b.CrossEntropyBackward(smoothing, StridedView.Contiguous(m[0], 0, [5, 3]), StridedView.Contiguous(m[1], 0, [5]),
+        Check(Backend, $"CrossEntropy of NaN and ±∞, ε={smoothing}, C={cols}", [x, t, Garbage(5), Garbage(5)],
+              (b, m) => b.CrossEntropy(smoothing, StridedView.Contiguous(m[0], 0, [5, cols]), StridedView.Contiguous(m[1], 0, [5]),
+                                       StridedView.Contiguous(m[2], 0, [5]), StridedView.Contiguous(m[3], 0, [5])), rtol: 1e-5, atol: 1e-5);
+        Check(Backend, $"CrossEntropyBackward of NaN and ±∞, ε={smoothing}, C={cols}",
+              [x, t, LogSumExp(x, 0, 5, cols), [1f, 1f, 1f, 1f, 1f], Garbage(5 * cols)],
+              (b, m) => b.CrossEntropyBackward(smoothing, StridedView.Contiguous(m[0], 0, [5, cols]), StridedView.Contiguous(m[1], 0, [5]),
                                                StridedView.Contiguous(m[2], 0, [5]), StridedView.Contiguous(m[3], 0, [5]), 0f,
-                                               StridedView.Contiguous(m[4], 0, [5, 3])));
+                                               StridedView.Contiguous(m[4], 0, [5, cols])), rtol: 1e-5, atol: 1e-5);
     }
 
     [Test]
