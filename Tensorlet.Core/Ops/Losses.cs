@@ -1,5 +1,3 @@
-using Tensorlet.Kernels.Ops;
-
 namespace Tensorlet;
 
 /// <summary>How a loss combines its per-sample values.</summary>
@@ -13,7 +11,7 @@ public enum Reduction
 /// <summary>
 /// Functional forms of losses and activations, like <c>torch.nn.functional</c>. Losses are compositions of
 /// differentiable ops (log-softmax, gather, mean), so their gradients come from those ops' backward rules; the common
-/// cross-entropy of [N, C] logits without label smoothing is one node with its own one-pass backward.
+/// cross-entropy of [N, C] logits (with or without label smoothing) is one node over the backend's fused kernel.
 /// </summary>
 public static partial class F
 {
@@ -27,7 +25,7 @@ public static partial class F
         CheckClassification("CrossEntropy", logits, target);
         if (labelSmoothing < 0f || labelSmoothing > 1f)
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "CrossEntropy: label smoothing must be in [0, 1].");
-        if (labelSmoothing == 0f && logits.Rank == 2) return Reduce(NllOfLogSoftmax(logits, target), reduction);
+        if (logits.Rank == 2) return Reduce(FusedCrossEntropy(logits, target, labelSmoothing), reduction);
         var logp = logits.LogSoftmax(1);
         var nll = logp.Gather(1, target.Unsqueeze(1)).Squeeze(1).Neg();
         var perSample = labelSmoothing == 0f
@@ -36,25 +34,19 @@ public static partial class F
         return Reduce(perSample, reduction);
     }
 
-    // −log softmax(x)[r, t_r] per row of [N, C] logits as one graph node. Its backward g_r·(e^logp − onehot(t_r)) is one
-    // pass writing the gradient (MulExp with the row's g broadcast, then −g_r added at each target), where the chain of
-    // ops would zero-fill a one-hot gradient and then read it back in log-softmax's own backward.
-    private static Tensor NllOfLogSoftmax(Tensor logits, Tensor target)
+    // The per-row loss of [N, C] logits as one graph node over the backend's fused kernel. The forward keeps only each
+    // row's log-sum-exp [N]; the backward writes the logits' gradient in one pass, straight into a leaf's existing Grad
+    // when it can (GradientWriter), where the composed ops would write log-probabilities, a one-hot gradient and a copy.
+    private static Tensor FusedCrossEntropy(Tensor logits, Tensor target, float labelSmoothing)
     {
-        Tensor logp, index, nll;
-        using (GradMode.NoGrad())
-        {
-            logp = logits.LogSoftmax(1);
-            index = target.Unsqueeze(1);
-            nll = logp.Gather(1, index).Squeeze(1).Neg();
-        }
-        return Tensor.Record(nll, "CrossEntropyBackward", [logits], g =>
-        {
-            var gColumn = g.Unsqueeze(1);
-            var dx = Tensor.BinaryKernel<MulExp>(gColumn, logp, "CrossEntropyBackward");
-            if (dx.Count > 0) dx.Backend.ScatterAdd(gColumn.Neg().AsStrided(), index.AsStrided(), 1, dx.AsStrided());
-            logits.AccumulateGrad(dx);
-        });
+        Tensor.CheckSameDevice("CrossEntropy", logits, target);
+        int rows = logits.Size(0);
+        var loss = Tensor.Empty([rows], logits.Device);
+        var logSumExp = Tensor.Empty([rows], logits.Device);
+        logits.Backend.CrossEntropy(labelSmoothing, logits.AsStrided(), target.AsStrided(), loss.AsStrided(), logSumExp.AsStrided());
+        return Tensor.Record(loss, "CrossEntropyBackward", [logits], g => GradientWriter.Write(logits, (dst, beta) =>
+            dst.Backend.CrossEntropyBackward(labelSmoothing, logits.AsStrided(), target.AsStrided(), logSumExp.AsStrided(), g.AsStrided(),
+                                             beta, dst.AsStrided())));
     }
 
     /// <summary>Negative log-likelihood of log-probabilities <paramref name="logProbs"/> [N, C, d1, ...] at class indices <paramref name="target"/> [N, d1, ...].</summary>

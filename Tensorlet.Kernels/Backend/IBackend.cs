@@ -123,4 +123,23 @@ public interface IBackend : IDisposable, IConvolutionKernels, IPoolingKernels, I
     /// of one shape): softmax: dx = y ⊙ (g − Σ g⊙y); log-softmax: dx = g − e^y · Σ g.
     /// </summary>
     void SoftmaxBackward(bool log, in StridedView y, in StridedView grad, in StridedView dst);
+
+    // ---- losses ---------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Cross-entropy of each row of <paramref name="logits"/> [rows, C] (any strides) against the class index in
+    /// <paramref name="target"/> [rows] (floats holding integers in [0, C); anything else is a data fault worded by
+    /// <see cref="OperationChecks.BadTarget"/>), with label smoothing ε:
+    /// logSumExp_r = log Σ_c e^x_rc (max subtracted) and loss_r = (1 − ε)·(lse_r − x_r,t) + ε·(lse_r − Σ_c x_rc / C), the
+    /// ε term left out when ε = 0. NaN and ±∞ logits give what log-softmax followed by a gather gives.
+    /// </summary>
+    void CrossEntropy(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView loss, in StridedView logSumExp);
+
+    /// <summary>
+    /// The logits' gradient of <see cref="CrossEntropy"/> in one pass, given its <paramref name="logSumExp"/> and the upstream
+    /// gradient <paramref name="grad"/> [rows]: dst = β·dst + g_r·(e^(x_rc − lse_r) − (1 − ε)·[c = t_r] − ε/C). With β = 0, dst
+    /// is not read (NaNs in it do not propagate); with β = 1 it accumulates into an existing gradient.
+    /// </summary>
+    void CrossEntropyBackward(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView logSumExp,
+                              in StridedView grad, float beta, in StridedView dst);
 }

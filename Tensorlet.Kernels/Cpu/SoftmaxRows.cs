@@ -20,12 +20,7 @@ internal static class SoftmaxRows
         float max = Max(ref x, n);
         // An all −∞ row has no finite max; shifting by 0 then gives NaN from 0/0 like the definition would.
         if (float.IsNegativeInfinity(max)) max = 0f;
-        double sum = 0;
-        for (int start = 0; start < n; start += Block)
-        {
-            int len = Math.Min(Block, n - start);
-            sum += ExpBlock(ref Unsafe.Add(ref x, start), ref Unsafe.Add(ref y, start), len, max, store: !log);
-        }
+        double sum = ExpSum(ref x, ref y, n, max, store: !log);
         // Log: (x − max) − log Σ, not x − (max + log Σ): the latter rounds log Σ to the ulp of max (6e−5 at 1000).
         if (log) Shift(ref x, ref y, n, max, (float)Math.Log(sum));
         else Scale(ref y, n, (float)(1.0 / sum));
@@ -75,7 +70,20 @@ internal static class SoftmaxRows
         for (; i < len; i++) Unsafe.Add(ref dx, i) = Unsafe.Add(ref y, i) * (Unsafe.Add(ref g, i) - dot);
     }
 
-    private static float Max(ref float x, int n)
+    /// <summary>Σ e^(x − max) over a row, block totals in double; each e^(x − max) is also written to y when store is set.</summary>
+    internal static double ExpSum(ref float x, ref float y, int n, float max, bool store)
+    {
+        double sum = 0;
+        for (int start = 0; start < n; start += Block)
+        {
+            int len = Math.Min(Block, n - start);
+            sum += ExpBlock(ref Unsafe.Add(ref x, start), ref Unsafe.Add(ref y, start), len, max, store);
+        }
+        return sum;
+    }
+
+    /// <summary>The row's largest element (−∞ for an all −∞ row; a NaN in the row makes the exponentials' sum NaN in any case).</summary>
+    internal static float Max(ref float x, int n)
     {
         nuint i = 0, len = (nuint)n;
         float max = float.NegativeInfinity;

@@ -92,7 +92,7 @@ public sealed partial class GpuBackend
     }
 
     /// <summary>
-    /// The device flag that indexing and max-pool backward kernels set on a bad index (cleared when allocated and after
+    /// The device flag that indexing, max-pool backward and cross-entropy kernels set on a bad index (cleared when allocated and after
     /// each report); <see cref="Synchronize"/> turns it into an exception.
     /// </summary>
     internal ArrayView<int> IndexErrorFlag()
@@ -117,8 +117,12 @@ public sealed partial class GpuBackend
         Stream.Synchronize();
         float value = BitConverter.Int32BitsToSingle(flag[1]);
         const string Detected = "Detected on the device at the next synchronisation, so the elements with bad indices were skipped.";
-        throw flag[0] == IndexingKernels.MaxPoolBackwardCode
-            ? OperationChecks.BadMaxPoolIndex(value, flag[2] / flag[3], flag[2] % flag[3], Detected)
-            : OperationChecks.BadIndex(flag[0] == IndexingKernels.GatherCode ? "Gather" : "ScatterAdd", value, flag[3], flag[2], Detected);
+        throw flag[0] switch
+        {
+            IndexingKernels.MaxPoolBackwardCode => OperationChecks.BadMaxPoolIndex(value, flag[2] / flag[3], flag[2] % flag[3], Detected),
+            CrossEntropyKernels.ForwardCode => OperationChecks.BadTarget("CrossEntropy", value, flag[3], flag[2], Detected),
+            CrossEntropyKernels.BackwardCode => OperationChecks.BadTarget("CrossEntropyBackward", value, flag[3], flag[2], Detected),
+            _ => OperationChecks.BadIndex(flag[0] == IndexingKernels.GatherCode ? "Gather" : "ScatterAdd", value, flag[3], flag[2], Detected),
+        };
     }
 }

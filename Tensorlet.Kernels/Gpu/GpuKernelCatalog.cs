@@ -17,7 +17,7 @@ internal static class GpuKernelCatalog
     [
         .. new[]
         {
-            BatchNormKernels.EntryPoints, ConvolutionKernels.EntryPoints, DropoutKernels.EntryPoints,
+            BatchNormKernels.EntryPoints, ConvolutionKernels.EntryPoints, CrossEntropyKernels.EntryPoints, DropoutKernels.EntryPoints,
             ElementwiseKernels.EntryPoints, GemmKernels.EntryPoints, IndexingKernels.EntryPoints,
             PoolingKernels.EntryPoints, ReductionKernels.EntryPoints, SoftmaxKernels.EntryPoints,
         }.SelectMany(d => d).Select(d => d.Method),

@@ -91,7 +91,8 @@ internal sealed class IndexingKernels
         }
     }
 
-    private static bool Valid(float v, int axis) => v >= 0f && v < axis && v == (int)v;
+    /// <summary>An index the kernels accept: an integer in [0, axis), written so that NaN is refused.</summary>
+    internal static bool Valid(float v, int axis) => v >= 0f && v < axis && v == (int)v;
 
     /// <summary>
     /// Records a bad index in the backend's flag (<see cref="GpuBackend.IndexErrorFlag"/>): the first failure wins, slot 0

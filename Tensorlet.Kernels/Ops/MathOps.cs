@@ -12,18 +12,6 @@ public readonly struct Exp : IUnaryOp<Exp>
     public static Vector256<float> ApplyVector(Vector256<float> x, Vector256<float> alpha, Vector256<float> beta) => Vector256.Exp(x);
 }
 
-/// <summary>
-/// z = a·e^b: cross-entropy's gradient g·softmax(x) from the upstream gradient g (a) and the saved log-probabilities
-/// (b), in one pass. The vector form uses the float exp of the CPU's softmax, and the runtime's past its range.
-/// </summary>
-public readonly struct MulExp : IBinaryOp<MulExp>
-{
-    public static T Apply<T>(T a, T b, T alpha, T beta) where T : IFloatingPointIeee754<T> => a * T.Exp(b);
-
-    public static Vector256<float> ApplyVector(Vector256<float> a, Vector256<float> b, Vector256<float> alpha, Vector256<float> beta) =>
-        a * (Vector256.GreaterThanAny(b, Vector256.Create(Cpu.VectorMath.ExpCeiling)) ? Vector256.Exp(b) : Cpu.VectorMath.ExpUpTo88(b));
-}
-
 /// <summary>Natural log; log(0) = −∞, log(x &lt; 0) = NaN as in IEEE.</summary>
 public readonly struct Log : IUnaryOp<Log>
 {

@@ -48,6 +48,24 @@ public class ArgumentConformanceTests(string device) : BackendFixture(device)
         yield return ("ScatterAdd", b => b.ScatterAdd(View(Of(b, [1, 2]), 0, 2, 1), View(Of(b, [0, 0]), 0, 2, 1), 0,
                                                       new StridedView(New(b, 3), 0, [3, 1], [0, 1])));
         yield return ("ScatterAdd", b => b.ScatterAdd(View(Of(b, [1, 2]), 0, 1, 2), View(Of(b, [0, 0]), 0, 2, 1), 1, View(New(b, 3), 0, 1, 3)));
+        yield return ("CrossEntropy", b => CrossEntropy(b, 3f));
+        yield return ("CrossEntropy", b => CrossEntropy(b, 0.5f));
+        yield return ("CrossEntropy", b => CrossEntropy(b, float.NaN));
+        yield return ("CrossEntropy", b => CrossEntropy(b, -1f));
+        yield return ("CrossEntropyBackward", b => b.CrossEntropyBackward(0.1f, View(Of(b, [1, 2, 3, 4, 5, 6]), 0, 2, 3), View(Of(b, [2, 7]), 0, 2),
+                                                                        View(Of(b, [3, 3]), 0, 2), View(Of(b, [1, 1]), 0, 2), 0f, D(b, 2, 3)));
+        yield return ("CrossEntropy", b => b.CrossEntropy(0f, D(b, 2, 3), D(b, 3), D(b, 2), D(b, 2)));                       // target [3], 2 rows
+        yield return ("CrossEntropy", b => b.CrossEntropy(0f, D(b, 6), D(b, 6), D(b, 6), D(b, 6)));                          // rank-1 logits
+        yield return ("CrossEntropy", b => b.CrossEntropy(1.5f, D(b, 2, 3), D(b, 2), D(b, 2), D(b, 2)));                     // smoothing
+        yield return ("CrossEntropy", b => b.CrossEntropy(0f, Dense(b, 5, 2, 3), D(b, 2), D(b, 2), D(b, 2)));                // logits past its buffer
+        yield return ("CrossEntropy", b => b.CrossEntropy(0f, D(b, 2, 3), D(b, 2), new StridedView(New(b, 1), 0, [2], [0]),
+                                                          D(b, 2)));                                                          // loss repeats
+        yield return ("CrossEntropyBackward", b => b.CrossEntropyBackward(0f, D(b, 2, 3), D(b, 2), D(b, 2), D(b, 2), 0f, D(b, 3, 2))); // dst shape
+        yield return ("CrossEntropyBackward", b => b.CrossEntropyBackward(0f, D(b, 2, 3), D(b, 2), D(b, 2), D(b, 3), 0f, D(b, 2, 3))); // grad [3]
+        yield return ("CrossEntropyBackward", b => b.CrossEntropyBackward(0f, D(b, 2, 3), D(b, 2), D(b, 2), D(b, 2), float.NaN,
+                                                                          D(b, 2, 3)));                                       // β NaN
+        yield return ("CrossEntropyBackward", b => b.CrossEntropyBackward(0f, D(b, 2, 3), D(b, 2), D(b, 2), D(b, 2), 1f,
+                                                                          new StridedView(New(b, 3), 0, [2, 3], [0, 1]))); // dst repeats
         yield return ("Conv2d", b => b.Conv2d(new Conv2dGeometry(1, 1, 2, 2, 1, 5, 5), D(b, 1, 1, 2, 2), D(b, 1, 1, 5, 5), null, D(b, 1, 1, 1, 1)));
         yield return ("Conv2d", b => b.Conv2d(new Conv2dGeometry(1, 3, 4, 4, 2, 1, 1, Groups: 2), D(b, 1, 3, 4, 4), D(b, 2, 1, 1, 1), null,
                                               D(b, 1, 2, 4, 4)));
@@ -84,6 +102,9 @@ public class ArgumentConformanceTests(string device) : BackendFixture(device)
 
     private static void Gather(IBackend b, float badIndex) =>
         b.Gather(View(Of(b, [1, 2, 3]), 0, 1, 3), View(Of(b, [0, badIndex]), 0, 1, 2), 1, View(New(b, 2), 0, 1, 2));
+
+    private static void CrossEntropy(IBackend b, float badTarget) =>
+        b.CrossEntropy(0f, View(Of(b, [1, 2, 3, 4, 5, 6]), 0, 2, 3), View(Of(b, [0, badTarget]), 0, 2), View(New(b, 2), 0, 2), View(New(b, 2), 0, 2));
 
 
     // The buffers a fault case allocates, disposed after each call so that none is left to a finaliser.

@@ -41,7 +41,7 @@ public class SoftmaxLossTests
     // A property, not a field: a static tensor created inside GradCheck's TensorScope would be disposed with it.
     private static Tensor Target => Labels(5, 4);
 
-    private static RefArray Reduce(RefArray perSample, Reduction reduction) => reduction switch
+    internal static RefArray Reduce(RefArray perSample, Reduction reduction) => reduction switch
     {
         Reduction.Mean => perSample.Mean(),
         Reduction.Sum => perSample.Sum(),
@@ -49,7 +49,7 @@ public class SoftmaxLossTests
     };
 
     /// <summary>−Σ_c q_c log p_c with q = (1 − ε)·onehot + ε/C, the definition PyTorch documents.</summary>
-    private static RefArray CrossEntropyRef(RefArray logits, float smoothing, Tensor? labels = null)
+    internal static RefArray CrossEntropyRef(RefArray logits, float smoothing, Tensor? labels = null)
     {
         var logp = logits.LogSoftmax(1);
         int classes = logits.Shape[1];

@@ -1,0 +1,22 @@
+namespace Tensorlet.Kernels.Gpu;
+
+// The fused cross-entropy: the shared checks, then a kernel that walks every operand through its strides.
+public sealed partial class GpuBackend
+{
+    private CrossEntropyKernels? _crossEntropy;
+
+    private CrossEntropyKernels CrossEntropyRows => _crossEntropy ??= new CrossEntropyKernels(Accelerator);
+
+    public void CrossEntropy(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView loss, in StridedView logSumExp)
+    {
+        OperationChecks.CrossEntropy(this, labelSmoothing, logits, target, loss, logSumExp);
+        CrossEntropyRows.Forward(this, labelSmoothing, logits, target, loss, logSumExp);
+    }
+
+    public void CrossEntropyBackward(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView logSumExp,
+                                     in StridedView grad, float beta, in StridedView dst)
+    {
+        OperationChecks.CrossEntropyBackward(this, labelSmoothing, logits, target, logSumExp, grad, beta, dst);
+        CrossEntropyRows.Backward(this, labelSmoothing, logits, target, logSumExp, grad, beta, dst);
+    }
+}
