@@ -30,6 +30,7 @@ public class SgemmWideTileTests
         foreach (int m in Rows)
             foreach (int n in Columns)
                 Assert.That(GemmKernel.Avx512.For(m, n), Is.SameAs(GemmKernel.Avx512Wide), $"{m}×{n}");
+        Assert.That(GemmKernel.Avx512.For(149, 1151), Is.SameAs(GemmKernel.Avx512Wide));
     }
 
     /// <summary>Runs only where AVX-512 does; <see cref="TheseShapesTakeTheWideTile"/> runs everywhere.</summary>
@@ -37,6 +38,24 @@ public class SgemmWideTileTests
         from threads in new[] { 1, 2 }
         where Sgemm.IsSupported(GemmKernels.Avx512)
         select new TestCaseData(threads).SetName($"WideTileMatchesReference_{threads}Threads");
+
+    private static IEnumerable<TestCaseData> Threads123() =>
+        from threads in new[] { 1, 2, 3 }
+        where Sgemm.IsSupported(GemmKernels.Avx512)
+        select new TestCaseData(threads).SetName($"WideTileAcrossColumnBlocks_{threads}Threads");
+
+    /// <summary>
+    /// 1151 columns (63 past the last whole tile) span two NC = 1024 blocks of the wide tile, the second one partial; 149 rows
+    /// make the row split the larger one, so every thread walks both blocks.
+    /// </summary>
+    [TestCaseSource(nameof(Threads123))]
+    public void WideTileAcrossColumnBlocksMatchesReference(int threads)
+    {
+        Threads.Count = threads;
+        for (int t = 0; t < 4; t++)
+            SgemmTests.Check(149, 1151, 515, (t & 1) != 0, (t & 2) != 0, 1.5f, t == 3 ? 0f : 0.5f, pad: t, seed: t,
+                             GemmKernels.Avx512);
+    }
 
     [TestCaseSource(nameof(Threads12))]
     public void WideTileMatchesReference(int threads)
