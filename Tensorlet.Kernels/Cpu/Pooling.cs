@@ -194,13 +194,27 @@ internal static class Pooling
     }
 
     // Global average pooling has one output per plane and planes of a few dozen floats, so the per-plane cost of the
-    // general path (a delegate call, a scratch rent per part) would rival the sum itself: one tight loop per part instead.
+    // general path (a delegate call, a scratch rent per part) would rival the sum itself: one tight loop per part
+    // instead, four planes at a time (RowSums) over each sample's run of channels.
     private static void GlobalMean(int planes, int area, double scale, Planes x, Planes y) =>
         Reduce.ForItems(planes, area, (lo, hi) =>
         {
             Planes src = x, dst = y;
-            for (int pl = lo; pl < hi; pl++)
-                dst.Data[dst.At(pl)] = (float)(BlockedSum.Sum(ref Reduce.At(src.Data, src.At(pl)), area) * scale);
+            if (area > RowSums.MaxLength)
+            {
+                for (int pl = lo; pl < hi; pl++)
+                    dst.Data[dst.At(pl)] = (float)(BlockedSum.Sum(ref Reduce.At(src.Data, src.At(pl)), area) * scale);
+                return;
+            }
+            int c = src.Channels;
+            // Back-to-back samples on both sides make the whole range one run of rows.
+            bool oneRun = src.BatchStride == c * src.ChannelStride && dst.BatchStride == c * dst.ChannelStride;
+            for (int pl = lo; pl < hi;)
+            {
+                int n = pl / c, ch = pl - n * c, run = oneRun ? hi - pl : Math.Min(hi - pl, c - ch);
+                RowSums.Run(src.Data, src.At(n, ch), src.ChannelStride, area, run, dst.Data, dst.At(n, ch), dst.ChannelStride, (float)scale);
+                pl += run;
+            }
         });
 
     private static void GlobalMeanBackward(int planes, int area, float scale, Planes gradY, Planes gradX) =>

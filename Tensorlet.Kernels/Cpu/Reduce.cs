@@ -51,8 +51,15 @@ internal static class Reduce
                 for (int o = 0; o < outer; o++) dst[d.Offset + o * d.Outer] = (float)(scale * SplitRowSum(src, s.Offset + o * s.Outer, axis));
                 return;
             }
+            // Short rows: four at a time (RowSums), where a horizontal sum per row would cost more than its loads.
+            bool shortRows = axis <= RowSums.MaxLength && s.Outer >= 0 && d.Outer >= 0;
             ForItems(outer, axis, (lo, hi) =>
             {
+                if (shortRows)
+                {
+                    RowSums.Run(src, s.Offset + lo * s.Outer, s.Outer, axis, hi - lo, dst, d.Offset + lo * d.Outer, d.Outer, scale);
+                    return;
+                }
                 for (int o = lo; o < hi; o++)
                     dst[d.Offset + o * d.Outer] = (float)(scale * BlockedSum.Sum(ref At(src, s.Offset + o * s.Outer), axis));
             });

@@ -7,7 +7,7 @@ namespace Tensorlet.Tests.Kernels;
 /// <summary>Global average pooling (adaptive pooling to 1×1), which the CPU runs as its own loop over whole planes.</summary>
 public class CpuGlobalMeanTests
 {
-    // Plane counts around groups of 8 (1, 7, 15, 17, 33·37: a kernel summing planes side by side was tried), areas
+    // Plane counts around RowSums' groups of four (1, 7, 17, 33·37), areas
     // below one vector, with a tail, exactly vectors, and past a blocked-sum block.
     [TestCase(1, 1, 1, 1)]
     [TestCase(1, 7, 2, 3)]
