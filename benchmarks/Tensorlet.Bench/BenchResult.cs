@@ -33,7 +33,7 @@ public sealed record BenchResult(
         double seconds = timing.MedianMs / 1000;
         return new BenchResult(benchCase.Name, benchCase.Family, spec.Shape, timing.MedianMs, timing.MinMs, timing.RunsMs.Count,
                                spec.Flops / seconds / 1e9, spec.Bytes / seconds / 1e9, spec.ComputeBound ? "compute" : "memory",
-                               ceilings?.Fraction(spec.Flops, spec.Bytes, seconds), ceilings?.PeakGflops,
+                               ceilings?.Fraction(spec.ExecutedFlops, spec.Bytes, seconds), ceilings?.PeakGflops,
                                spec.Bytes > 0 ? ceilings?.BandwidthAt(spec.Bytes) : ceilings?.BandwidthGBps,
                                threads, device);
     }

@@ -35,6 +35,25 @@ public static class CpuConvolution
         }
     }
 
+    /// <summary>
+    /// FLOPs (2 per multiply-add) the CPU's kernels perform for one forward pass of <paramref name="g"/> on dense images —
+    /// and, with <paramref name="backward"/>, its input and weight gradients too — under the current
+    /// <see cref="Algorithm"/>. A pass run by Winograd F(2×2, 3×3) does 16 products per 2×2 outputs where the direct
+    /// convolution does 36, so it counts the direct FLOPs / 2.25 (its transforms left out: a lower bound); any other
+    /// pass counts the direct FLOPs. A fraction of the FMA peak is computed from these, since the direct count — the
+    /// usual measure of a layer's work, and what throughputs are quoted in — runs faster than the peak by Winograd.
+    /// </summary>
+    public static double ExecutedFlops(in Conv2dGeometry g, bool backward)
+    {
+        double direct = 2.0 * g.N * g.K * g.OutH * g.OutW * g.GroupC * g.KH * g.KW;
+        double Pass(bool winograd) => winograd ? direct / 2.25 : direct;
+        double total = Pass(Conv.WinogradConv.Chosen(g));
+        if (!backward) return total;
+        // The input gradient of a stride-1 layer is the forward convolution of its transposed geometry.
+        bool inputByWinograd = Conv.ConvBackwardInput.Transposed(g) is { } flipped && Conv.WinogradConv.Chosen(flipped);
+        return total + Pass(inputByWinograd) + Pass(Conv.WinogradConv.ChosenForWeightGradient(g));
+    }
+
     /// <summary>The algorithm the environment variable names, <see cref="ConvAlgorithms.Auto"/> when it is unset or empty.</summary>
     internal static ConvAlgorithms FromEnvironment()
     {

@@ -40,7 +40,7 @@ public sealed record ComparisonRow(
                                  ours, theirs, noMmapFaster ? "nommap" : "default",
                                  SelfCheck.Spread(tensorletMs), SelfCheck.Spread(noMmapFaster ? torchNoMmapMs : torchMs),
                                  oursValue, Throughput(theirs).Value, unit,
-                                 ceilings.Fraction(spec.Flops, spec.Bytes, ours / 1000), ceilings.Fraction(spec.Flops, spec.Bytes, theirs / 1000),
+                                 ceilings.Fraction(spec.ExecutedFlops, spec.Bytes, ours / 1000), ceilings.Fraction(spec.Flops, spec.Bytes, theirs / 1000),
                                  theirs / ours);
     }
 }
