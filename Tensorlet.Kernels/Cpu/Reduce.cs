@@ -52,7 +52,7 @@ internal static class Reduce
                 return;
             }
             // Short rows: four at a time (RowSums), where a horizontal sum per row would cost more than its loads.
-            bool shortRows = axis <= RowSums.MaxLength && s.Outer >= 0 && d.Outer >= 0;
+            bool shortRows = axis <= RowSums.MaxLength;
             ForItems(outer, axis, (lo, hi) =>
             {
                 if (shortRows)

@@ -31,10 +31,11 @@ internal static class RowSums
         if (count <= 0) return;
         if ((uint)length > MaxLength)
             throw new ArgumentOutOfRangeException(nameof(length), length, $"RowSums: rows are at most {MaxLength} floats.");
-        // The loops below read through refs; bound the whole range once instead of per element.
-        if (srcOffset < 0 || srcStride < 0 || (long)srcOffset + (long)(count - 1) * srcStride + length > src.Length)
+        // The loops below read through refs; bound the whole range once instead of per element. Strides may be negative
+        // (a block operand walked backwards); an empty row reads nothing, wherever it is said to start.
+        if (length > 0 && !Within(srcOffset, srcStride, count, length, src.Length))
             throw new ArgumentOutOfRangeException(nameof(src), $"RowSums: {count} rows of {length} at {srcOffset} + r·{srcStride} overrun {src.Length} floats.");
-        if (dstOffset < 0 || dstStride < 0 || (long)dstOffset + (long)(count - 1) * dstStride >= dst.Length)
+        if (!Within(dstOffset, dstStride, count, 1, dst.Length))
             throw new ArgumentOutOfRangeException(nameof(dst), $"RowSums: {count} results at {dstOffset} + r·{dstStride} overrun {dst.Length} floats.");
 
         ref float s = ref Reduce.At(src, srcOffset);
@@ -62,6 +63,13 @@ internal static class RowSums
             if (tails) sum += t;
             Unsafe.Add(ref d, (nint)r * dstStride) = sum * scale;
         }
+    }
+
+    // Whether count runs of extent floats at offset + r·stride (any sign) all lie in [0, size).
+    private static bool Within(int offset, int stride, int count, int extent, int size)
+    {
+        long last = offset + (long)(count - 1) * stride;
+        return Math.Min(offset, last) >= 0 && Math.Max(offset, last) + extent <= size;
     }
 
     // Lane k of the result is ((p_k[0] + p_k[1]) + (p_k[2] + p_k[3])), the order the single-row loop above uses.

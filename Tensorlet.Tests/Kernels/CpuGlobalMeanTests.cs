@@ -51,4 +51,33 @@ public class CpuGlobalMeanTests
         AssertClose(Ref.Pooling.AdaptiveAvgPool2d(n, c, h, w, 1, 1, x[5..]), results[0], 1e-6, 1e-6, "1 thread");
         AcrossThreadCounts.AssertSameBits(results);
     }
+
+    [Test]
+    public void ChannelsInReverseOrder()
+    {
+        // Walkable block operands may step back along N and C: x's channels reversed (stride −4), y's samples reversed.
+        int n = 2, c = 3, h = 2, w = 2;
+        var x = Random(n * c * h * w, 5, -2f, 5f);
+        using var dx = Upload(x);
+        using var dy = Upload(CpuPoolingTests.Garbage(n * c));
+        Cpu.AdaptiveAvgPool2d(new StridedView(dx, 8, [n, c, h, w], [12, -4, 2, 1]), new StridedView(dy, 3, [n, c, 1, 1], [-3, 1, 1, 1]));
+        var got = Download(dy);
+        for (int s = 0; s < n; s++)
+            for (int ch = 0; ch < c; ch++)
+            {
+                double sum = 0;
+                for (int i = 0; i < h * w; i++) sum += x[8 + 12 * s - 4 * ch + i];
+                Assert.That(got[3 - 3 * s + ch], Is.EqualTo(sum / (h * w)).Within(1e-5), $"sample {s} channel {ch}");
+            }
+    }
+
+    [Test]
+    public void EmptyRowsOfAnyStride()
+    {
+        // A mean over an empty last axis reads nothing, whatever the view's row stride says.
+        using var src = Upload([1f]);
+        using var dst = Upload(CpuPoolingTests.Garbage(3));
+        Cpu.Reduce(ReduceOp.Sum, new StridedView(src, 0, [3, 0], [100, 1]), 1, View(dst, 0, 3, 1));
+        Assert.That(Download(dst), Is.EqualTo(new float[3]));
+    }
 }
