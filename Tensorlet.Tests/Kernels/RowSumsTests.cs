@@ -86,6 +86,21 @@ public class RowSumsTests
     }
 
     [Test]
+    public void RowsAndResultsMayRunBackwards()
+    {
+        // Rows from the end of src towards its start, results from the end of dst: the bounds hold either way.
+        int length = 10, count = 5;
+        var src = Random(count * length, 9, -2f, 5f);
+        var dst = Enumerable.Repeat(float.NaN, count).ToArray();
+        RowSums.Run(src, (count - 1) * length, -length, length, count, dst, count - 1, -1, 0.5f);
+        var expected = Reference(src, 0, length, length, count, 0.5f);
+        for (int r = 0; r < count; r++)
+            Assert.That(dst[r], Is.EqualTo(expected[r]).Within(1e-5), $"row {r}"); // reversed twice: in place
+        Assert.Throws<ArgumentOutOfRangeException>(() => RowSums.Run(src, (count - 1) * length - 1, -length, length, count, dst, count - 1, -1, 1f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RowSums.Run(src, (count - 1) * length, -length, length, count, dst, count - 2, -1, 1f));
+    }
+
+    [Test]
     public void GlobalPoolingOfPlanesApartMatchesReference()
     {
         // Channels 2 planes apart and samples with a gap: each sample's channels are one run of rows, not the whole range.
