@@ -35,17 +35,17 @@ public static partial class F
     }
 
     // The per-row loss of [N, C] logits as one graph node over the backend's fused kernel. The forward keeps only each
-    // row's log-sum-exp [N]; the backward writes the logits' gradient in one pass, straight into a leaf's existing Grad
+    // row's log Σ e^(x − max) [N]; the backward writes the logits' gradient in one pass, straight into a leaf's existing Grad
     // when it can (GradientWriter), where the composed ops would write log-probabilities, a one-hot gradient and a copy.
     private static Tensor FusedCrossEntropy(Tensor logits, Tensor target, float labelSmoothing)
     {
         Tensor.CheckSameDevice("CrossEntropy", logits, target);
         int rows = logits.Size(0);
         var loss = Tensor.Empty([rows], logits.Device);
-        var logSumExp = Tensor.Empty([rows], logits.Device);
-        logits.Backend.CrossEntropy(labelSmoothing, logits.AsStrided(), target.AsStrided(), loss.AsStrided(), logSumExp.AsStrided());
+        var logSum = Tensor.Empty([rows], logits.Device);
+        logits.Backend.CrossEntropy(labelSmoothing, logits.AsStrided(), target.AsStrided(), loss.AsStrided(), logSum.AsStrided());
         return Tensor.Record(loss, "CrossEntropyBackward", [logits], g => GradientWriter.Write(logits, (dst, beta) =>
-            dst.Backend.CrossEntropyBackward(labelSmoothing, logits.AsStrided(), target.AsStrided(), logSumExp.AsStrided(), g.AsStrided(),
+            dst.Backend.CrossEntropyBackward(labelSmoothing, logits.AsStrided(), target.AsStrided(), logSum.AsStrided(), g.AsStrided(),
                                              beta, dst.AsStrided())));
     }
 

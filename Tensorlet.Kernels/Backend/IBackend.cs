@@ -130,16 +130,20 @@ public interface IBackend : IDisposable, IConvolutionKernels, IPoolingKernels, I
     /// Cross-entropy of each row of <paramref name="logits"/> [rows, C] (any strides) against the class index in
     /// <paramref name="target"/> [rows] (floats holding integers in [0, C); anything else is a data fault worded by
     /// <see cref="OperationChecks.BadTarget"/>), with label smoothing ε:
-    /// logSumExp_r = log Σ_c e^x_rc (max subtracted) and loss_r = (1 − ε)·(lse_r − x_r,t) + ε·(lse_r − Σ_c x_rc / C), the
-    /// ε term left out when ε = 0. NaN and ±∞ logits give what log-softmax followed by a gather gives.
+    /// with m_r = max_c x_rc (0 for a row of −∞ only) and lse_r = m_r + logSum_r the row's log-sum-exp,
+    /// logSum_r = log Σ_c e^(x_rc − m_r) and loss_r = (1 − ε)·(lse_r − x_r,t) + ε·(lse_r − Σ_c x_rc / C), the ε term left
+    /// out when ε = 0. logSum is kept apart from the max, as log-softmax keeps (x − m) − log Σ: lse rounded to the ulp
+    /// of a large max would cost the backward's probabilities their digits. NaN and ±∞ logits give what log-softmax
+    /// followed by a gather gives.
     /// </summary>
-    void CrossEntropy(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView loss, in StridedView logSumExp);
+    void CrossEntropy(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView loss, in StridedView logSum);
 
     /// <summary>
-    /// The logits' gradient of <see cref="CrossEntropy"/> in one pass, given its <paramref name="logSumExp"/> and the upstream
-    /// gradient <paramref name="grad"/> [rows]: dst = β·dst + g_r·(e^(x_rc − lse_r) − (1 − ε)·[c = t_r] − ε/C). With β = 0, dst
+    /// The logits' gradient of <see cref="CrossEntropy"/> in one pass, given its <paramref name="logSum"/> and the upstream
+    /// gradient <paramref name="grad"/> [rows]: dst = β·dst + g_r·(e^((x_rc − m_r) − logSum_r) − (1 − ε)·[c = t_r] − ε/C), the
+    /// row max m_r found again (a pass over a row the gradient pass then reads from cache). With β = 0, dst
     /// is not read (NaNs in it do not propagate); with β = 1 it accumulates into an existing gradient.
     /// </summary>
-    void CrossEntropyBackward(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView logSumExp,
+    void CrossEntropyBackward(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView logSum,
                               in StridedView grad, float beta, in StridedView dst);
 }

@@ -1,46 +1,46 @@
 namespace Tensorlet.Kernels;
 
-// The checks of the fused cross-entropy: logits [rows, C], one class index and one log-sum-exp per row. Like the layer
+// The checks of the fused cross-entropy: logits [rows, C], one class index and one log Σ e^(x − max) per row. Like the layer
 // checks they take the backend whose buffers the views must be, or null for shapes alone (the meta device).
 public static partial class OperationChecks
 {
     /// <summary>
     /// CrossEntropy: <paramref name="logits"/> [rows, C]; <paramref name="target"/>, <paramref name="loss"/> and
-    /// <paramref name="logSumExp"/> [rows]; the smoothing in [0, 1]; neither output overlapping itself.
+    /// <paramref name="logSum"/> [rows]; the smoothing in [0, 1]; neither output overlapping itself.
     /// </summary>
     public static void CrossEntropy(IBackend? backend, float labelSmoothing, in StridedView logits, in StridedView target,
-                                    in StridedView loss, in StridedView logSumExp)
+                                    in StridedView loss, in StridedView logSum)
     {
         const string op = "CrossEntropy";
         Smoothing(op, labelSmoothing);
         InBounds(backend, op, nameof(logits), logits);
         InBounds(backend, op, nameof(target), target);
         InBounds(backend, op, nameof(loss), loss);
-        InBounds(backend, op, nameof(logSumExp), logSumExp);
+        InBounds(backend, op, nameof(logSum), logSum);
         int rows = Logits(op, logits);
-        PerRow(op, rows, logits, (nameof(target), target), (nameof(loss), loss), (nameof(logSumExp), logSumExp));
+        PerRow(op, rows, logits, (nameof(target), target), (nameof(loss), loss), (nameof(logSum), logSum));
         ArgumentChecks.NoOverlap(op, nameof(loss), loss);
-        ArgumentChecks.NoOverlap(op, nameof(logSumExp), logSumExp);
+        ArgumentChecks.NoOverlap(op, nameof(logSum), logSum);
     }
 
     /// <summary>
     /// CrossEntropyBackward: <paramref name="logits"/> and <paramref name="dst"/> [rows, C]; <paramref name="target"/>,
-    /// <paramref name="logSumExp"/> and <paramref name="grad"/> [rows]; the smoothing in [0, 1], β finite; dst not
+    /// <paramref name="logSum"/> and <paramref name="grad"/> [rows]; the smoothing in [0, 1], β finite; dst not
     /// overlapping itself.
     /// </summary>
     public static void CrossEntropyBackward(IBackend? backend, float labelSmoothing, in StridedView logits, in StridedView target,
-                                            in StridedView logSumExp, in StridedView grad, float beta, in StridedView dst)
+                                            in StridedView logSum, in StridedView grad, float beta, in StridedView dst)
     {
         const string op = "CrossEntropyBackward";
         Smoothing(op, labelSmoothing);
         if (!float.IsFinite(beta)) throw new ArgumentOutOfRangeException(nameof(beta), beta, $"{op}: beta must be finite.");
         InBounds(backend, op, nameof(logits), logits);
         InBounds(backend, op, nameof(target), target);
-        InBounds(backend, op, nameof(logSumExp), logSumExp);
+        InBounds(backend, op, nameof(logSum), logSum);
         InBounds(backend, op, nameof(grad), grad);
         InBounds(backend, op, nameof(dst), dst);
         int rows = Logits(op, logits);
-        PerRow(op, rows, logits, (nameof(target), target), (nameof(logSumExp), logSumExp), (nameof(grad), grad));
+        PerRow(op, rows, logits, (nameof(target), target), (nameof(logSum), logSum), (nameof(grad), grad));
         ArgumentChecks.SameShape(op, nameof(logits), logits, nameof(dst), dst);
         ArgumentChecks.NoOverlap(op, nameof(dst), dst);
     }

@@ -32,34 +32,34 @@ internal sealed class CrossEntropyKernels
     }
 
     /// <summary>
-    /// X: the logits [rows, cols]; T: the class indices; Lse: log-sum-exp (written forward, read backward); G: the upstream
+    /// X: the logits [rows, cols]; T: the class indices; LogSum: log Σ e^(x − max) (written forward, read backward); G: the upstream
     /// gradient (backward); Out: the loss [rows] (forward) or the gradient [rows, cols] (backward).
     /// </summary>
     internal struct RowArgs
     {
-        public ArrayView<float> X, T, Lse, G, Out;
+        public ArrayView<float> X, T, LogSum, G, Out;
         public int Rows, Cols;
-        public int XOffset, XRow, XCol, TOffset, TStride, LseOffset, LseStride, GOffset, GStride, OutOffset, OutRow, OutCol;
+        public int XOffset, XRow, XCol, TOffset, TStride, LogSumOffset, LogSumStride, GOffset, GStride, OutOffset, OutRow, OutCol;
         public float Smoothing, Beta;
     }
 
-    public void Forward(GpuBackend backend, float smoothing, in StridedView logits, in StridedView target, in StridedView loss, in StridedView lse)
+    public void Forward(GpuBackend backend, float smoothing, in StridedView logits, in StridedView target, in StridedView loss, in StridedView logSum)
     {
         int rows = logits.Shape[0];
         if (rows == 0) return;
-        var p = Args(smoothing, 0f, logits, target, lse);
-        p.G = p.Lse;
+        var p = Args(smoothing, 0f, logits, target, logSum);
+        p.G = p.LogSum;
         p.Out = GpuBackend.View(loss.Buffer);
         (p.OutOffset, p.OutRow) = (loss.Offset, loss.Strides[0]);
         _forward(backend.Stream, backend.Launch(rows), p, backend.IndexErrorFlag());
     }
 
-    public void Backward(GpuBackend backend, float smoothing, in StridedView logits, in StridedView target, in StridedView lse,
+    public void Backward(GpuBackend backend, float smoothing, in StridedView logits, in StridedView target, in StridedView logSum,
                          in StridedView grad, float beta, in StridedView dst)
     {
         int rows = logits.Shape[0];
         if (rows == 0) return;
-        var p = Args(smoothing, beta, logits, target, lse);
+        var p = Args(smoothing, beta, logits, target, logSum);
         p.G = GpuBackend.View(grad.Buffer);
         (p.GOffset, p.GStride) = (grad.Offset, grad.Strides[0]);
         p.Out = GpuBackend.View(dst.Buffer);
@@ -67,12 +67,12 @@ internal sealed class CrossEntropyKernels
         _backward(backend.Stream, backend.Launch(rows), p, backend.IndexErrorFlag());
     }
 
-    private static RowArgs Args(float smoothing, float beta, in StridedView logits, in StridedView target, in StridedView lse) => new()
+    private static RowArgs Args(float smoothing, float beta, in StridedView logits, in StridedView target, in StridedView logSum) => new()
     {
-        X = GpuBackend.View(logits.Buffer), T = GpuBackend.View(target.Buffer), Lse = GpuBackend.View(lse.Buffer),
+        X = GpuBackend.View(logits.Buffer), T = GpuBackend.View(target.Buffer), LogSum = GpuBackend.View(logSum.Buffer),
         Rows = logits.Shape[0], Cols = logits.Shape[1],
         XOffset = logits.Offset, XRow = logits.Strides[0], XCol = logits.Strides[1],
-        TOffset = target.Offset, TStride = target.Strides[0], LseOffset = lse.Offset, LseStride = lse.Strides[0],
+        TOffset = target.Offset, TStride = target.Strides[0], LogSumOffset = logSum.Offset, LogSumStride = logSum.Strides[0],
         Smoothing = smoothing, Beta = beta,
     };
 
@@ -90,19 +90,21 @@ internal sealed class CrossEntropyKernels
                 max = ScalarMath.Maximum(max, x);
                 total += x;
             }
-            // An all −∞ row has no finite max; shifting by 0 gives lse = log 0 = −∞ (and a NaN loss, as log-softmax does).
-            if (float.IsNegativeInfinity(max)) max = 0f;
+            max = Shift(max);
             float sum = 0f;
             for (int c = 0; c < p.Cols; c++) sum += XMath.Exp(p.X[x0 + c * p.XCol] - max);
             float logSum = XMath.Log(sum);
             float nll = max - p.X[x0 + (int)t * p.XCol] + logSum;
             if (p.Smoothing != 0f) nll = (1f - p.Smoothing) * nll + p.Smoothing * (max - total / p.Cols + logSum);
             p.Out[p.OutOffset + r * p.OutRow] = nll;
-            p.Lse[p.LseOffset + r * p.LseStride] = max + logSum;
+            p.LogSum[p.LogSumOffset + r * p.LogSumStride] = logSum;
         }
     }
 
-    // dst = β·dst + g·(e^(x − lse) − (1 − ε)·[c = t] − ε/C); β = 0 never reads dst.
+    // An all −∞ row has no finite max; shifting by 0 gives log Σ = log 0 = −∞ (and a NaN loss, as log-softmax does).
+    private static float Shift(float max) => float.IsNegativeInfinity(max) ? 0f : max;
+
+    // dst = β·dst + g·(e^((x − max) − logSum) − (1 − ε)·[c = t] − ε/C), the row max found again; β = 0 never reads dst.
     private static void BackwardKernel(RowArgs p, ArrayView<int> error)
     {
         for (int r = Grid.GlobalIndex.X; r < p.Rows; r += Grid.DimX * Group.DimX)
@@ -110,11 +112,14 @@ internal sealed class CrossEntropyKernels
             float t = p.T[p.TOffset + r * p.TStride];
             if (!IndexingKernels.Valid(t, p.Cols)) { IndexingKernels.Report(error, BackwardCode, t, p.Cols, r); continue; }
             int x0 = p.XOffset + r * p.XRow, d0 = p.OutOffset + r * p.OutRow, target = (int)t;
-            float lse = p.Lse[p.LseOffset + r * p.LseStride], g = p.G[p.GOffset + r * p.GStride];
+            float max = float.NegativeInfinity;
+            for (int c = 0; c < p.Cols; c++) max = ScalarMath.Maximum(max, p.X[x0 + c * p.XCol]);
+            max = Shift(max);
+            float logSum = p.LogSum[p.LogSumOffset + r * p.LogSumStride], g = p.G[p.GOffset + r * p.GStride];
             float shift = g * p.Smoothing / p.Cols, hit = g * (1f - p.Smoothing);
             for (int c = 0; c < p.Cols; c++)
             {
-                float v = g * XMath.Exp(p.X[x0 + c * p.XCol] - lse) - shift;
+                float v = g * XMath.Exp((p.X[x0 + c * p.XCol] - max) - logSum) - shift;
                 if (c == target) v -= hit;
                 int at = d0 + c * p.OutCol;
                 p.Out[at] = p.Beta == 0f ? v : p.Beta * p.Out[at] + v;

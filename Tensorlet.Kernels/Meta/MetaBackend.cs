@@ -49,11 +49,11 @@ public sealed class MetaBackend : IBackend
         OperationChecks.SoftmaxShapes(log ? "LogSoftmax" : "Softmax", (nameof(src), src), (nameof(dst), dst));
     public void SoftmaxBackward(bool log, in StridedView y, in StridedView grad, in StridedView dst) =>
         OperationChecks.SoftmaxShapes(log ? "LogSoftmaxBackward" : "SoftmaxBackward", (nameof(y), y), (nameof(grad), grad), (nameof(dst), dst));
-    public void CrossEntropy(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView loss, in StridedView logSumExp) =>
-        OperationChecks.CrossEntropy(null, labelSmoothing, logits, target, loss, logSumExp);
-    public void CrossEntropyBackward(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView logSumExp,
+    public void CrossEntropy(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView loss, in StridedView logSum) =>
+        OperationChecks.CrossEntropy(null, labelSmoothing, logits, target, loss, logSum);
+    public void CrossEntropyBackward(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView logSum,
         in StridedView grad, float beta, in StridedView dst) =>
-        OperationChecks.CrossEntropyBackward(null, labelSmoothing, logits, target, logSumExp, grad, beta, dst);
+        OperationChecks.CrossEntropyBackward(null, labelSmoothing, logits, target, logSum, grad, beta, dst);
     // Convolution, pooling and batch norm check their views' shapes (there is no memory to check them against).
     public void Conv2d(in Conv2dGeometry g, in StridedView x, in StridedView weight, in StridedView? bias, in StridedView y) =>
         OperationChecks.Conv2d(null, g, x, weight, bias, y);

@@ -15,7 +15,7 @@ namespace Tensorlet.Tests.Cli;
 [Category("Training")]
 public class ArchitectureTrainingTests
 {
-    /// <summary>Well above the 20–60 s each run takes on two quiet cores, so a busy machine does not fail the test.</summary>
+    /// <summary>Well above the 20–120 s a full (nightly) run takes on two quiet cores, so a busy machine does not fail the test.</summary>
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
 
     private static bool Nightly => Environment.GetEnvironmentVariable("TENSORLET_NIGHTLY") == "1";

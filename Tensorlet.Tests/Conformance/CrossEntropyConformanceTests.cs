@@ -30,7 +30,7 @@ public class CrossEntropyConformanceTests(string device) : BackendFixture(device
                           rtol: 1e-5, atol: 1e-5);
                 var dst = beta == 0f ? Garbage(rows * cols) : Random(rows * cols, draw + 5);
                 Check(Backend, $"CrossEntropyBackward ε={smoothing} β={beta} [{rows}, {cols}]",
-                      [x, t, LogSumExp(x, 1, rows, cols), Random(rows, draw + 3, -2f, 2f), dst],
+                      [x, t, LogSum(x, 1, rows, cols), Random(rows, draw + 3, -2f, 2f), dst],
                       (b, m) => b.CrossEntropyBackward(smoothing, StridedView.Contiguous(m[0], 1, [rows, cols]), StridedView.Contiguous(m[1], 0, [rows]),
                                                        StridedView.Contiguous(m[2], 0, [rows]), StridedView.Contiguous(m[3], 0, [rows]), beta,
                                                        StridedView.Contiguous(m[4], 0, [rows, cols])),
@@ -65,7 +65,7 @@ public class CrossEntropyConformanceTests(string device) : BackendFixture(device
             var t = Spread(Integers(rows, 2, 0, cols), 0f);
             Check(Backend, $"CrossEntropy of {what}", [x, t, Garbage(2 * rows + 1), Garbage(2 * rows + 1)],
                   (b, m) => b.CrossEntropy(0.1f, Logits(m[0]), Rows(m[1]), Rows(m[2]), Rows(m[3])), rtol: 1e-5, atol: 1e-5);
-            var lse = Spread(LogSumExp(Dense(x, offset, shape, strides), 0, rows, cols), 0f);
+            var lse = Spread(LogSum(Dense(x, offset, shape, strides), 0, rows, cols), 0f);
             var dst = beta == 0f ? Garbage(outLength) : Random(outLength, 4);
             Check(Backend, $"CrossEntropyBackward β={beta} of {what}", [x, t, lse, Spread(Random(rows, 3), 0.5f), dst],
                   (b, m) => b.CrossEntropyBackward(0.1f, Logits(m[0]), Rows(m[1]), Rows(m[2]), Rows(m[3]), beta, Out(m[4])),
@@ -88,7 +88,7 @@ public class CrossEntropyConformanceTests(string device) : BackendFixture(device
               (b, m) => b.CrossEntropy(smoothing, StridedView.Contiguous(m[0], 0, [5, cols]), StridedView.Contiguous(m[1], 0, [5]),
                                        StridedView.Contiguous(m[2], 0, [5]), StridedView.Contiguous(m[3], 0, [5])), rtol: 1e-5, atol: 1e-5);
         Check(Backend, $"CrossEntropyBackward of NaN and ±∞, ε={smoothing}, C={cols}",
-              [x, t, LogSumExp(x, 0, 5, cols), [1f, 1f, 1f, 1f, 1f], Garbage(5 * cols)],
+              [x, t, LogSum(x, 0, 5, cols), [1f, 1f, 1f, 1f, 1f], Garbage(5 * cols)],
               (b, m) => b.CrossEntropyBackward(smoothing, StridedView.Contiguous(m[0], 0, [5, cols]), StridedView.Contiguous(m[1], 0, [5]),
                                                StridedView.Contiguous(m[2], 0, [5]), StridedView.Contiguous(m[3], 0, [5]), 0f,
                                                StridedView.Contiguous(m[4], 0, [5, cols])), rtol: 1e-5, atol: 1e-5);
@@ -122,19 +122,19 @@ public class CrossEntropyConformanceTests(string device) : BackendFixture(device
 
     private static float[] Garbage(int count) => Enumerable.Repeat(float.NaN, count).ToArray();
 
-    // log Σ e^x of each row of a dense [rows, cols] array at offset, in double: the lse a forward would have written.
-    private static float[] LogSumExp(float[] x, int offset, int rows, int cols)
+    // log Σ e^(x − max) of each row of a dense [rows, cols] array at offset, in double: what a forward would have written.
+    private static float[] LogSum(float[] x, int offset, int rows, int cols)
     {
-        var lse = new float[rows + 1];
+        var logSum = new float[rows + 1];
         for (int r = 0; r < rows; r++)
         {
             double max = double.NegativeInfinity, sum = 0;
             for (int c = 0; c < cols; c++) max = Math.Max(max, x[offset + r * cols + c]);
             if (double.IsNegativeInfinity(max)) max = 0;
             for (int c = 0; c < cols; c++) sum += Math.Exp(x[offset + r * cols + c] - max);
-            lse[r] = (float)(max + Math.Log(sum));
+            logSum[r] = (float)Math.Log(sum);
         }
-        return lse;
+        return logSum;
     }
 
     // Values at every other element from element 1 (the per-row layout of StridedViewsAgree), the gaps filled.

@@ -25,6 +25,21 @@ public class FusedCrossEntropyTests
               r => SoftmaxLossTests.Reduce(SoftmaxLossTests.CrossEntropyRef(r[0], smoothing, Labels(rows, classes)), reduction));
 
     [Test]
+    public void LargeLogitsKeepTheGradientsDigits([Values(100f, 1000f, 10000f)] float offset, [Values("cpu", "ilgpu-cpu")] string device)
+    {
+        // A log-sum-exp rounded to the ulp of a large max (1e-3 at 1e4) would put that error into every probability; the
+        // backward recomputes them as e^((x − max) − log Σ) instead, the way log-softmax rounds.
+        var dev = device == "cpu" ? Device.Cpu : Device.IlgpuCpu;
+        float[] values = [offset, offset + 0.5f, offset - 0.25f, offset + 0.125f];
+        var x = Tensor.FromArray(values, [1, 4], dev, requiresGrad: true);
+        F.CrossEntropy(x, Tensor.FromArray([1f], [1], dev)).Backward();
+        double max = values.Max(), sum = values.Sum(v => Math.Exp(v - (double)max));
+        var expected = values.Select((v, c) => Math.Exp(v - (double)max) / sum - (c == 1 ? 1 : 0)).ToArray();
+        var got = x.Grad!.ToArray();
+        for (int c = 0; c < 4; c++) Assert.That(got[c], Is.EqualTo(expected[c]).Within(2e-7), $"class {c} at logits near {offset}");
+    }
+
+    [Test]
     public void EmptyBatchGivesAnEmptyLossAndNoGradient()
     {
         var x = Tensor.Zeros([0, 4], requiresGrad: true);

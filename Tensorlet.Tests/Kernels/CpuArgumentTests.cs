@@ -28,8 +28,8 @@ public class CpuArgumentTests
         public void Gemm(float alpha, in StridedView a, in StridedView b, float beta, in StridedView c) => throw new NotSupportedException();
         public void Softmax(bool log, in StridedView src, in StridedView dst) => throw new NotSupportedException();
         public void SoftmaxBackward(bool log, in StridedView y, in StridedView grad, in StridedView dst) => throw new NotSupportedException();
-        public void CrossEntropy(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView loss, in StridedView logSumExp) => throw new NotSupportedException();
-        public void CrossEntropyBackward(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView logSumExp, in StridedView grad, float beta, in StridedView dst) => throw new NotSupportedException();
+        public void CrossEntropy(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView loss, in StridedView logSum) => throw new NotSupportedException();
+        public void CrossEntropyBackward(float labelSmoothing, in StridedView logits, in StridedView target, in StridedView logSum, in StridedView grad, float beta, in StridedView dst) => throw new NotSupportedException();
         public void Conv2d(in Conv2dGeometry g, in StridedView x, in StridedView weight, in StridedView? bias, in StridedView y) => throw new NotSupportedException();
         public void Conv2dBackwardInput(in Conv2dGeometry g, in StridedView gradY, in StridedView weight, in StridedView gradX) => throw new NotSupportedException();
         public void Conv2dBackwardWeight(in Conv2dGeometry g, in StridedView x, in StridedView gradY, in StridedView gradW, in StridedView? gradBias) => throw new NotSupportedException();
