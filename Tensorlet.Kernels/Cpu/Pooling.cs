@@ -27,62 +27,13 @@ internal static class Pooling
 
     // ---- max ----------------------------------------------------------------------------------------------
 
-    // Row-major first maximum, NaN winning, is separable: each row keeps its first maximum (or last NaN), and the
-    // column pass then keeps the first row whose value is strictly greater (or NaN) — the same element the
-    // window-order scan of the reference picks.
     public static void MaxForward(in Pool2dGeometry g, Planes x, Planes y, Planes indices)
     {
         var (rows, cols) = PoolWindows.Of(g);
         int h = g.H, w = g.W, oh = g.OutH, ow = g.OutW;
         ForPlanes(g.N * g.C, (long)h * w + (long)oh * ow * g.KH, 2 * h * ow, (pl, scratch) =>
-        {
-            var src = x.Plane(pl, h * w);
-            Span<float> rowMax = scratch.AsSpan(0, h * ow), rowArg = scratch.AsSpan(h * ow, h * ow);
-            for (int r = 0; r < h; r++)
-                for (int j = 0; j < ow; j++)
-                {
-                    float best = float.NegativeInfinity;
-                    int at = cols.Start[j];
-                    for (int c = cols.Start[j]; c < cols.End[j]; c++)
-                    {
-                        float v = src[r * w + c];
-                        if (v > best || float.IsNaN(v)) (best, at) = (v, c);
-                    }
-                    rowMax[r * ow + j] = best;
-                    rowArg[r * ow + j] = r * w + at;
-                }
-            var dst = y.Plane(pl, oh * ow);
-            var idx = indices.Plane(pl, oh * ow);
-            for (int i = 0; i < oh; i++)
-            {
-                int first = rows.Start[i] * ow, j = 0;
-                for (; j + Lanes <= ow; j += Lanes)
-                {
-                    var best = Vector256.Create<float>(rowMax.Slice(first + j));
-                    var at = Vector256.Create<float>(rowArg.Slice(first + j));
-                    for (int r = rows.Start[i] + 1; r < rows.End[i]; r++)
-                    {
-                        var v = Vector256.Create<float>(rowMax.Slice(r * ow + j));
-                        var wins = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
-                        best = Vector256.ConditionalSelect(wins, v, best);
-                        at = Vector256.ConditionalSelect(wins, Vector256.Create<float>(rowArg.Slice(r * ow + j)), at);
-                    }
-                    best.CopyTo(dst.Slice(i * ow + j));
-                    at.CopyTo(idx.Slice(i * ow + j));
-                }
-                for (; j < ow; j++)
-                {
-                    float best = rowMax[first + j], at = rowArg[first + j];
-                    for (int r = rows.Start[i] + 1; r < rows.End[i]; r++)
-                    {
-                        float v = rowMax[r * ow + j];
-                        if (v > best || float.IsNaN(v)) (best, at) = (v, rowArg[r * ow + j]);
-                    }
-                    dst[i * ow + j] = best;
-                    idx[i * ow + j] = at;
-                }
-            }
-        });
+            MaxPoolPlane.Forward(x.Plane(pl, h * w), h, w, rows, cols, y.Plane(pl, oh * ow), indices.Plane(pl, oh * ow),
+                                 scratch.AsSpan(0, h * ow), scratch.AsSpan(h * ow, h * ow)));
     }
 
     /// <remarks>
@@ -92,21 +43,13 @@ internal static class Pooling
     /// </remarks>
     public static void MaxBackward(in Pool2dGeometry g, Planes gradY, Planes indices, Planes gradX)
     {
-        int inPlane = g.H * g.W, outPlane = g.OutH * g.OutW, ow = g.OutW;
+        int h = g.H, w = g.W, outPlane = g.OutH * g.OutW;
         var (rows, cols) = PoolWindows.Of(g);
-        ForPlanes(g.N * g.C, inPlane + outPlane, 0, (pl, _) =>
+        ForPlanes(g.N * g.C, h * w + outPlane, 0, (pl, _) =>
         {
-            var dst = gradX.Plane(pl, inPlane);
-            var gy = gradY.Plane(pl, outPlane);
             var idx = indices.Plane(pl, outPlane);
-            dst.Clear();
-            for (int o = 0; o < outPlane; o++)
-            {
-                float at = idx[o];
-                int i = o / ow, j = o - i * ow;
-                if (!PoolAxis.Holds(rows.Axis, cols.Axis, i, j, at)) throw OperationChecks.BadMaxPoolIndex(at, pl, o);
-                dst[(int)at] += gy[o];
-            }
+            int bad = MaxPoolPlane.Backward(gradY.Plane(pl, outPlane), idx, h, w, rows, cols, gradX.Plane(pl, h * w));
+            if (bad >= 0) throw OperationChecks.BadMaxPoolIndex(idx[bad], pl, bad);
         });
     }
 

@@ -52,6 +52,37 @@ public class CpuPoolingTests
     }
 
     [Test]
+    public void MaxPoolWideRowsMatchReference([Values(false, true)] bool ties)
+    {
+        // Rows wider than the 32 columns one group of the vector row pass reads: groups of 16 and of 8 outputs, a
+        // group starting past the row's first column, a short last group, and windows too wide for any group (1×40,
+        // left to the scalar pass); NaNs sprinkled in, so the last NaN of a window must still win.
+        Pool2dGeometry[] shapes =
+        [
+            new(1, 2, 5, 70, 3, 3, 2, 2, 1, 1), new(1, 2, 4, 100, 2, 2, 2, 2, 0, 0), new(1, 2, 3, 67, 3, 3, 1, 1, 1, 1, true),
+            new(1, 2, 3, 90, 5, 5, 3, 3, 2, 2, true), new(1, 1, 2, 83, 1, 40, 1, 1, 0, 0), new(1, 2, 6, 47, 3, 2, 2, 3, 1, 1),
+        ];
+        int seed = 500;
+        foreach (var g in shapes)
+        {
+            var x = ties ? Integers(InCount(g), ++seed, 0, 3) : Random(InCount(g), ++seed);
+            for (int i = 7; i < x.Length; i += 37) x[i] = float.NaN;
+            var (y, indices) = Ref.Pooling.MaxPool2d(g, x);
+            using var dx = Upload(x);
+            using var dy = Upload(Garbage(OutCount(g)));
+            using var di = Upload(Garbage(OutCount(g)));
+            Cpu.MaxPool2d(g, PoolIn(dx, 0, g), PoolOut(dy, 0, g), PoolOut(di, 0, g));
+            AssertClose(y, Download(dy), 0, 0, $"max {g}");
+            AssertClose(indices, Download(di), 0, 0, $"argmax {g}");
+            var gy = Random(OutCount(g), ++seed);
+            using var dgy = Upload(gy);
+            using var dgx = Upload(Garbage(InCount(g)));
+            Cpu.MaxPool2dBackward(g, PoolOut(dgy, 0, g), PoolOut(di, 0, g), PoolIn(dgx, 0, g));
+            AssertClose(Ref.Pooling.MaxPool2dBackward(g, gy, indices), Download(dgx), 1e-6, 1e-6, $"max backward {g}");
+        }
+    }
+
+    [Test]
     public void MaxPoolNaNAndInfinities()
     {
         // One plane 4×4, k 3, s 1, p 1: NaNs must win their windows (the last NaN in window order), −∞ windows point

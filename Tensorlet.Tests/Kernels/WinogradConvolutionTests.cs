@@ -84,8 +84,10 @@ public class WinogradConvolutionTests
     [Test]
     public void TheLayerCasesMatchReference()
     {
-        // Cases b–d of the benchmark at batch 1 (channels 64–256, 8×8 to 32×32), which Auto sends to Winograd, and
-        // ResNet-20's 16-channel layer, whose weight gradient Auto leaves to im2col while the other passes take Winograd.
+        // Cases b–d of the benchmark (channels 64–256, 8×8 to 32×32), which Auto sends to Winograd at the benchmark's
+        // batch of 32, and ResNet-20's 16-channel layer, whose weight gradient Auto leaves to im2col while the other
+        // passes take Winograd (at batch 64). Computed at a batch of 1–3 to stay quick, pinned to Winograd there:
+        // Auto leaves so few tiles to im2col.
         Conv2dGeometry[] layers =
         [
             new(N: 2, C: 16, H: 32, W: 32, K: 16, KH: 3, KW: 3, PadH: 1, PadW: 1),
@@ -96,10 +98,11 @@ public class WinogradConvolutionTests
         Pinned(ConvAlgorithms.Auto, 2, () =>
         {
             foreach (var g in layers)
-            {
-                Assert.That(WinogradConv.Chosen(g), $"Auto takes Winograd for {g}");
-                Check((CpuBackend)Cpu, g, $"auto {g}");
-            }
+                Assert.That(WinogradConv.Chosen(g with { N = g.C == 16 ? 64 : 32 }), $"Auto takes Winograd for {g} at the benchmark's batch");
+        });
+        Pinned(ConvAlgorithms.Winograd, 2, () =>
+        {
+            foreach (var g in layers) Check((CpuBackend)Cpu, g, $"winograd {g}");
         });
     }
 
@@ -122,6 +125,15 @@ public class WinogradConvolutionTests
             Assert.That(WinogradConv.Chosen(big with { DilationH = 2 }), Is.False, "dilation");
             Assert.That(WinogradConv.Chosen(big with { KH = 5, KW = 5 }), Is.False, "5×5");
             Assert.That(WinogradConv.Chosen(big with { PadH = 3, PadW = 3 }), Is.False, "padding 3");
+            // Few tiles over the batch: VGG-11's 512-channel layers at batch 64 (2×2 and 4×4 outputs: 64 and 256 tiles)
+            // stay with im2col in every pass; at batch 128 the 4×4 layer has 512 tiles and takes Winograd.
+            var vgg = new Conv2dGeometry(N: 64, C: 512, H: 2, W: 2, K: 512, KH: 3, KW: 3, PadH: 1, PadW: 1);
+            Assert.That(WinogradConv.Tiles(vgg), Is.EqualTo(64));
+            Assert.That(WinogradConv.Chosen(vgg) || WinogradConv.ChosenForWeightGradient(vgg), Is.False, "64 tiles");
+            Assert.That(WinogradConv.Chosen(vgg with { H = 4, W = 4 }) || WinogradConv.ChosenForWeightGradient(vgg with { H = 4, W = 4 }), Is.False, "256 tiles");
+            Assert.That(WinogradConv.Chosen(vgg with { N = 128, H = 4, W = 4 }) && WinogradConv.ChosenForWeightGradient(vgg with { N = 128, H = 4, W = 4 }), "512 tiles");
+            // An odd output rounds its last tile up: 3×3 outputs are 2×2 tiles.
+            Assert.That(WinogradConv.Tiles(vgg with { N = 1, H = 3, W = 5 }), Is.EqualTo(2 * 3));
         });
         Pinned(ConvAlgorithms.Im2col, 1, () =>
             Assert.That(WinogradConv.Chosen(new(N: 8, C: 64, H: 32, W: 32, K: 64, KH: 3, KW: 3, PadH: 1, PadW: 1)), Is.False, "pinned to im2col"));

@@ -42,6 +42,20 @@ internal static unsafe class WinogradConv
     /// </summary>
     public const int MinOutputChannels = 8;
 
+    /// <summary>
+    /// The fewest 4×4 tiles (2×2 outputs each) over the whole batch for which <see cref="ConvAlgorithms.Auto"/> takes
+    /// Winograd, in every pass. The filters' transform costs the same whatever the batch, and the threads split the
+    /// tiles in chunks of several panels, so a layer with few tiles pays the transform for little saving, on one thread.
+    /// Measured fwd+bwd at batch 64 on Zen 5 (`tensorlet bench`, two threads, alternating Auto and Im2col): VGG-11's
+    /// 512-channel layers ran 3.5× slower by Winograd at 2×2 outputs (64 tiles) and 1.2× slower at 4×4 (256 tiles);
+    /// at 256 tiles the other layers tried split both ways within ±10%, and from 512 tiles up (256 channels at 8×8 and
+    /// batch 32, 64 at 16×16 and batch 8, 512 at 4×4 and batch 128) Winograd won by 5–35%.
+    /// </summary>
+    public const int MinTiles = 512;
+
+    /// <summary>4×4 tiles of the whole batch: ⌈OutH/2⌉·⌈OutW/2⌉ per image.</summary>
+    public static long Tiles(in Conv2dGeometry g) => (long)g.N * ((g.OutH + 1) / 2) * ((g.OutW + 1) / 2);
+
     /// <summary>Ungrouped 3×3, stride 1, dilation 1, padding at most 2 (so a tile never reaches past the zero border).</summary>
     public static bool Eligible(in Conv2dGeometry g) =>
         g.Groups == 1 && g.KH == 3 && g.KW == 3 && g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1
@@ -56,7 +70,7 @@ internal static unsafe class WinogradConv
     private static bool Pays(in Conv2dGeometry g, int minChannels) => Eligible(g) && CpuConvolution.Algorithm switch
     {
         ConvAlgorithms.Winograd => true,
-        ConvAlgorithms.Auto => g.C >= minChannels && g.K >= MinOutputChannels,
+        ConvAlgorithms.Auto => g.C >= minChannels && g.K >= MinOutputChannels && Tiles(g) >= MinTiles,
         _ => false,
     };
 
