@@ -45,7 +45,11 @@ public class CeilingsTests
             best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
         double gemm = 2.0 * n * n * n / best / 1e9;
-        double peak = FmaPeak.Measure(threads, iterations: 400_000, repeats: 8);
+        // Noise only ever lowers a probe (a core lent elsewhere for its 8 bursts once read the two-thread peak at 231
+        // GFLOP/s, half the machine's): so the peak is the best of up to four probes, taken until one clears the GEMM.
+        double peak = 0;
+        for (int probe = 0; probe < 4 && gemm > 1.05 * peak; probe++)
+            peak = Math.Max(peak, FmaPeak.Measure(threads, iterations: 400_000, repeats: 8));
         TestContext.Out.WriteLine($"{threads} thread(s), {FmaPeak.VectorBits}-bit: GEMM {n}³ {gemm:F1} GFLOP/s, FMA peak {peak:F1} GFLOP/s ({100 * gemm / peak:F0}%)");
         Assert.That(gemm, Is.LessThanOrEqualTo(1.05 * peak), "GEMM above the FMA peak: the probe is not the machine's ceiling");
     }

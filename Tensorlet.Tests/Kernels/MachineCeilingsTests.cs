@@ -25,4 +25,17 @@ public class MachineCeilingsTests
         Assert.That(first.PeakGflops, Is.GreaterThan(1));
         Assert.That(first.BandwidthGBps, Is.GreaterThan(0.5));
     }
+
+    [Test]
+    public void BestOfTwoProbesKeepsEachCeilingsHigherFigure()
+    {
+        // A probe taken while the host lent a core elsewhere reads the peak low; one taken during a burst of memory
+        // traffic reads the bandwidth low. The best of the two keeps each ceiling's higher figure.
+        var a = new MachineCeilings(2, PeakGflops: 238, BandwidthGBps: 51);
+        var b = new MachineCeilings(2, PeakGflops: 470, BandwidthGBps: 43);
+        Assert.That(a.Best(b), Is.EqualTo(new MachineCeilings(2, 470, 51)));
+        Assert.That(b.Best(a), Is.EqualTo(new MachineCeilings(2, 470, 51)));
+        var ex = Assert.Throws<ArgumentException>(() => a.Best(new MachineCeilings(1, 500, 60)));
+        Assert.That(ex!.Message, Does.Contain("1 thread(s)").And.Contain("at 2"));
+    }
 }

@@ -30,18 +30,27 @@ internal static class Driver
             return 2;
         }
         string loadBefore = LoadAverage();
-        var ceilings = MachineCeilings.Get(options.Threads);
+        var ceilings = MachineCeilings.Measure(options.Threads);
         AnsiConsole.MarkupLine($"{cases.Count} case(s), {options.Blocks} block(s) of 3 engines, {options.Threads} thread(s); " +
                                $"FMA peak {ceilings.PeakGflops:F0} GFLOP/s, bandwidth {ceilings.BandwidthGBps:F1} GB/s. Load average: {Markup.Escape(loadBefore)}.");
         Directory.CreateDirectory(options.OutDir);
         var runs = new List<EngineRun>();
+        var probes = new List<MachineCeilings> { ceilings };
         for (int block = 0; block < options.Blocks; block++)
+        {
             foreach (string engine in EngineRun.Order(block))
             {
                 var run = RunChild(engine, block, options);
                 runs.Add(run);
                 AnsiConsole.MarkupLine($"[grey]block {block + 1}/{options.Blocks}, {engine}: {run.Results.Count} case(s)[/]");
             }
+            // The ceilings again after every block: one probe can fall in a moment when the host lends a core elsewhere.
+            probes.Add(MachineCeilings.Measure(options.Threads));
+            ceilings = ceilings.Best(probes[^1]);
+        }
+        AnsiConsole.MarkupLine($"Ceilings, the best of {probes.Count} probes: FMA peak {ceilings.PeakGflops:F0} GFLOP/s " +
+                               $"(probes {string.Join(", ", probes.Select(p => p.PeakGflops.ToString("F0")))}), main-memory bandwidth " +
+                               $"{ceilings.BandwidthGBps:F1} GB/s (probes {string.Join(", ", probes.Select(p => p.BandwidthGBps.ToString("F1")))}).");
 
         // Each engine's milliseconds per case, in block order.
         IReadOnlyList<double> Ms(string engine, string name) =>

@@ -35,6 +35,21 @@ public sealed record MachineCeilings(int Threads, double PeakGflops, double Band
         new(threads, FmaPeak.Measure(threads), MemoryBandwidth.Measure(threads, ProbeRepeats));
 
     /// <summary>
+    /// Each ceiling at the higher of this measurement's and <paramref name="other"/>'s, both at the same thread count. A
+    /// probe that runs while another tenant of the host holds a core reads low — a comparison's one probe once read the
+    /// FMA peak at 238 GFLOP/s where the runs before and after read 460–480 — and no kernel can beat the hardware, so
+    /// the best of several probes spread over a run is the ceiling.
+    /// </summary>
+    /// <exception cref="ArgumentException">The two were measured at different thread counts.</exception>
+    public MachineCeilings Best(MachineCeilings other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Threads != Threads)
+            throw new ArgumentException($"MachineCeilings.Best: ceilings at {other.Threads} thread(s) cannot raise those at {Threads}.", nameof(other));
+        return this with { PeakGflops = Math.Max(PeakGflops, other.PeakGflops), BandwidthGBps = Math.Max(BandwidthGBps, other.BandwidthGBps) };
+    }
+
+    /// <summary>
     /// Fraction of the roofline a run reached: the time the ceilings allow for <paramref name="flops"/> and
     /// <paramref name="bytes"/> divided by the time it took. 1 means the kernel ran at the nearer ceiling.
     /// </summary>
