@@ -38,4 +38,21 @@ public class MachineCeilingsTests
         var ex = Assert.Throws<ArgumentException>(() => a.Best(new MachineCeilings(1, 500, 60)));
         Assert.That(ex!.Message, Does.Contain("1 thread(s)").And.Contain("at 2"));
     }
+
+    [Test]
+    public void AWorkingSetsFigureOnlyEverRises()
+    {
+        // A thread count no probe runs at, and the largest cache-sized bucket (the only size BandwidthAt then reads), so
+        // the figures are this test's own and nothing is measured.
+        const int threads = 1000;
+        const long size = MachineCeilings.MainMemoryBytes / 2;
+        var ceilings = new MachineCeilings(threads, 100, 10);
+        MachineCeilings.Raise(threads, size, 50);
+        Assert.That(ceilings.BandwidthAt(size), Is.EqualTo(50));
+        MachineCeilings.Raise(threads, size, 20);
+        Assert.That(ceilings.BandwidthAt(size), Is.EqualTo(50), "a lower re-probe must not lower the ceiling");
+        MachineCeilings.Raise(threads, size, 70);
+        Assert.That(ceilings.BandwidthAt(size), Is.EqualTo(70), "a higher one raises it");
+        Assert.That(ceilings.BandwidthAt(MachineCeilings.MainMemoryBytes), Is.EqualTo(10), "main memory keeps its own figure");
+    }
 }

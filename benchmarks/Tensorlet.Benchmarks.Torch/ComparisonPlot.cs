@@ -16,16 +16,23 @@ internal static class ComparisonPlot
         var compute = results.Where(r => r.Unit == "GFLOP/s").ToList();
         var memory = results.Where(r => r.Unit == "GB/s").ToList();
         var models = results.Where(r => r.Unit == "images/s").ToList();
+        // One panel per kind of case the run has: a GEMM-only run drew two empty panels with meaningless axes.
+        var panels = new List<Action<Plot>>();
+        if (compute.Count > 0)
+            panels.Add(p => Panel(p, compute, r => (r.TensorletThroughput, r.TorchThroughput), ceilings.PeakGflops,
+                                  $"FMA peak {ceilings.PeakGflops:F0} GFLOP/s", "GFLOP/s", $"Compute-bound cases, {ceilings.Threads} threads"));
+        if (memory.Count > 0)
+            panels.Add(p => Panel(p, memory, r => (r.TensorletThroughput, r.TorchThroughput), ceilings.BandwidthGBps,
+                                  $"main-memory bandwidth {ceilings.BandwidthGBps:F1} GB/s (cache-resident cases go above it)", "GB/s", "Memory-bound cases"));
+        if (models.Count > 0)
+            panels.Add(p => Panel(p, models, r => (r.TensorletThroughput, r.TorchThroughput), null, "", "images/s", "Whole models, batch 64"));
+        if (panels.Count == 0) return;
         var multi = new Multiplot();
-        multi.AddPlots(3);
+        multi.AddPlots(panels.Count);
         multi.Layout = new ScottPlot.MultiplotLayouts.Rows();
-        Panel(multi.GetPlot(0), compute, r => (r.TensorletThroughput, r.TorchThroughput), ceilings.PeakGflops,
-              $"FMA peak {ceilings.PeakGflops:F0} GFLOP/s", "GFLOP/s", $"Compute-bound cases, {ceilings.Threads} threads");
-        Panel(multi.GetPlot(1), memory, r => (r.TensorletThroughput, r.TorchThroughput), ceilings.BandwidthGBps,
-              $"main-memory bandwidth {ceilings.BandwidthGBps:F1} GB/s (cache-resident cases go above it)", "GB/s", "Memory-bound cases");
-        Panel(multi.GetPlot(2), models, r => (r.TensorletThroughput, r.TorchThroughput), null, "", "images/s", "Whole models, batch 64");
+        for (int i = 0; i < panels.Count; i++) panels[i](multi.GetPlot(i));
         string temporary = path + ".tmp.png";
-        multi.SavePng(temporary, Math.Max(1200, 60 * Math.Max(models.Count, Math.Max(compute.Count, memory.Count))), 1600);
+        multi.SavePng(temporary, Math.Max(1200, 60 * Math.Max(models.Count, Math.Max(compute.Count, memory.Count))), 550 * panels.Count);
         File.Move(temporary, path, overwrite: true);
     }
 

@@ -36,6 +36,8 @@ internal static class Driver
         Directory.CreateDirectory(options.OutDir);
         var runs = new List<EngineRun>();
         var probes = new List<MachineCeilings> { ceilings };
+        // Probe every working-set size the cases' ceilings will need now, so the re-probes after each block cover them.
+        foreach (var c in cases) ceilings.BandwidthAt(c.Spec.Bytes);
         for (int block = 0; block < options.Blocks; block++)
         {
             foreach (string engine in EngineRun.Order(block))
@@ -47,6 +49,7 @@ internal static class Driver
             // The ceilings again after every block: one probe can fall in a moment when the host lends a core elsewhere.
             probes.Add(MachineCeilings.Measure(options.Threads));
             ceilings = ceilings.Best(probes[^1]);
+            ceilings.ReprobeWorkingSets();
         }
         AnsiConsole.MarkupLine($"Ceilings, the best of {probes.Count} probes: FMA peak {ceilings.PeakGflops:F0} GFLOP/s " +
                                $"(probes {string.Join(", ", probes.Select(p => p.PeakGflops.ToString("F0")))}), main-memory bandwidth " +

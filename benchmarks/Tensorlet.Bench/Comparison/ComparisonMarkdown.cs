@@ -18,7 +18,8 @@ public static class ComparisonMarkdown
         md.AppendLine($"Machine: {machine}. {ceilings.Threads} thread(s) for both engines. Ceilings used (measured in the harness's " +
                       $"own process, the best of a probe before the first block and one after each): FMA peak **{F(ceilings.PeakGflops, "F0")} GFLOP/s** ({FmaPeak.VectorBits}-bit FMAs, " +
                       $"{FmaPeak.Chains} chains a thread), main-memory bandwidth **{F(ceilings.BandwidthGBps, "F1")} GB/s**; " +
-                      "a case's working set that fits in the caches is judged against the bandwidth measured at its size (`MachineCeilings.BandwidthAt`).");
+                      "a case's working set that fits in the caches is judged against the bandwidth measured at its size (`MachineCeilings.BandwidthAt`, " +
+                      "the best of the same probes).");
         md.AppendLine();
         md.AppendLine($"Command: `{command}`");
         md.AppendLine();
