@@ -35,19 +35,7 @@ public class CpuPoolingTests
         {
             // Integers in [0, 3) make most windows hold several equal maxima: the first in row-major order must win.
             var x = ties ? Integers(InCount(g), ++seed, 0, 3) : Random(InCount(g), ++seed);
-            var (y, indices) = Ref.Pooling.MaxPool2d(g, x);
-            using var dx = Upload(x);
-            using var dy = Upload(Garbage(OutCount(g)));
-            using var di = Upload(Garbage(OutCount(g)));
-            Cpu.MaxPool2d(g, PoolIn(dx, 0, g), PoolOut(dy, 0, g), PoolOut(di, 0, g));
-            AssertClose(y, Download(dy), 0, 0, $"max {g}");
-            AssertClose(indices, Download(di), 0, 0, $"argmax {g}");
-
-            var gy = Random(OutCount(g), ++seed);
-            using var dgy = Upload(gy);
-            using var dgx = Upload(Garbage(InCount(g)));
-            Cpu.MaxPool2dBackward(g, PoolOut(dgy, 0, g), PoolOut(di, 0, g), PoolIn(dgx, 0, g));
-            AssertClose(Ref.Pooling.MaxPool2dBackward(g, gy, indices), Download(dgx), 1e-6, 1e-6, $"max backward {g}");
+            CheckMax(g, x, Random(OutCount(g), ++seed));
         }
     }
 
@@ -67,19 +55,24 @@ public class CpuPoolingTests
         {
             var x = ties ? Integers(InCount(g), ++seed, 0, 3) : Random(InCount(g), ++seed);
             for (int i = 7; i < x.Length; i += 37) x[i] = float.NaN;
-            var (y, indices) = Ref.Pooling.MaxPool2d(g, x);
-            using var dx = Upload(x);
-            using var dy = Upload(Garbage(OutCount(g)));
-            using var di = Upload(Garbage(OutCount(g)));
-            Cpu.MaxPool2d(g, PoolIn(dx, 0, g), PoolOut(dy, 0, g), PoolOut(di, 0, g));
-            AssertClose(y, Download(dy), 0, 0, $"max {g}");
-            AssertClose(indices, Download(di), 0, 0, $"argmax {g}");
-            var gy = Random(OutCount(g), ++seed);
-            using var dgy = Upload(gy);
-            using var dgx = Upload(Garbage(InCount(g)));
-            Cpu.MaxPool2dBackward(g, PoolOut(dgy, 0, g), PoolOut(di, 0, g), PoolIn(dgx, 0, g));
-            AssertClose(Ref.Pooling.MaxPool2dBackward(g, gy, indices), Download(dgx), 1e-6, 1e-6, $"max backward {g}");
+            CheckMax(g, x, Random(OutCount(g), ++seed));
         }
+    }
+
+    // Forward values and indices exactly as the reference's, then the backward from those indices.
+    private void CheckMax(in Pool2dGeometry g, float[] x, float[] gy)
+    {
+        var (y, indices) = Ref.Pooling.MaxPool2d(g, x);
+        using var dx = Upload(x);
+        using var dy = Upload(Garbage(OutCount(g)));
+        using var di = Upload(Garbage(OutCount(g)));
+        Cpu.MaxPool2d(g, PoolIn(dx, 0, g), PoolOut(dy, 0, g), PoolOut(di, 0, g));
+        AssertClose(y, Download(dy), 0, 0, $"max {g}");
+        AssertClose(indices, Download(di), 0, 0, $"argmax {g}");
+        using var dgy = Upload(gy);
+        using var dgx = Upload(Garbage(InCount(g)));
+        Cpu.MaxPool2dBackward(g, PoolOut(dgy, 0, g), PoolOut(di, 0, g), PoolIn(dgx, 0, g));
+        AssertClose(Ref.Pooling.MaxPool2dBackward(g, gy, indices), Download(dgx), 1e-6, 1e-6, $"max backward {g}");
     }
 
     [Test]
