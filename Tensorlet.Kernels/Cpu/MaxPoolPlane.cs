@@ -139,9 +139,6 @@ internal static unsafe class MaxPoolPlane
         int oh = rows.Count, ow = cols.Count;
         ReadOnlySpan<int> cs = cols.Start, ce = cols.End, rs = rows.Start, re = rows.End;
         float plane = (float)h * w;
-        // A multiply by 1/w, corrected by one either way, finds the row: an integer division per output cost more than
-        // the rest of the loop.
-        double invW = 1.0 / w;
         dst.Clear();
         for (int i = 0; i < oh; i++)
         {
@@ -151,9 +148,7 @@ internal static unsafe class MaxPoolPlane
                 float at = idx[o];
                 // NaN fails the first test; the int conversion only sees values known to lie in the plane.
                 if (!(at >= 0f && at < plane && at == (int)at)) return o;
-                int index = (int)at, r = (int)(index * invW), c = index - r * w;
-                if (c < 0) { r--; c += w; }
-                else if (c >= w) { r++; c -= w; }
+                int index = (int)at, r = index / w, c = index - r * w;
                 if (r < r0 || r >= r1 || c < cs[j] || c >= ce[j]) return o;
                 dst[index] += gy[o];
             }

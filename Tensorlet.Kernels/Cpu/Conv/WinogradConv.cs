@@ -53,8 +53,8 @@ internal static unsafe class WinogradConv
     /// </summary>
     public const int MinTiles = 512;
 
-    /// <summary>4×4 tiles of the whole batch: ⌈OutH/2⌉·⌈OutW/2⌉ per image.</summary>
-    public static long Tiles(in Conv2dGeometry g) => (long)g.N * ((g.OutH + 1) / 2) * ((g.OutW + 1) / 2);
+    /// <summary>4×4 tiles of the whole batch (<see cref="WinogradTiling.TilesPerImage"/> per image).</summary>
+    public static long Tiles(in Conv2dGeometry g) => (long)g.N * WinogradTiling.TilesPerImage(g);
 
     /// <summary>Ungrouped 3×3, stride 1, dilation 1, padding at most 2 (so a tile never reaches past the zero border).</summary>
     public static bool Eligible(in Conv2dGeometry g) =>

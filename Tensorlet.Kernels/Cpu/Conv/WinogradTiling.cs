@@ -11,6 +11,9 @@ namespace Tensorlet.Kernels.Cpu.Conv;
 /// </summary>
 internal readonly unsafe struct WinogradTiling
 {
+    /// <summary>4×4 tiles (2×2 outputs each) per image: ⌈OutH/2⌉·⌈OutW/2⌉.</summary>
+    public static int TilesPerImage(in Conv2dGeometry g) => (g.OutH + 1) / 2 * ((g.OutW + 1) / 2);
+
     /// <summary>
     /// The tiling of <paramref name="g"/> for <paramref name="kernel"/>'s panels. <paramref name="deep"/> takes the
     /// largest chunk: the weight gradient's GEMMs sum over a chunk's tiles, so there the chunk is their depth k.
@@ -20,7 +23,7 @@ internal readonly unsafe struct WinogradTiling
         Geometry = g;
         Kernel = kernel;
         TilesW = (g.OutW + 1) / 2;
-        PerImage = (g.OutH + 1) / 2 * TilesW;
+        PerImage = TilesPerImage(g);
         Ld = 2 * TilesW + 2;
         Plane = ((g.OutH + 1) / 2 * 2 + 2) * Ld;
         PaddedK = BlockedGemm.RoundUp(g.K, kernel.MR);
