@@ -8,7 +8,8 @@ namespace Tensorlet.Bench;
 /// <see cref="PeakFraction"/> is the fraction of the roofline (<see cref="MachineCeilings.Fraction"/>) reached, of the
 /// ceilings <see cref="PeakGflops"/> and <see cref="BandwidthGBps"/> (the bandwidth of the case's working set:
 /// main memory's, or the caches' where they hold it); all three are null where no ceilings were measured
-/// (an accelerator: the probes measure the CPU).
+/// (an accelerator: the probes measure the CPU). <see cref="FmaBesideGflops"/>, set by the libtorch comparison's children
+/// for compute-bound cases, is the FMA rate probed right after the case (<see cref="FmaBeside"/>).
 /// </summary>
 public sealed record BenchResult(
     [property: JsonPropertyName("name")] string Name,
@@ -24,7 +25,8 @@ public sealed record BenchResult(
     [property: JsonPropertyName("peakGflops")] double? PeakGflops,
     [property: JsonPropertyName("bandwidthGBps")] double? BandwidthGBps,
     [property: JsonPropertyName("threads")] int Threads,
-    [property: JsonPropertyName("device")] string Device)
+    [property: JsonPropertyName("device")] string Device,
+    [property: JsonPropertyName("fmaBesideGflops")] double? FmaBesideGflops = null)
 {
     /// <summary>Turns a timing of <paramref name="benchCase"/> into throughputs and a fraction of <paramref name="ceilings"/> (if any).</summary>
     public static BenchResult From(BenchCase benchCase, Timing timing, MachineCeilings? ceilings, int threads, string device)

@@ -18,6 +18,7 @@ internal static class ComparisonReport
         var table = new Table().AddColumns("case", "shape")
             .AddColumn(new TableColumn("Tensorlet").RightAligned()).AddColumn(new TableColumn("libtorch").RightAligned())
             .AddColumn(new TableColumn("unit").RightAligned()).AddColumn(new TableColumn("% ceiling T / L").RightAligned())
+            .AddColumn(new TableColumn("% FMA beside T / L").RightAligned())
             .AddColumn(new TableColumn("spread T / L").RightAligned()).AddColumn(new TableColumn("ratio").RightAligned());
         foreach (var r in rows)
         {
@@ -25,10 +26,11 @@ internal static class ComparisonReport
             ratio = r.Ratio >= 1 ? $"[green]{ratio}[/]" : r.Ratio < 0.7 ? $"[red]{ratio}[/]" : ratio;
             string fraction = r.Unit == "images/s" ? "-" : $"{100 * r.TensorletPeakFraction:F0}% / {100 * r.TorchPeakFraction:F0}%";
             table.AddRow(Markup.Escape(r.Name), Markup.Escape(r.Shape), r.TensorletThroughput.ToString("F1"),
-                         r.TorchThroughput.ToString("F1") + (r.TorchVariant == "nommap" ? " †" : ""), r.Unit, fraction,
+                         r.TorchThroughput.ToString("F1") + (r.TorchVariant == "nommap" ? " †" : ""), r.Unit, fraction, ComparisonMarkdown.Beside(r),
                          $"{100 * r.TensorletSpread:F0}% / {100 * r.TorchSpread:F0}%", ratio);
         }
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("% FMA beside: each block's figure over the FMA rate probed right after the case in the same child (the median of bursts as long as its runs), median over blocks.");
         foreach (var family in rows.GroupBy(r => r.Family))
             AnsiConsole.MarkupLine($"  {Markup.Escape(family.Key)}: geometric-mean ratio {ComparisonMarkdown.GeometricMean(family.Select(r => r.Ratio)):F2} over {family.Count()} case(s)");
         AnsiConsole.MarkupLine("Self-check (each engine's median over blocks against its own first block):");
@@ -55,11 +57,13 @@ internal static class ComparisonReport
     public static void WriteCsv(IReadOnlyList<ComparisonRow> rows, string path)
     {
         var csv = new StringBuilder("name,family,shape,blocks,tensorlet_ms,libtorch_ms,libtorch_allocator,tensorlet_spread,libtorch_spread," +
-                                    "tensorlet_throughput,libtorch_throughput,unit,tensorlet_peak_fraction,libtorch_peak_fraction,ratio\n");
+                                    "tensorlet_throughput,libtorch_throughput,unit,tensorlet_peak_fraction,libtorch_peak_fraction,ratio," +
+                                    "tensorlet_fma_beside_fraction,libtorch_fma_beside_fraction\n");
         foreach (var r in rows)
             csv.AppendLine(string.Join(',', r.Name, r.Family, $"\"{r.Shape}\"", r.Blocks.ToString(), Num(r.TensorletMs), Num(r.TorchMs), r.TorchVariant,
                 Num(r.TensorletSpread), Num(r.TorchSpread), Num(r.TensorletThroughput), Num(r.TorchThroughput), r.Unit,
-                Num(r.TensorletPeakFraction), Num(r.TorchPeakFraction), Num(r.Ratio)));
+                Num(r.TensorletPeakFraction), Num(r.TorchPeakFraction), Num(r.Ratio),
+                r.TensorletFmaBesideFraction is { } t ? Num(t) : "", r.TorchFmaBesideFraction is { } l ? Num(l) : ""));
         File.WriteAllText(path, csv.ToString());
     }
 

@@ -58,7 +58,11 @@ internal static class Driver
         // Each engine's milliseconds per case, in block order.
         IReadOnlyList<double> Ms(string engine, string name) =>
             runs.Where(r => r.Engine == engine).OrderBy(r => r.Block).Select(r => r.Results.Single(x => x.Name == name).Ms).ToList();
-        var rows = cases.Select(c => ComparisonRow.From(c, Ms("tensorlet", c.Name), Ms("libtorch", c.Name), Ms("libtorch-nommap", c.Name), ceilings)).ToList();
+        // ...and the FMA rate each child probed right after the case, where it probed one.
+        IReadOnlyList<double?> Fma(string engine, string name) =>
+            runs.Where(r => r.Engine == engine).OrderBy(r => r.Block).Select(r => r.Results.Single(x => x.Name == name).FmaBesideGflops).ToList();
+        var rows = cases.Select(c => ComparisonRow.From(c, Ms("tensorlet", c.Name), Ms("libtorch", c.Name), Ms("libtorch-nommap", c.Name), ceilings,
+                                                        new FmaBesideFigures(Fma("tensorlet", c.Name), Fma("libtorch", c.Name), Fma("libtorch-nommap", c.Name)))).ToList();
         // The check that decides: the figures the table compares — Tensorlet's, and libtorch's under the setting each case
         // compares with. Each child's own drift is printed too; a losing allocator setting's (glibc's default one faults
         // pages in afresh on this VM and swings by several times) cannot fail the run.

@@ -6,7 +6,8 @@ namespace Tensorlet.Benchmarks.Torch;
 /// <summary>
 /// One child process of the comparison: a single engine, alone in its process, runs every case (warm-up, then timed
 /// runs) and writes an <see cref="EngineRun"/>. Only the engine measured is ever touched, so neither engine's threads
-/// nor its allocator can disturb the other's figures.
+/// nor its allocator can disturb the other's figures. After each compute-bound case it probes the FMA rate
+/// (<see cref="FmaBeside"/>), so the case's efficiency is judged against the machine as it ran that moment.
 /// </summary>
 internal static class EngineChild
 {
@@ -17,7 +18,10 @@ internal static class EngineChild
         if (engine == "tensorlet")
         {
             Threads.Count = threads;
-            results = BenchRunner.Run(cases, Device.Cpu, timing, ceilings: null);
+            var beside = new Dictionary<string, double?>();
+            results = BenchRunner.Run(cases, Device.Cpu, timing, ceilings: null,
+                                      onResult: r => beside[r.Name] = FmaBeside.Measure(cases.Single(c => c.Name == r.Name).Spec, r.Ms, threads));
+            results = results.Select(r => r with { FmaBesideGflops = beside[r.Name] }).ToList();
             foreach (var m in cases.Select(c => c.Spec).OfType<ModelSpec>()) parameters[m.Model] = BenchModels.Parameters(m.Model);
         }
         else
@@ -29,7 +33,10 @@ internal static class EngineChild
             {
                 Timing measured;
                 using (var run = TorchCases.Create(benchCase.Spec, parameters)) measured = BenchTimer.Measure(run.Run, timing);
-                results.Add(BenchResult.From(benchCase, measured, null, threads, engine));
+                results.Add(BenchResult.From(benchCase, measured, null, threads, engine) with
+                {
+                    FmaBesideGflops = FmaBeside.Measure(benchCase.Spec, measured.MedianMs, threads),
+                });
             }
         }
         new EngineRun(engine, block, results, parameters).Save(resultPath);

@@ -27,25 +27,34 @@ public static class ComparisonMarkdown
         md.AppendLine();
         foreach (var check in checks) md.AppendLine($"- {check}");
         md.AppendLine();
-        md.AppendLine("| case | shape | Tensorlet | libtorch | unit | % of ceiling T / L | spread T / L | ratio |");
-        md.AppendLine("|---|---|--:|--:|---|--:|--:|--:|");
+        md.AppendLine("| case | shape | Tensorlet | libtorch | unit | % of ceiling T / L | % of FMA beside T / L | spread T / L | ratio |");
+        md.AppendLine("|---|---|--:|--:|---|--:|--:|--:|--:|");
         foreach (var r in rows)
         {
             string format = r.TensorletThroughput < 10 ? "F2" : "F1";
             string torch = F(r.TorchThroughput, format) + (r.TorchVariant == "nommap" ? "†" : "");
             // A whole model's images/s has no single ceiling: its layers sit at different points of the roofline.
             string fraction = r.Unit == "images/s" ? "–" : $"{F(100 * r.TensorletPeakFraction, "F0")}% / {F(100 * r.TorchPeakFraction, "F0")}%";
-            md.AppendLine($"| {r.Name} | {r.Shape} | {F(r.TensorletThroughput, format)} | {torch} | {r.Unit} | {fraction} | " +
+            md.AppendLine($"| {r.Name} | {r.Shape} | {F(r.TensorletThroughput, format)} | {torch} | {r.Unit} | {fraction} | {Beside(r)} | " +
                           $"{F(100 * r.TensorletSpread, "F0")}% / {F(100 * r.TorchSpread, "F0")}% | **{F(r.Ratio, "F2")}** |");
         }
         md.AppendLine();
         md.AppendLine("† libtorch was faster with `MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=64G` (the figure shown); elsewhere with its default allocator. " +
-                      "Ratio = Tensorlet throughput / libtorch throughput: above 1, Tensorlet is faster.");
+                      "Ratio = Tensorlet throughput / libtorch throughput: above 1, Tensorlet is faster. " +
+                      "% of ceiling: the median figure over the run's ceilings (the best of the driver's probes). % of FMA beside: each block's figure " +
+                      "over the FMA rate its child probed right after the case (the median of bursts as long as the case's runs), median over blocks — " +
+                      "the same statistic on both sides, at the same moment.");
         md.AppendLine();
         md.AppendLine("Geometric-mean ratio per family: " + string.Join(", ",
             rows.GroupBy(r => r.Family).Select(g => $"{g.Key} {F(GeometricMean(g.Select(r => r.Ratio)), "F2")}")) + ".");
         return md.ToString();
     }
+
+    /// <summary>"T% / L%" of a row's fractions of the FMA rate probed beside it, "–" where none was probed.</summary>
+    public static string Beside(ComparisonRow r) =>
+        r.TensorletFmaBesideFraction is { } t && r.TorchFmaBesideFraction is { } l
+            ? $"{(100 * t).ToString("F0", CultureInfo.InvariantCulture)}% / {(100 * l).ToString("F0", CultureInfo.InvariantCulture)}%"
+            : "–";
 
     public static double GeometricMean(IEnumerable<double> values)
     {
