@@ -116,7 +116,7 @@ public class ComparisonTests
         try
         {
             var result = new BenchResult("gemm/512", "gemm", "512×512 · 512×512", 2, 1.9, 5, 134, 0.4, "compute", null, null, null, 2, "libtorch",
-                                         FmaBesideGflops: 455.5);
+                                         FmaBesideGflops: 455.5, BandwidthBesideGBps: 98.25);
             new EngineRun("libtorch", 1, [result], new Dictionary<string, long> { ["resnet20-b"] = 272_474 }).Save(path);
             var back = EngineRun.Load(path);
             Assert.That((back.Engine, back.Block), Is.EqualTo(("libtorch", 1)));

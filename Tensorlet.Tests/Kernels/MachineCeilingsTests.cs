@@ -55,4 +55,33 @@ public class MachineCeilingsTests
         Assert.That(ceilings.BandwidthAt(size), Is.EqualTo(70), "a higher one raises it");
         Assert.That(ceilings.BandwidthAt(MachineCeilings.MainMemoryBytes), Is.EqualTo(10), "main memory keeps its own figure");
     }
+
+    [Test]
+    public void AWorkingSetIsProbedAtItsSizeRoundedDownToAPowerOfTwo()
+    {
+        Assert.That(MachineCeilings.ProbeSizeFor(32L << 20), Is.EqualTo(32L << 20), "batch norm eval's 32 MiB is its own probe size");
+        Assert.That(MachineCeilings.ProbeSizeFor((32L << 20) - 1), Is.EqualTo(16L << 20));
+        Assert.That(MachineCeilings.ProbeSizeFor(5e6), Is.EqualTo(4L << 20));
+        Assert.That(MachineCeilings.ProbeSizeFor(1), Is.EqualTo(MachineCeilings.MinimumProbeBytes));
+        Assert.That(MachineCeilings.ProbeSizeFor(1e12), Is.EqualTo(MachineCeilings.MainMemoryBytes));
+    }
+
+    [Test]
+    public void AProbeTakenElsewhereRaisesItsSizesCeilingAndNeverLowersIt()
+    {
+        // As above, a thread count of this test's own: nothing is measured.
+        const int threads = 1001;
+        const long size = MachineCeilings.MainMemoryBytes / 2;
+        var ceilings = new MachineCeilings(threads, 100, 10);
+        MachineCeilings.Raise(threads, size, 50);
+        Assert.That(ceilings.WithProbeAt(size, 120).BandwidthAt(size), Is.EqualTo(120), "the case ran in a quieter moment than the driver's probes");
+        Assert.That(ceilings.WithProbeAt(size, 30).BandwidthAt(size), Is.EqualTo(120));
+        var raised = ceilings.WithProbeAt(MachineCeilings.MainMemoryBytes, 12);
+        Assert.That(raised.BandwidthGBps, Is.EqualTo(12));
+        Assert.That(raised.WithProbeAt(MachineCeilings.MainMemoryBytes, 11).BandwidthGBps, Is.EqualTo(12));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ceilings.WithProbeAt(3 << 20, 50));
+        Assert.That(ex!.ParamName, Is.EqualTo("probeBytes"));
+        Assert.That(ex.Message, Does.Contain("3145728 bytes is not a probe size"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ceilings.WithProbeAt(size, 0));
+    }
 }

@@ -9,7 +9,9 @@ namespace Tensorlet.Bench;
 /// ceilings <see cref="PeakGflops"/> and <see cref="BandwidthGBps"/> (the bandwidth of the case's working set:
 /// main memory's, or the caches' where they hold it); all three are null where no ceilings were measured
 /// (an accelerator: the probes measure the CPU). <see cref="FmaBesideGflops"/>, set by the libtorch comparison's children
-/// for compute-bound cases, is the FMA rate probed right after the case (<see cref="FmaBeside"/>).
+/// for compute-bound cases, is the FMA rate probed right after the case (<see cref="FmaBeside"/>), and
+/// <see cref="BandwidthBesideGBps"/>, for memory-bound ones, the bandwidth of its working set probed then
+/// (<see cref="BandwidthBeside"/>).
 /// </summary>
 public sealed record BenchResult(
     [property: JsonPropertyName("name")] string Name,
@@ -26,7 +28,8 @@ public sealed record BenchResult(
     [property: JsonPropertyName("bandwidthGBps")] double? BandwidthGBps,
     [property: JsonPropertyName("threads")] int Threads,
     [property: JsonPropertyName("device")] string Device,
-    [property: JsonPropertyName("fmaBesideGflops")] double? FmaBesideGflops = null)
+    [property: JsonPropertyName("fmaBesideGflops")] double? FmaBesideGflops = null,
+    [property: JsonPropertyName("bandwidthBesideGBps")] double? BandwidthBesideGBps = null)
 {
     /// <summary>Turns a timing of <paramref name="benchCase"/> into throughputs and a fraction of <paramref name="ceilings"/> (if any).</summary>
     public static BenchResult From(BenchCase benchCase, Timing timing, MachineCeilings? ceilings, int threads, string device)

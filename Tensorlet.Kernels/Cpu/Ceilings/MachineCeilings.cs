@@ -67,10 +67,37 @@ public sealed record MachineCeilings(int Threads, double PeakGflops, double Band
     {
         double best = BandwidthGBps;
         if (bytes >= MainMemoryBytes) return best;
-        long bucket = Math.Max(MinimumProbeBytes, (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, (long)bytes) + 1) / 2);
-        for (long size = bucket; size < MainMemoryBytes; size *= 2)
+        for (long size = ProbeSizeFor(bytes); size < MainMemoryBytes; size *= 2)
             best = Math.Max(best, AtSize.GetOrAdd((Threads, size), k => new Lazy<double>(() => MemoryBandwidth.MeasureAt(k.Threads, k.Bytes, ProbeRepeats))).Value);
         return best;
+    }
+
+    /// <summary>
+    /// The working-set size whose probe sets the ceiling of a set of <paramref name="bytes"/>: its size rounded down to
+    /// a power of two, at least <see cref="MinimumProbeBytes"/>; <see cref="MainMemoryBytes"/> from there up (main memory).
+    /// </summary>
+    public static long ProbeSizeFor(double bytes) =>
+        bytes >= MainMemoryBytes ? MainMemoryBytes
+            : Math.Max(MinimumProbeBytes, (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, (long)bytes) + 1) / 2);
+
+    /// <summary>
+    /// These ceilings with a probe taken elsewhere folded in — a working set of <paramref name="probeBytes"/> (a size
+    /// <see cref="ProbeSizeFor"/> gives) streamed at <paramref name="gbps"/> — keeping the better figure as
+    /// <see cref="Best"/> does. The libtorch comparison folds in the probes its children take right beside each
+    /// memory-bound case: a set the size of the shared L3 streams at whatever the host's other tenants leave, and the
+    /// driver's own probes, taken between blocks, had missed the moments batch norm in eval mode ran in (109% of them).
+    /// Cache-sized probes are held per process and thread count, as <see cref="BandwidthAt"/> holds them.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="probeBytes"/> is not a probe size, or the rate is not positive.</exception>
+    public MachineCeilings WithProbeAt(long probeBytes, double gbps)
+    {
+        if (probeBytes != ProbeSizeFor(probeBytes))
+            throw new ArgumentOutOfRangeException(nameof(probeBytes), probeBytes,
+                $"MachineCeilings.WithProbeAt: {probeBytes} bytes is not a probe size (a power of two from {MinimumProbeBytes} to {MainMemoryBytes}).");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(gbps);
+        if (probeBytes >= MainMemoryBytes) return this with { BandwidthGBps = Math.Max(BandwidthGBps, gbps) };
+        Raise(Threads, probeBytes, gbps);
+        return this;
     }
 
     /// <summary>
