@@ -24,9 +24,7 @@ public static class BandwidthBeside
         ArgumentNullException.ThrowIfNull(spec);
         if (!Applies(spec)) return null;
         FmaBeside.Settle();
-        long size = MachineCeilings.ProbeSizeFor(spec.Bytes);
-        return size >= MachineCeilings.MainMemoryBytes
-            ? MemoryBandwidth.Measure(threads, MachineCeilings.ProbeRepeats)
-            : MemoryBandwidth.MeasureAt(threads, size, MachineCeilings.ProbeRepeats);
+        // MeasureAt takes main memory's probe itself from MainMemoryBytes up.
+        return MemoryBandwidth.MeasureAt(threads, MachineCeilings.ProbeSizeFor(spec.Bytes), MachineCeilings.ProbeRepeats);
     }
 }
