@@ -41,17 +41,17 @@ internal sealed unsafe class GemmKernel
     };
 
     /// <summary>
-    /// The square-shape partner of <see cref="Avx512"/>: 6×64 pads no columns of a power-of-two C. KC = 512 (a 128 KiB
-    /// B micro-panel streamed from L2 against a 12 KiB A micro-panel) reads and writes C half as often as 256, and a
-    /// power-of-two k splits into whole slices (384 leaves a 128-deep last slice at 512³ and 2048³: one more pass
-    /// over C for little work); it measured 2–4% faster than 384 on Zen 5 at 512³–2048³ (384 was ~4% faster
-    /// than 256). MC·KC (384 KiB) and the B micro-panel still share a 1 MiB L2. NC = 1024 keeps each thread's packed B
-    /// block at 2 MiB of the shared L3 instead of up to 8 MiB: 2% faster at 2048³ on one and two threads and about as much at
-    /// 4096³, although A is then packed once per 1024 columns; 640 was slower again.
+    /// The square-shape partner of <see cref="Avx512"/>: 6×64 pads no columns of a power-of-two C. KC = 1024 reads and
+    /// writes C half as often as 512 (which measured 2–4% faster than 384, itself ~4% faster than 256), and a power-of-two
+    /// k splits into whole slices. The B micro-panel (256 KiB) then streams from L2 against a 24 KiB A micro-panel in L1,
+    /// so the packed A block must stay small to leave L2 to B: MC = 48 (192 KiB). Paired in one process against KC = 512,
+    /// MC = 192 on Zen 5 it measured 2–3% faster at 2048³ and 5% at 4096³ on two threads, 4% at 2048³ on one, level at
+    /// 1024³ (MC = 96 with KC = 1024 gained nothing: A and B then crowd L2). NC = 1024 keeps each thread's packed B block
+    /// at 4 MiB of the shared L3, and A is packed once per 1024 columns.
     /// </summary>
     public static readonly GemmKernel Avx512Wide = new()
     {
-        Name = "avx512 6x64", MR = 6, NR = 64, KC = 512, MC = 192, NC = 1024, Fused = true,
+        Name = "avx512 6x64", MR = 6, NR = 64, KC = 1024, MC = 48, NC = 1024, Fused = true,
         Run = &MicroKernels.Avx512x6x64, Is512 = true,
     };
 
