@@ -82,7 +82,7 @@ public class FmaBesideTests
                                          new FmaBesideFigures([300, null], [100, 100], [200, 200]));
         Assert.That(partial.TensorletFmaBesideFraction, Is.Null);
         Assert.That(partial.TorchFmaBesideFraction, Is.Not.Null);
-        string md = ComparisonMarkdown.Write([partial], ceilings, [new SelfCheck("tensorlet", "gemm/512", 0, 0)], [], "test machine", "cmd");
+        string md = ComparisonMarkdown.Write([partial], ceilings, [new SelfCheck("tensorlet", "gemm/512", 0, 0)], "test machine", "cmd");
         Assert.That(md, Does.Contain("% of FMA beside T / L").And.Contain("| – |"));
     }
 
@@ -92,7 +92,7 @@ public class FmaBesideTests
         var gemm = Case("gemm/512");
         var ceilings = new MachineCeilings(2, 400, 40);
         var row = ComparisonRow.From(gemm, [2.0], [3.0], [2.5], ceilings, new FmaBesideFigures([200], [100], [100]));
-        string md = ComparisonMarkdown.Write([row], ceilings, [new SelfCheck("tensorlet", "gemm/512", 0, 0)], [], "test machine", "cmd");
+        string md = ComparisonMarkdown.Write([row], ceilings, [new SelfCheck("tensorlet", "gemm/512", 0, 0)], "test machine", "cmd");
         string line = md.Split('\n').Single(l => l.StartsWith("| gemm/512 |"));
         Assert.That(line, Does.Contain($"| {100 * row.TensorletPeakFraction:F0}% / {100 * row.TorchPeakFraction:F0}% |"));
         Assert.That(line, Does.Contain($"| {100 * row.TensorletFmaBesideFraction:F0}% / {100 * row.TorchFmaBesideFraction:F0}% |"));

@@ -10,8 +10,7 @@ namespace Tensorlet.Benchmarks.Torch;
 /// <summary>Prints the comparison as a table with the self-check, and writes it as JSON and CSV.</summary>
 internal static class ComparisonReport
 {
-    public static void Print(IReadOnlyList<ComparisonRow> rows, MachineCeilings ceilings, IReadOnlyList<SelfCheck> checks,
-                             IReadOnlyList<string> remeasured)
+    public static void Print(IReadOnlyList<ComparisonRow> rows, MachineCeilings ceilings, IReadOnlyList<SelfCheck> checks)
     {
         AnsiConsole.MarkupLine($"{ceilings.Threads} thread(s) for both engines; FMA peak {ceilings.PeakGflops:F0} GFLOP/s ({FmaPeak.VectorBits}-bit), " +
                                $"main-memory bandwidth {ceilings.BandwidthGBps:F1} GB/s (measured in the driver; a working set the caches hold is judged against the bandwidth at its size). Ratio = Tensorlet throughput / libtorch throughput; " +
@@ -37,12 +36,10 @@ internal static class ComparisonReport
         AnsiConsole.MarkupLine("Self-check (each engine's median over blocks against its own first block):");
         foreach (var check in checks)
             AnsiConsole.MarkupLine("  " + (check.Passed ? "[green]" : check.Informational ? "[yellow]" : "[red]") + Markup.Escape(check.ToString()) + "[/]");
-        AnsiConsole.MarkupLine(ComparisonMarkdown.RemeasuredHeading(remeasured));
-        foreach (string line in remeasured) AnsiConsole.MarkupLine("  " + Markup.Escape(line));
     }
 
-    public static void WriteJson(IReadOnlyList<ComparisonRow> rows, IReadOnlyList<SelfCheck> checks, IReadOnlyList<string> remeasured,
-                                 MachineCeilings ceilings, string loadBefore, string loadAfter, string path)
+    public static void WriteJson(IReadOnlyList<ComparisonRow> rows, IReadOnlyList<SelfCheck> checks, MachineCeilings ceilings,
+                                 string loadBefore, string loadAfter, string path)
     {
         var document = new
         {
@@ -52,7 +49,6 @@ internal static class ComparisonReport
                 bandwidthGBps = ceilings.BandwidthGBps, loadAverageBefore = loadBefore, loadAverageAfter = loadAfter,
             },
             selfCheck = checks.Select(c => new { engine = c.Engine, passed = c.Passed, informational = c.Informational, worstCase = c.WorstCase, worstDeviation = c.WorstDeviation, worstSpread = c.WorstSpread }),
-            disturbedChildren = remeasured,
             results = rows,
         };
         File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));

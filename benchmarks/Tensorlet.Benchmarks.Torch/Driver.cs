@@ -36,9 +36,6 @@ internal static class Driver
         Directory.CreateDirectory(options.OutDir);
         var runs = new List<EngineRun>();
         var probes = new List<MachineCeilings> { ceilings };
-        var remeasured = new List<string>();
-        double BytesOf(string name) => cases.Single(c => c.Name == name).Spec.Bytes;
-        int beside = 0;
         // Probe every working-set size the cases' ceilings will need now, so the re-probes after each block cover them.
         foreach (var c in cases) ceilings.BandwidthAt(c.Spec.Bytes);
         for (int block = 0; block < options.Blocks; block++)
@@ -46,26 +43,6 @@ internal static class Driver
             foreach (string engine in EngineRun.Order(block))
             {
                 var run = RunChild(engine, block, options);
-                for (int retry = 0; ; retry++)
-                {
-                    // The children's probes beside each memory-bound case count towards the ceilings: a working set the caches
-                    // hold streams at what the host's other tenants leave it, and the moments the cases ran in are the ones
-                    // that matter.
-                    foreach (var result in run.Results)
-                        if (result.BandwidthBesideGBps is { } gbps && gbps > 0)
-                        {
-                            ceilings = ceilings.WithProbeAt(MachineCeilings.ProbeSizeFor(BytesOf(result.Name)), gbps);
-                            beside++;
-                        }
-                    string? disturbed = BlockDisturbance.Find(run, ceilings, BytesOf);
-                    if (disturbed == null) break;
-                    bool again = retry < BlockDisturbance.MaxRetries;
-                    remeasured.Add(disturbed + (again ? ": measured again" : $": kept after {retry} re-measurement(s)"));
-                    AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(remeasured[^1])}[/]");
-                    if (!again) break;
-                    KeepAside(options, engine, block, retry);
-                    run = RunChild(engine, block, options);
-                }
                 runs.Add(run);
                 AnsiConsole.MarkupLine($"[grey]block {block + 1}/{options.Blocks}, {engine}: {run.Results.Count} case(s)[/]");
             }
@@ -74,6 +51,16 @@ internal static class Driver
             ceilings = ceilings.Best(probes[^1]);
             ceilings.ReprobeWorkingSets();
         }
+        // The children's probes beside each memory-bound case count too: a working set the caches hold streams at what the
+        // host's other tenants leave it, and the moments the cases ran in are the ones that matter.
+        int beside = 0;
+        foreach (var run in runs)
+            foreach (var result in run.Results)
+                if (result.BandwidthBesideGBps is { } gbps && gbps > 0)
+                {
+                    ceilings = ceilings.WithProbeAt(MachineCeilings.ProbeSizeFor(cases.Single(c => c.Name == result.Name).Spec.Bytes), gbps);
+                    beside++;
+                }
         AnsiConsole.MarkupLine($"Ceilings, the best of {probes.Count} probes (and of {beside} working-set probes beside the memory-bound cases): FMA peak {ceilings.PeakGflops:F0} GFLOP/s " +
                                $"(probes {string.Join(", ", probes.Select(p => p.PeakGflops.ToString("F0")))}), main-memory bandwidth " +
                                $"{ceilings.BandwidthGBps:F1} GB/s (probes {string.Join(", ", probes.Select(p => p.BandwidthGBps.ToString("F1")))}).");
@@ -99,12 +86,12 @@ internal static class Driver
                                  .Select(e => SelfCheck.Of(e, cases.ToDictionary(c => c.Name, c => Ms(e, c.Name)), informational: true)));
         bool parametersEqual = CheckParameters(runs);
 
-        ComparisonReport.Print(rows, ceilings, checks, remeasured);
+        ComparisonReport.Print(rows, ceilings, checks);
         string loadAfter = LoadAverage();
         AnsiConsole.MarkupLine($"Load average (1, 5, 15 min) before: {Markup.Escape(loadBefore)}; after: {Markup.Escape(loadAfter)}.");
         string machine = $"{Environment.ProcessorCount} logical CPU(s), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, load average {loadBefore} → {loadAfter}";
-        File.WriteAllText(Path.Combine(options.OutDir, "results.md"), ComparisonMarkdown.Write(rows, ceilings, checks, remeasured, machine, options.CommandLine));
-        ComparisonReport.WriteJson(rows, checks, remeasured, ceilings, loadBefore, loadAfter, Path.Combine(options.OutDir, "results.json"));
+        File.WriteAllText(Path.Combine(options.OutDir, "results.md"), ComparisonMarkdown.Write(rows, ceilings, checks, machine, options.CommandLine));
+        ComparisonReport.WriteJson(rows, checks, ceilings, loadBefore, loadAfter, Path.Combine(options.OutDir, "results.json"));
         ComparisonReport.WriteCsv(rows, Path.Combine(options.OutDir, "results.csv"));
         ComparisonPlot.Save(rows, ceilings, Path.Combine(options.OutDir, "bench.png"));
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(options.OutDir)}/results.md, results.json, results.csv and bench.png.");
@@ -126,13 +113,6 @@ internal static class Driver
                                    (equal ? "[green]equal[/]" : "[red]DIFFER: not the same network[/]"));
         }
         return allEqual;
-    }
-
-    // A disturbed child's report stays beside the run's, numbered, so what was measured again can be read afterwards.
-    private static void KeepAside(DriverOptions options, string engine, int block, int retry)
-    {
-        string result = Path.Combine(options.OutDir, $"block{block}-{engine}.json");
-        File.Move(result, Path.Combine(options.OutDir, $"block{block}-{engine}.disturbed{retry + 1}.json"), overwrite: true);
     }
 
     private static EngineRun RunChild(string engine, int block, DriverOptions options)

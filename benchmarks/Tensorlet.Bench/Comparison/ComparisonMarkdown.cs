@@ -11,7 +11,7 @@ namespace Tensorlet.Bench.Comparison;
 public static class ComparisonMarkdown
 {
     public static string Write(IReadOnlyList<ComparisonRow> rows, MachineCeilings ceilings, IReadOnlyList<SelfCheck> checks,
-                               IReadOnlyList<string> remeasured, string machine, string command)
+                               string machine, string command)
     {
         var md = new StringBuilder();
         string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
@@ -26,13 +26,6 @@ public static class ComparisonMarkdown
         md.AppendLine("Self-check (each engine's median over blocks against its own first block, ±15%; it decides for the compared figures, the losing libtorch setting is informational):");
         md.AppendLine();
         foreach (var check in checks) md.AppendLine($"- {check}");
-        md.AppendLine();
-        md.AppendLine(RemeasuredHeading(remeasured));
-        if (remeasured.Count > 0)
-        {
-            md.AppendLine();
-            foreach (string line in remeasured) md.AppendLine($"- {line}");
-        }
         md.AppendLine();
         md.AppendLine("| case | shape | Tensorlet | libtorch | unit | % of ceiling T / L | % of FMA beside T / L | spread T / L | ratio |");
         md.AppendLine("|---|---|--:|--:|---|--:|--:|--:|--:|");
@@ -62,13 +55,6 @@ public static class ComparisonMarkdown
         r.TensorletFmaBesideFraction is { } t && r.TorchFmaBesideFraction is { } l
             ? $"{(100 * t).ToString("F0", CultureInfo.InvariantCulture)}% / {(100 * l).ToString("F0", CultureInfo.InvariantCulture)}%"
             : "–";
-
-    /// <summary>The line that introduces the children measured again on a disturbed host (<see cref="BlockDisturbance"/>).</summary>
-    public static string RemeasuredHeading(IReadOnlyList<string> remeasured) =>
-        remeasured.Count == 0
-            ? $"Disturbed children: none (every probe beside a case read at least {100 * BlockDisturbance.Threshold:F0}% of the run's best)."
-            : $"Disturbed children ({remeasured.Count}; a probe beside a case under {100 * BlockDisturbance.Threshold:F0}% of the run's best; " +
-              $"measured again up to {BlockDisturbance.MaxRetries} times, the last measurement kept):";
 
     public static double GeometricMean(IEnumerable<double> values)
     {
