@@ -55,6 +55,55 @@ internal static unsafe class BlockedGemm
         }
     }
 
+    /// <summary>
+    /// The same loop nest over all of C on <paramref name="parts"/> threads that split its rows, with one packed B block
+    /// for all of them instead of one per thread: for each block the threads first pack a share of its micro-panels
+    /// each, then each runs its rows against the whole block. Two parallel calls per block rather than a barrier inside
+    /// one, because <see cref="Threads.Run"/> may run both parts on one thread (nested or late-waking workers), where a
+    /// barrier would never open. The block holds what the per-thread blocks held together (NC·parts columns), so A is
+    /// packed once per parts·NC columns instead of once per NC. Every element sums the same k slices in the same order as
+    /// in <see cref="Run"/>, so the bits are the same.
+    /// </summary>
+    public static void RunSharedB(GemmOperands op, GemmKernel kernel, int m, int n, int parts)
+    {
+        int mr = kernel.MR, nr = kernel.NR;
+        int kcMax = Math.Min(kernel.KC, op.K);
+        int ncMax = (int)Math.Min((long)kernel.NC * parts, RoundUp(n, nr));
+        int rowTiles = (m + mr - 1) / mr;
+        int mcMax = Math.Min(kernel.MC, RoundUp((rowTiles + parts - 1) / parts * mr, mr));
+        float* packB = PackBuffers.For(0, (long)ncMax * kcMax).B;
+        for (int jc = 0; jc < n; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, n - jc);
+            int panels = (nc + nr - 1) / nr;
+            for (int pc = 0; pc < op.K; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, op.K - pc), j = jc, p0 = pc;
+                Threads.Run(parts, p =>
+                {
+                    var (s, e) = Threads.Range(panels, parts, p);
+                    if (s < e) Packing.PackB(op.TransB, op.B, op.Ldb, p0, kc, j + s * nr, Math.Min(nc, e * nr) - s * nr, nr, packB + (nint)s * nr * kc);
+                });
+                float beta = pc == 0 ? op.Beta : 1f;
+                Threads.Run(parts, p =>
+                {
+                    var (t0, t1) = Threads.Range(rowTiles, parts, p);
+                    int m0 = t0 * mr, m1 = Math.Min(m, t1 * mr);
+                    if (m0 >= m1) return;
+                    float* packA = PackBuffers.For((long)mcMax * kcMax, 0).A;
+                    float* tile = stackalloc float[mr * nr + 16];
+                    tile = (float*)(((nint)tile + 63) & ~(nint)63);
+                    for (int ic = m0; ic < m1; ic += mcMax)
+                    {
+                        int mc = Math.Min(mcMax, m1 - ic);
+                        Packing.PackA(op.TransA, op.A, op.Lda, ic, mc, p0, kc, mr, packA);
+                        Macro(kernel, kc, mc, nc, packA, packB, op.C + ic * op.Ldc + j, op.Ldc, op.Alpha, beta, tile);
+                    }
+                });
+            }
+        }
+    }
+
     private static void Macro(GemmKernel kernel, int kc, int mc, int nc, float* packA, float* packB,
                               float* c, nint ldc, float alpha, float beta, float* tile)
     {
