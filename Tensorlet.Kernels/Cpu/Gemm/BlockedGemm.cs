@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Tensorlet.Kernels.Cpu.Gemm;
 
 /// <summary>The operands of one GEMM call as raw pointers, so they can cross into worker threads.</summary>
@@ -33,9 +35,6 @@ internal static unsafe class BlockedGemm
         int ncMax = Math.Min(kernel.NC, RoundUp(n1 - n0, nr));
         var buffers = PackBuffers.For((long)RoundUp(mcMax, mr) * kcMax, (long)RoundUp(ncMax, nr) * kcMax);
         float* packA = buffers.A, packB = buffers.B;
-        float* tile = stackalloc float[mr * nr + 16];
-        tile = (float*)(((nint)tile + 63) & ~(nint)63);
-
         for (int jc = n0; jc < n1; jc += ncMax)
         {
             int nc = Math.Min(ncMax, n1 - jc);
@@ -45,12 +44,7 @@ internal static unsafe class BlockedGemm
                 Packing.PackB(op.TransB, op.B, op.Ldb, pc, kc, jc, nc, nr, packB);
                 // Only the first k slice applies β; later slices accumulate onto what it wrote.
                 float beta = pc == 0 ? op.Beta : 1f;
-                for (int ic = m0; ic < m1; ic += mcMax)
-                {
-                    int mc = Math.Min(mcMax, m1 - ic);
-                    Packing.PackA(op.TransA, op.A, op.Lda, ic, mc, pc, kc, mr, packA);
-                    Macro(kernel, kc, mc, nc, packA, packB, op.C + ic * op.Ldc + jc, op.Ldc, op.Alpha, beta, tile);
-                }
+                RowBlocks(op, kernel, m0, m1, mcMax, pc, kc, jc, nc, packA, packB, beta);
             }
         }
     }
@@ -70,7 +64,7 @@ internal static unsafe class BlockedGemm
         int kcMax = Math.Min(kernel.KC, op.K);
         int ncMax = (int)Math.Min((long)kernel.NC * parts, RoundUp(n, nr));
         int rowTiles = (m + mr - 1) / mr;
-        int mcMax = Math.Min(kernel.MC, RoundUp((rowTiles + parts - 1) / parts * mr, mr));
+        int mcMax = Math.Min(kernel.MC, (rowTiles + parts - 1) / parts * mr);
         float* packB = PackBuffers.For(0, (long)ncMax * kcMax).B;
         for (int jc = 0; jc < n; jc += ncMax)
         {
@@ -89,18 +83,27 @@ internal static unsafe class BlockedGemm
                 {
                     var (t0, t1) = Threads.Range(rowTiles, parts, p);
                     int m0 = t0 * mr, m1 = Math.Min(m, t1 * mr);
-                    if (m0 >= m1) return;
-                    float* packA = PackBuffers.For((long)mcMax * kcMax, 0).A;
-                    float* tile = stackalloc float[mr * nr + 16];
-                    tile = (float*)(((nint)tile + 63) & ~(nint)63);
-                    for (int ic = m0; ic < m1; ic += mcMax)
-                    {
-                        int mc = Math.Min(mcMax, m1 - ic);
-                        Packing.PackA(op.TransA, op.A, op.Lda, ic, mc, p0, kc, mr, packA);
-                        Macro(kernel, kc, mc, nc, packA, packB, op.C + ic * op.Ldc + j, op.Ldc, op.Alpha, beta, tile);
-                    }
+                    if (m0 < m1) RowBlocks(op, kernel, m0, m1, mcMax, p0, kc, j, nc, PackBuffers.For((long)mcMax * kcMax, 0).A, packB, beta);
                 });
             }
+        }
+    }
+
+    /// <summary>
+    /// Rows [m0, m1) of C's columns [jc, jc + nc) against one packed B block (the kc-deep k slice from pc), packing A one
+    /// block of up to <paramref name="mcMax"/> rows at a time; the first k slice applies β, later ones pass β = 1.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void RowBlocks(in GemmOperands op, GemmKernel kernel, int m0, int m1, int mcMax, int pc, int kc, int jc, int nc,
+                                  float* packA, float* packB, float beta)
+    {
+        float* tile = stackalloc float[kernel.MR * kernel.NR + 16];
+        tile = (float*)(((nint)tile + 63) & ~(nint)63);
+        for (int ic = m0; ic < m1; ic += mcMax)
+        {
+            int mc = Math.Min(mcMax, m1 - ic);
+            Packing.PackA(op.TransA, op.A, op.Lda, ic, mc, pc, kc, kernel.MR, packA);
+            Macro(kernel, kc, mc, nc, packA, packB, op.C + ic * op.Ldc + jc, op.Ldc, op.Alpha, beta, tile);
         }
     }
 
