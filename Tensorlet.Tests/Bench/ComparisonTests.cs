@@ -50,6 +50,51 @@ public class ComparisonTests
     }
 
     [Test]
+    public void ADriftedCasePassesOnlyWhereItsRemeasureAgreesWithItsMedian()
+    {
+        var figures = new Dictionary<string, IReadOnlyList<double>>
+        {
+            ["gemm/512"] = [10.0, 10.1, 9.9],
+            ["conv/b/fwd"] = [6.0, 5.0, 4.8],
+        };
+        Assert.That(SelfCheck.Drifting(figures), Is.EqualTo(new[] { "conv/b/fwd" }));
+
+        // The first block was the outlier: measured again alone, the case lands beside its median (5.0).
+        var confirmed = SelfCheck.Of("tensorlet", figures, remeasured: new Dictionary<string, double> { ["conv/b/fwd"] = 5.3 });
+        Assert.That(confirmed.Passed, Is.True, confirmed.ToString());
+        Assert.That(confirmed.WorstDeviation, Is.EqualTo(1 - 5.0 / 6.0).Within(1e-12), "the first block's drift is still reported");
+        var drift = confirmed.Drifted.Single();
+        Assert.That((drift.Case, drift.Confirmed), Is.EqualTo(("conv/b/fwd", true)));
+        Assert.That(drift.FromRemeasure, Is.EqualTo(1 - 5.0 / 5.3).Within(1e-12));
+        Assert.That(confirmed.ToString(), Does.StartWith("tensorlet: PASS").And.Contain("conv/b/fwd").And.Contain("median confirmed"));
+
+        // The re-measure disagrees with the median as well: the load moved under the run, and the check fails.
+        var refuted = SelfCheck.Of("tensorlet", figures, remeasured: new Dictionary<string, double> { ["conv/b/fwd"] = 6.2 });
+        Assert.That(refuted.Passed, Is.False);
+        Assert.That(refuted.ToString(), Does.StartWith("tensorlet: FAIL").And.Contain("not confirmed"));
+
+        // A re-measure of another case confirms nothing.
+        var other = SelfCheck.Of("tensorlet", figures, remeasured: new Dictionary<string, double> { ["gemm/512"] = 10.0 });
+        Assert.That(other.Passed, Is.False);
+        Assert.That(other.ToString(), Does.Contain("not re-measured"));
+    }
+
+    [Test]
+    public void EveryDriftedCaseMustBeConfirmed()
+    {
+        var figures = new Dictionary<string, IReadOnlyList<double>>
+        {
+            ["conv/a/fwd"] = [3.0, 2.0, 2.1],
+            ["conv/b/fwd"] = [6.0, 5.0, 4.8],
+        };
+        Assert.That(SelfCheck.Drifting(figures), Is.EquivalentTo(new[] { "conv/a/fwd", "conv/b/fwd" }));
+        var half = SelfCheck.Of("libtorch", figures, remeasured: new Dictionary<string, double> { ["conv/b/fwd"] = 5.0 });
+        Assert.That(half.Passed, Is.False, half.ToString());
+        var both = SelfCheck.Of("libtorch", figures, remeasured: new Dictionary<string, double> { ["conv/b/fwd"] = 5.0, ["conv/a/fwd"] = 2.05 });
+        Assert.That(both.Passed, Is.True, both.ToString());
+    }
+
+    [Test]
     public void AnInformationalCheckStillReportsItsDriftButSaysItDoesNotDecide()
     {
         var figures = new Dictionary<string, IReadOnlyList<double>> { ["conv/a/fwd"] = [2.0, 9.0, 8.0] };

@@ -5,9 +5,10 @@ using Tensorlet.Benchmarks.Torch;
 // Tensorlet against libtorch on the cases of `tensorlet bench`, each engine in its own process. See README.md.
 //   dotnet run -c Release --project benchmarks/Tensorlet.Benchmarks.Torch -- [--quick] [--filter PATTERN] [--threads N] [--blocks B] [--out DIR]
 //   ... -- --check-models   (each whole model's parameters in both engines and one small forward, no timing)
-// The driver re-runs this program as its children with --engine tensorlet|libtorch|libtorch-nommap --block B --result FILE.
+// The driver re-runs this program as its children with --engine tensorlet|libtorch|libtorch-nommap --block B --result FILE
+// (and --cases NAME,NAME: exactly those cases, to measure again a case that drifted from its first block).
 bool quick = false, checkModels = false;
-string? filter = null, outDir = "runs/torch-bench", engine = null, result = null;
+string? filter = null, outDir = "runs/torch-bench", engine = null, result = null, only = null;
 int threads = 2, blocks = 3, block = 0;
 const string Usage = "usage: [--quick] [--filter PATTERN] [--threads N] [--blocks B (≥ 3)] [--out DIR] | --check-models";
 for (int i = 0; i < args.Length; i++)
@@ -24,6 +25,7 @@ for (int i = 0; i < args.Length; i++)
         case "--engine": engine = Value(); break;
         case "--block": block = int.Parse(Value()); break;
         case "--result": result = Value(); break;
+        case "--cases": only = Value(); break;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}'; {Usage}");
             return 2;
@@ -42,8 +44,21 @@ if (engine != null && !Tensorlet.Bench.Comparison.EngineRun.Engines.Contains(eng
 if (checkModels) return TorchModels.CheckAgainstTensorlet();
 var timing = quick ? TimingOptions.Quick : TimingOptions.Full;
 if (engine != null)
-    return EngineChild.Run(engine, block, Driver.Cases(filter), timing, threads,
-                           result ?? throw new ArgumentException("--engine needs --result FILE"));
+{
+    if (result == null)
+    {
+        Console.Error.WriteLine($"--engine needs --result FILE; {Usage}");
+        return 2;
+    }
+    List<BenchCase> childCases;
+    try { childCases = Driver.Cases(filter, only); }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+    return EngineChild.Run(engine, block, childCases, timing, threads, result);
+}
 
 if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = 160; // logs: no wrapping mid-row
 string commandLine = "dotnet run -c Release --project benchmarks/Tensorlet.Benchmarks.Torch --" + string.Concat(args.Select(a => " " + a));
