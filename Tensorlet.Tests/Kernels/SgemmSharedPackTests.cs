@@ -10,16 +10,8 @@ namespace Tensorlet.Tests.Kernels;
 /// one of them against the double-precision reference as well.
 /// </summary>
 [TestFixture]
-public class SgemmSharedPackTests
+public class SgemmSharedPackTests : ThreadCountFixture
 {
-    private int _savedThreads;
-
-    [SetUp]
-    public void SaveSettings() => _savedThreads = Threads.Count;
-
-    [TearDown]
-    public void RestoreSettings() => Threads.Count = _savedThreads;
-
     // 1024 columns take the 6×64 tile on AVX-512, 1000 the 8×48 one; 1031 rows leave a partial row tile.
     private static readonly (int M, int N, int K)[] Shapes = [(1024, 1024, 1024), (1031, 1000, 460)];
 

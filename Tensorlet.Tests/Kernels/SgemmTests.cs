@@ -13,16 +13,8 @@ namespace Tensorlet.Tests.Kernels;
 /// (≈ Σ/k for random data), so indexing bugs cannot hide under it.
 /// </summary>
 [TestFixture]
-public class SgemmTests
+public class SgemmTests : ThreadCountFixture
 {
-    private int _savedThreads;
-
-    [SetUp]
-    public void SaveSettings() => _savedThreads = Threads.Count;
-
-    [TearDown]
-    public void RestoreSettings() => Threads.Count = _savedThreads;
-
     private static readonly (int M, int N, int K)[] Shapes =
     [
         (1, 1, 1), (1, 7, 3), (5, 1, 9), (3, 3, 1), (2, 2, 2), (13, 17, 19),         // small path

@@ -10,16 +10,8 @@ namespace Tensorlet.Tests.Kernels;
 /// double-precision reference with the tolerance <see cref="SgemmTests"/> explains.
 /// </summary>
 [TestFixture]
-public class SgemmWideTileTests
+public class SgemmWideTileTests : ThreadCountFixture
 {
-    private int _savedThreads;
-
-    [SetUp]
-    public void SaveSettings() => _savedThreads = Threads.Count;
-
-    [TearDown]
-    public void RestoreSettings() => Threads.Count = _savedThreads;
-
     private static readonly int[] Rows = [96, 97, 98, 99, 100, 101];
     private static readonly int[] Columns = [289, 320, 433, 511];
 

@@ -7,16 +7,8 @@ namespace Tensorlet.Tests.Kernels;
 /// spin), failures reach the caller, nested calls run inline, and changing the thread count between calls is safe.
 /// </summary>
 [NonParallelizable]
-public class ThreadsTests
+public class ThreadsTests : ThreadCountFixture
 {
-    private int _saved;
-
-    [SetUp]
-    public void Save() => _saved = Threads.Count;
-
-    [TearDown]
-    public void Restore() => Threads.Count = _saved;
-
     [TestCase(2)]
     [TestCase(3)]
     [TestCase(5)]

@@ -40,7 +40,7 @@ public sealed record SelfCheck(string Engine, string WorstCase, double WorstDevi
         foreach (var (name, ms) in msByCase)
         {
             if (ms.Count == 0) throw new ArgumentException($"comparison: engine '{engine}' has no figure for case '{name}'.", nameof(msByCase));
-            double median = BenchTimer.Median(ms), d = Math.Abs(median / ms[0] - 1);
+            double median = BenchTimer.Median(ms), d = FromFirstBlock(ms);
             spread = Math.Max(spread, Spread(ms));
             if (d > deviation) (worst, deviation) = (name, d);
             if (d > Tolerance)
@@ -51,7 +51,10 @@ public sealed record SelfCheck(string Engine, string WorstCase, double WorstDevi
 
     /// <summary>The cases whose median strays beyond the tolerance from their first block: the ones to measure again.</summary>
     public static IReadOnlyList<string> Drifting(IReadOnlyDictionary<string, IReadOnlyList<double>> msByCase) =>
-        msByCase.Where(c => c.Value.Count > 0 && Math.Abs(BenchTimer.Median(c.Value) / c.Value[0] - 1) > Tolerance).Select(c => c.Key).ToList();
+        msByCase.Where(c => c.Value.Count > 0 && FromFirstBlock(c.Value) > Tolerance).Select(c => c.Key).ToList();
+
+    // |median / first − 1|: how far a case's figure strays from its first block.
+    private static double FromFirstBlock(IReadOnlyList<double> ms) => Math.Abs(BenchTimer.Median(ms) / ms[0] - 1);
 
     /// <summary>(max − min) / median: how far apart an engine's blocks put one case.</summary>
     public static double Spread(IReadOnlyList<double> ms) => (ms.Max() - ms.Min()) / BenchTimer.Median(ms);
