@@ -55,8 +55,9 @@ public sealed partial class CpuBackend
         OperationChecks.Unfold(this, "Unfold", g, x, cols);
         var geometry = g;
         nint positions = (nint)g.OutH * g.OutW;
+        var gather = Conv.SmallPlaneGather.For(g);
         ByImage(g.N, x, cols, Im2Col.PaddedPlane(g),
-                (image, imageCols, padded) => Im2Col.Lower(geometry, image, geometry.C, imageCols, positions, padded));
+                (image, imageCols, padded) => Im2Col.Lower(geometry, image, geometry.C, imageCols, positions, padded, gather));
     }
 
     public unsafe void Fold(in Conv2dGeometry g, in StridedView cols, in StridedView x)

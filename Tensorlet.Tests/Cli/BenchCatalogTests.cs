@@ -13,7 +13,7 @@ public class BenchCatalogTests
         var names = BenchCatalog.All.Select(c => c.Name).ToList();
         Assert.That(names, Is.Unique);
         Assert.That(BenchCatalog.All.Select(c => c.Family).Distinct(),
-                    Is.EquivalentTo(new[] { "gemm", "conv", "elementwise", "reduce", "pool", "batchnorm", "softmax", "cross-entropy", "train", "infer" }));
+                    Is.EquivalentTo(new[] { "gemm", "conv", "elementwise", "reduce", "pool", "batchnorm", "softmax", "cross-entropy", "train", "infer", "vgg-layer" }));
         foreach (var layer in "abcdef")
             Assert.That(names, Does.Contain($"conv/{layer}/fwd").And.Contain($"conv/{layer}/fwd+bwd"));
     }
@@ -30,6 +30,9 @@ public class BenchCatalogTests
         Assert.That(BenchCatalog.Filter(null), Is.EqualTo(BenchCatalog.Default));
         Assert.That(BenchCatalog.Default.Any(c => c.OnRequest), Is.False);
         Assert.That(BenchCatalog.Filter("infer/").Select(c => c.Name), Is.EqualTo(BenchModels.Names.Select(m => $"infer/{m}/64")));
+        Assert.That(BenchCatalog.Filter("vgg-layer/*/fwd+bwd").Select(c => c.Name),
+                    Is.EqualTo(new[] { "L4", "L5", "L6", "L7" }.Select(l => $"vgg-layer/{l}/fwd+bwd")));
+        Assert.That(BenchCatalog.All.Where(c => c.Family == "vgg-layer").All(c => c.OnRequest), Is.True);
     }
 
     [Test]

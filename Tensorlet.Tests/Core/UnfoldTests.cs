@@ -15,6 +15,9 @@ public class UnfoldTests
         ([1, 2, 6, 5], (2, 3), (2, 1), (1, 0), (1, 2)),
         ([2, 1, 5, 6], (3, 2), (1, 2), (2, 1), (3, 1)),
         ([1, 3, 3, 3], (1, 1), (1, 1), (0, 0), (1, 1)),
+        // Planes of at most 16 floats with 16 or 4 output positions: each row lowered by one register permute.
+        ([2, 3, 4, 4], (3, 3), (1, 1), (1, 1), (1, 1)),
+        ([1, 2, 2, 2], (3, 3), (1, 1), (1, 1), (1, 1)),
     }.Select(c => new TestCaseData(c.X, c.K, c.D, c.P, c.S)
         .SetArgDisplayNames(Shape.Format(c.X), $"k{c.K}", $"d{c.D}", $"p{c.P}", $"s{c.S}"));
 

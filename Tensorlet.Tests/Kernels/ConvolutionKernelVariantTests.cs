@@ -27,6 +27,20 @@ public class ConvolutionKernelVariantTests
         new(N: 2, C: 3, H: 10, W: 18, K: 12, KH: 3, KW: 3, PadH: 1, PadW: 1),
     ];
 
+    // Whole input planes of at most 16 floats and 4, 8 or 16 output positions: lowered by one permute per row
+    // (SmallPlaneGather), in the fused forward (batches of two or more) and in im2col (one image; weight gradients).
+    public static readonly Conv2dGeometry[] SmallPlaneCases =
+    [
+        new(N: 4, C: 20, H: 4, W: 4, K: 10, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 6, C: 12, H: 2, W: 2, K: 9, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 3, C: 5, H: 4, W: 4, K: 7, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1),
+        new(N: 2, C: 6, H: 4, W: 2, K: 5, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 2, C: 4, H: 4, W: 4, K: 3, KH: 3, KW: 3, DilationH: 2, DilationW: 2, PadH: 2, PadW: 2),
+        new(N: 1, C: 8, H: 4, W: 4, K: 8, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        // Rows cut into several k slices part way through a channel's taps.
+        new(N: 3, C: 300, H: 4, W: 4, K: 20, KH: 3, KW: 3, PadH: 1, PadW: 1),
+    ];
+
     // Beyond the shared cases: channel counts on and off every tile height (4, 6, 8), batches that take the fused
     // forward on two threads, and images whose output rows straddle several 16/48-column panels.
     private static readonly Conv2dGeometry[] Extra =
@@ -40,6 +54,7 @@ public class ConvolutionKernelVariantTests
         // The direct kernel (stride 1, Cg·KH·KW ≤ 64): whole 16-column chunks, a partial last chunk, an odd last
         // row, Kg not a multiple of its 4 channels, dilation, no padding.
         .. DirectCases,
+        .. SmallPlaneCases,
     ];
 
     [Test]
@@ -50,6 +65,20 @@ public class ConvolutionKernelVariantTests
         foreach (var g in DirectCases)
             Assert.That(DirectConv.Applies(new ConvPlan(g, GemmKernel.Avx512)), $"{g}");
         Assert.That(DirectConv.Applies(new ConvPlan(DirectCases[0], GemmKernel.Avx2)), Is.False);
+    }
+
+    [Test]
+    public void SmallPlaneCasesTakeTheGather()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported) return;
+        foreach (var g in SmallPlaneCases)
+        {
+            var plan = new ConvPlan(g, GemmKernel.Avx512);
+            Assert.That(plan.Gather, Is.Not.Null, $"{g}");
+            Assert.That(LoweredGemm.GatherFor(plan), Is.Not.Null, $"{g}");
+        }
+        // A plane of 25 floats does not fit a register.
+        Assert.That(new ConvPlan(new Conv2dGeometry(N: 2, C: 4, H: 5, W: 5, K: 4, KH: 3, KW: 3, PadH: 1, PadW: 1), GemmKernel.Avx512).Gather, Is.Null);
     }
 
     /// <summary>Every micro-kernel this CPU runs, on one and two threads (the Winograd tests take them too).</summary>

@@ -1,7 +1,7 @@
 namespace Tensorlet.Bench;
 
 /// <summary>A named case of <c>tensorlet bench</c>: "family/case[/pass]", e.g. "conv/b/fwd+bwd".</summary>
-/// <param name="OnRequest">True for the long whole-model cases, which run only when a filter names them.</param>
+/// <param name="OnRequest">True for the long whole-model cases and VGG-11's layers, which run only when a filter names them.</param>
 public sealed record BenchCase(string Name, string Family, CaseSpec Spec, bool OnRequest = false);
 
 /// <summary>
@@ -24,13 +24,20 @@ public static class BenchCatalog
         ("d", 256, 256, 8, 3, 1), ("e", 64, 256, 32, 1, 1), ("f", 128, 128, 16, 3, 32),
     ];
 
+    /// <summary>
+    /// VGG-11-CIFAR's 3×3 convolutions from its fourth (name, C, K, side of the map): three quarters of its
+    /// multiply-adds, half of them (L5–L8) on 4×4 and 2×2 maps, where a GEMM's shapes are least favourable.
+    /// </summary>
+    public static IReadOnlyList<(string Name, int C, int K, int Side)> VggLayers { get; } =
+        [("L4", 256, 256, 8), ("L5", 256, 512, 4), ("L6", 512, 512, 4), ("L7", 512, 512, 2)];
+
     /// <summary>Batch of the whole-model cases (the CPU training batch the model issues compare with PyTorch at).</summary>
     public const int ModelBatch = 64;
 
-    /// <summary>Every case, in the order they run and print (initialised after <see cref="ConvLayers"/>, which it reads).</summary>
+    /// <summary>Every case, in the order they run and print (initialised after <see cref="ConvLayers"/> and <see cref="VggLayers"/>, which it reads).</summary>
     public static IReadOnlyList<BenchCase> All { get; } = Build();
 
-    /// <summary>What runs without a filter: every case but the on-request whole-model ones (a few minutes' more).</summary>
+    /// <summary>What runs without a filter: every case but the on-request ones (whole models and VGG's layers: a few minutes' more).</summary>
     public static IReadOnlyList<BenchCase> Default { get; } = All.Where(c => !c.OnRequest).ToList();
 
     /// <summary>
@@ -63,6 +70,12 @@ public static class BenchCatalog
                 Add("conv", $"{name}/{(backward ? "fwd+bwd" : "fwd")}",
                     new ConvSpec(ConvBatch, c, k, side, side, kernel, 1, kernel / 2, groups, backward));
 
+        // VGG-11-CIFAR's deeper convolutions at the whole-model cases' batch (64), on request: where that model's
+        // training time goes, layer by layer (L8 has L7's shape).
+        foreach (var (layer, c, k, side) in VggLayers)
+            foreach (bool backward in new[] { false, true })
+                Add("vgg-layer", $"{layer}/{(backward ? "fwd+bwd" : "fwd")}",
+                    new ConvSpec(ModelBatch, c, k, side, side, 3, 1, 1, 1, backward), onRequest: true);
         const int Big = 16 << 20; // 64 MiB per tensor: twice the L3, so these measure memory, not cache
         foreach (var op in new[] { "add", "mul", "relu", "add-bias" }) Add("elementwise", op, new ElementwiseSpec(op, Big));
         foreach (var op in new[] { "sum-all", "sum-rows", "sum-cols", "max-rows" }) Add("reduce", op, new ReduceSpec(op, 4096, 4096));

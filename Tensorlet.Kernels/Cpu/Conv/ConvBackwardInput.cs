@@ -55,14 +55,20 @@ internal static unsafe class ConvBackwardInput
     private static void FlipWeights(in Conv2dGeometry g, float* w, float* flipped)
     {
         int taps = g.KH * g.KW, kg = g.GroupK, cg = g.GroupC;
-        for (int group = 0; group < g.Groups; group++)
-        for (int k = 0; k < kg; k++)
-        for (int c = 0; c < cg; c++)
+        // Split by source rows (group, k) over the threads: a 512-channel 3×3 layer's 2.4M weights took 1.7 ms alone.
+        Threads.For(g.Groups * kg, 16, (s, e) =>
         {
-            float* src = w + ((nint)(group * kg + k) * cg + c) * taps;
-            float* dst = flipped + ((nint)(group * cg + c) * kg + k) * taps;
-            for (int t = 0; t < taps; t++) dst[t] = src[taps - 1 - t];
-        }
+            for (int row = s; row < e; row++)
+            {
+                int group = row / kg, k = row % kg;
+                for (int c = 0; c < cg; c++)
+                {
+                    float* src = w + ((nint)row * cg + c) * taps;
+                    float* dst = flipped + ((nint)(group * cg + c) * kg + k) * taps;
+                    for (int t = 0; t < taps; t++) dst[t] = src[taps - 1 - t];
+                }
+            }
+        });
     }
 
     private static void Step(in ConvPlan plan, float* gy, int count, float* w, float* gx, float* col, float* rows)

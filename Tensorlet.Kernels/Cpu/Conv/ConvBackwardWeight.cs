@@ -45,12 +45,15 @@ internal static unsafe class ConvBackwardWeight
             }
         });
 
-        for (int p = 1; p < partials.Length; p++)
+        if (partials.Length < 2) return;
+        // Split by weight over the threads (2.4M weights of a 512-channel 3×3 layer took half a serial millisecond);
+        // each weight still adds the parts in part order.
+        Threads.For(weights, 1 << 15, (s, e) =>
         {
-            float* part = (float*)partials[p];
-            ConvVectors.Add(part, gw, weights);
-            if (gb != null) ConvVectors.Add(part + weights, gb, k);
-        }
+            for (int p = 1; p < partials.Length; p++) ConvVectors.Add((float*)partials[p] + s, gw + s, e - s);
+        });
+        if (gb != null)
+            for (int p = 1; p < partials.Length; p++) ConvVectors.Add((float*)partials[p] + weights, gb, k);
     }
 
     private static void Step(in ConvPlan plan, float* x, float* gy, int count, float* dw, float* db, float* col, float* rows)

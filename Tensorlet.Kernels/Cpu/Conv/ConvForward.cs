@@ -55,7 +55,8 @@ internal static unsafe class ConvForward
         float* source = x + (nint)group * plan.GroupC * plan.Plane;
         nint imageStride = plan.ImageX;
         int ld = g.W, planeStride = plan.Plane;
-        if (g.PadH > 0 || g.PadW > 0)
+        var gather = LoweredGemm.GatherFor(plan);
+        if (gather == null && (g.PadH > 0 || g.PadW > 0))
         {
             plan.PadGroup(x, count, group, padded);
             source = padded;
@@ -64,7 +65,7 @@ internal static unsafe class ConvForward
             imageStride = (nint)planeStride * plan.GroupC;
         }
         int mp = LoweredGemm.PaddedRows(plan);
-        LoweredGemm.Multiply(plan, packed + (nint)group * mp * plan.Rows, source, count, imageStride, ld, planeStride, rows);
+        LoweredGemm.Multiply(plan, packed + (nint)group * mp * plan.Rows, source, count, imageStride, ld, planeStride, gather, rows);
         plan.ScatterRows(rows, LoweredGemm.PaddedColumns(plan), count, group, y, bias);
     }
 

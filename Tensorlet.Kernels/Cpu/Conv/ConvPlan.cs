@@ -31,7 +31,11 @@ internal readonly struct ConvPlan
         int perPart = Math.Max(1, (g.N + BatchParts - 1) / BatchParts);
         ImagesPerStep = Math.Clamp((TargetColumns + Spatial - 1) / Spatial, 1, perPart);
         Pointwise = Pointwise && ImagesPerStep == 1;
+        Gather = Pointwise ? null : SmallPlaneGather.For(g);
     }
+
+    /// <summary>The one-permute lowering of each (channel, tap) row where every input plane fits a register; else null.</summary>
+    public SmallPlaneGather? Gather { get; }
 
     /// <summary>
     /// True when the images of x and y lie back to back (or there is only one): the routes that walk the whole batch as
@@ -106,7 +110,7 @@ internal readonly struct ConvPlan
     {
         float* padded = ConvScratch.Plane(Im2Col.PaddedPlane(Geometry));
         for (int i = 0; i < count; i++)
-            Im2Col.Lower(Geometry, x + (nint)i * ImageX + (nint)group * GroupC * Plane, GroupC, col + (nint)i * Spatial, StepColumns, padded);
+            Im2Col.Lower(Geometry, x + (nint)i * ImageX + (nint)group * GroupC * Plane, GroupC, col + (nint)i * Spatial, StepColumns, padded, Gather);
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ internal sealed unsafe class ConvScratch
     /// <summary>The calling thread's Winograd-transformed input tiles, at least <paramref name="floats"/> long.</summary>
     public static float* Tiles(long floats) => (_tiles ??= new ConvScratch()).Reserve(floats);
 
-    /// <summary>The calling thread's packed B micro-panel (L1-sized).</summary>
+    /// <summary>The calling thread's packed B block of the fused forward (KC×NC at most).</summary>
     public static float* Panel(long floats) => (_panel ??= new ConvScratch()).Reserve(floats);
 
     /// <summary>The calling thread's accumulator for part <paramref name="part"/>, at least <paramref name="floats"/> long.</summary>

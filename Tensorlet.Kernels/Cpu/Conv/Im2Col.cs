@@ -15,12 +15,22 @@ internal static unsafe class Im2Col
     /// <summary>
     /// Lowers <paramref name="channels"/> channels of one image (at <paramref name="x"/>, H×W each) into
     /// channels·KH·KW rows of OH·OW values, <paramref name="ldCol"/> apart. <paramref name="padded"/> is scratch of
-    /// <see cref="PaddedPlane"/> floats (unused without padding).
+    /// <see cref="PaddedPlane"/> floats (unused without padding, or with a <paramref name="gather"/>, which takes
+    /// each row in one permute: <see cref="SmallPlaneGather.For"/>).
     /// </summary>
-    public static void Lower(in Conv2dGeometry g, float* x, int channels, float* col, nint ldCol, float* padded)
+    public static void Lower(in Conv2dGeometry g, float* x, int channels, float* col, nint ldCol, float* padded,
+                             SmallPlaneGather? gather = null)
     {
+        int plane = g.H * g.W, taps = g.KH * g.KW;
+        if (gather != null)
+        {
+            for (int c = 0; c < channels; c++)
+            for (int t = 0; t < taps; t++)
+                gather.Run(x + (nint)c * plane, t, col + ((nint)c * taps + t) * ldCol);
+            return;
+        }
         bool pad = g.PadH > 0 || g.PadW > 0;
-        int wp = g.W + 2 * g.PadW, plane = g.H * g.W;
+        int wp = g.W + 2 * g.PadW;
         for (int c = 0; c < channels; c++)
         {
             float* src = x + (nint)c * plane;
