@@ -37,6 +37,7 @@ public class ConvolutionKernelVariantTests
         new(N: 2, C: 6, H: 4, W: 2, K: 5, KH: 3, KW: 3, PadH: 1, PadW: 1),
         new(N: 2, C: 4, H: 4, W: 4, K: 3, KH: 3, KW: 3, DilationH: 2, DilationW: 2, PadH: 2, PadW: 2),
         new(N: 1, C: 8, H: 4, W: 4, K: 8, KH: 3, KW: 3, PadH: 1, PadW: 1),
+        new(N: 3, C: 8, H: 4, W: 4, K: 6, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 2),
         // Rows cut into several k slices part way through a channel's taps.
         new(N: 3, C: 300, H: 4, W: 4, K: 20, KH: 3, KW: 3, PadH: 1, PadW: 1),
     ];
