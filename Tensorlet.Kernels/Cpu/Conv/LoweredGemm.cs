@@ -32,30 +32,28 @@ internal static unsafe class LoweredGemm
         int tiles = mp / mr, groupWeights = plan.GroupWeights;
         // Interleaving may write a few floats past the last panel.
         float* packed = ConvScratch.Weights((long)plan.Groups * mp * rows + 16);
-        void Pack(int t)
+        // Rows [i0, i0 + mc) of one group's KC slice starting at column pc.
+        void PackRows(int group, int i0, int mc, int pc)
         {
-            int group = t / tiles, i0 = t % tiles * mr;
-            for (int pc = 0; pc < rows; pc += kcMax)
-            {
-                int kc = Math.Min(kcMax, rows - pc);
-                Packing.PackA(false, w + (nint)group * groupWeights, rows, i0, Math.Min(mr, groupK - i0), pc, kc, mr,
-                              packed + (nint)group * mp * rows + (nint)mp * pc + (nint)i0 * kc);
-            }
+            int kc = Math.Min(kcMax, rows - pc);
+            Packing.PackA(false, w + (nint)group * groupWeights, rows, i0, mc, pc, kc, mr,
+                          packed + (nint)group * mp * rows + (nint)mp * pc + (nint)i0 * kc);
         }
-        int total = plan.Groups * tiles;
         // A tile whose MR is no multiple of 8 is interleaved with stores that spill into the floats packed next (the
         // next tile, or the next slice's first), rewritten right after: only safe packed in memory order, by one thread.
         if (mr % 8 != 0)
         {
             for (int group = 0; group < plan.Groups; group++)
-            for (int pc = 0; pc < rows; pc += kcMax)
-                Packing.PackA(false, w + (nint)group * groupWeights, rows, 0, groupK, pc, Math.Min(kcMax, rows - pc), mr,
-                              packed + (nint)group * mp * rows + (nint)mp * pc);
+            for (int pc = 0; pc < rows; pc += kcMax) PackRows(group, 0, groupK, pc);
             return packed;
         }
-        Threads.For(total, MinTilesPerPart, (s, e) =>
+        Threads.For(plan.Groups * tiles, MinTilesPerPart, (s, e) =>
         {
-            for (int t = s; t < e; t++) Pack(t);
+            for (int t = s; t < e; t++)
+            {
+                int group = t / tiles, i0 = t % tiles * mr;
+                for (int pc = 0; pc < rows; pc += kcMax) PackRows(group, i0, Math.Min(mr, groupK - i0), pc);
+            }
         });
         return packed;
     }
