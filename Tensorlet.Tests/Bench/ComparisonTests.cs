@@ -60,24 +60,47 @@ public class ComparisonTests
         Assert.That(SelfCheck.Drifting(figures), Is.EqualTo(new[] { "conv/b/fwd" }));
 
         // The first block was the outlier: measured again alone, the case lands beside its median (5.0).
-        var confirmed = SelfCheck.Of("tensorlet", figures, remeasured: new Dictionary<string, double> { ["conv/b/fwd"] = 5.3 });
+        var confirmed = SelfCheck.Of("tensorlet", figures, remeasured: Again(("conv/b/fwd", [5.3, 5.6, 4.1])));
         Assert.That(confirmed.Passed, Is.True, confirmed.ToString());
         Assert.That(confirmed.WorstDeviation, Is.EqualTo(1 - 5.0 / 6.0).Within(1e-12), "the first block's drift is still reported");
         var drift = confirmed.Drifted.Single();
         Assert.That((drift.Case, drift.Confirmed), Is.EqualTo(("conv/b/fwd", true)));
-        Assert.That(drift.FromRemeasure, Is.EqualTo(1 - 5.0 / 5.3).Within(1e-12));
+        Assert.That(drift.FromRemeasure, Is.EqualTo(1 - 5.0 / 5.3).Within(1e-12), "the median of the re-measures, not one of them");
+        Assert.That(drift.Remeasures, Is.EqualTo(3));
         Assert.That(confirmed.ToString(), Does.StartWith("tensorlet: PASS").And.Contain("conv/b/fwd").And.Contain("median confirmed"));
 
         // The re-measure disagrees with the median as well: the load moved under the run, and the check fails.
-        var refuted = SelfCheck.Of("tensorlet", figures, remeasured: new Dictionary<string, double> { ["conv/b/fwd"] = 6.2 });
+        var refuted = SelfCheck.Of("tensorlet", figures, remeasured: Again(("conv/b/fwd", [6.2, 4.9, 6.4])));
         Assert.That(refuted.Passed, Is.False);
         Assert.That(refuted.ToString(), Does.StartWith("tensorlet: FAIL").And.Contain("not confirmed"));
 
         // A re-measure of another case confirms nothing.
-        var other = SelfCheck.Of("tensorlet", figures, remeasured: new Dictionary<string, double> { ["gemm/512"] = 10.0 });
+        var other = SelfCheck.Of("tensorlet", figures, remeasured: Again(("gemm/512", [10.0, 10.0, 10.0])));
         Assert.That(other.Passed, Is.False);
         Assert.That(other.ToString(), Does.Contain("not re-measured"));
+
+        // A case listed with no figure was not measured again either.
+        var empty = SelfCheck.Of("tensorlet", figures, remeasured: Again(("conv/b/fwd", [])));
+        Assert.That(empty.Passed, Is.False);
+        Assert.That(empty.Drifted.Single().FromRemeasure, Is.Null);
     }
+
+    [Test]
+    public void OneWildRemeasureNeitherConfirmsNorRefutesAMedian()
+    {
+        var figures = new Dictionary<string, IReadOnlyList<double>> { ["conv/b/fwd"] = [6.0, 5.0, 4.8] };
+        // One of three fresh children caught a slow moment (7.5, 50% off): the other two agree with the median.
+        var check = SelfCheck.Of("tensorlet", figures, remeasured: Again(("conv/b/fwd", [7.5, 5.2, 4.9])));
+        Assert.That(check.Passed, Is.True, check.ToString());
+        Assert.That(check.ToString(), Does.Contain("median of 3 re-measure(s)"));
+        // One child agrees, two do not: the median moved, and the check fails.
+        check = SelfCheck.Of("tensorlet", figures, remeasured: Again(("conv/b/fwd", [5.0, 6.5, 7.0])));
+        Assert.That(check.Passed, Is.False, check.ToString());
+    }
+
+    // Re-measures per case, as the driver hands them to the check.
+    private static Dictionary<string, IReadOnlyList<double>> Again(params (string Case, double[] Ms)[] cases) =>
+        cases.ToDictionary(c => c.Case, c => (IReadOnlyList<double>)c.Ms);
 
     [Test]
     public void EveryDriftedCaseMustBeConfirmed()
@@ -88,9 +111,9 @@ public class ComparisonTests
             ["conv/b/fwd"] = [6.0, 5.0, 4.8],
         };
         Assert.That(SelfCheck.Drifting(figures), Is.EquivalentTo(new[] { "conv/a/fwd", "conv/b/fwd" }));
-        var half = SelfCheck.Of("libtorch", figures, remeasured: new Dictionary<string, double> { ["conv/b/fwd"] = 5.0 });
+        var half = SelfCheck.Of("libtorch", figures, remeasured: Again(("conv/b/fwd", [5.0, 5.1, 4.9])));
         Assert.That(half.Passed, Is.False, half.ToString());
-        var both = SelfCheck.Of("libtorch", figures, remeasured: new Dictionary<string, double> { ["conv/b/fwd"] = 5.0, ["conv/a/fwd"] = 2.05 });
+        var both = SelfCheck.Of("libtorch", figures, remeasured: Again(("conv/b/fwd", [5.0, 5.1, 4.9]), ("conv/a/fwd", [2.05, 2.0, 2.4])));
         Assert.That(both.Passed, Is.True, both.ToString());
     }
 

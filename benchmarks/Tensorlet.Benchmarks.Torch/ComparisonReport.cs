@@ -49,7 +49,7 @@ internal static class ComparisonReport
                 bandwidthGBps = ceilings.BandwidthGBps, loadAverageBefore = loadBefore, loadAverageAfter = loadAfter,
             },
             selfCheck = checks.Select(c => new { engine = c.Engine, passed = c.Passed, informational = c.Informational, worstCase = c.WorstCase, worstDeviation = c.WorstDeviation, worstSpread = c.WorstSpread,
-                                                   drifted = c.Drifted.Select(d => new { @case = d.Case, fromFirstBlock = d.FromFirstBlock, fromRemeasure = d.FromRemeasure, confirmed = d.Confirmed }) }),
+                                                   drifted = c.Drifted.Select(d => new { @case = d.Case, fromFirstBlock = d.FromFirstBlock, fromRemeasure = d.FromRemeasure, remeasures = d.Remeasures, confirmed = d.Confirmed }) }),
             results = rows,
         };
         File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));

@@ -89,14 +89,15 @@ internal static class Driver
         string ComparedEngine(string name) => rows.Single(r => r.Name == name).TorchVariant == "nommap" ? "libtorch-nommap" : "libtorch";
         var ours = cases.ToDictionary(c => c.Name, c => Ms("tensorlet", c.Name));
         var compared = cases.ToDictionary(c => c.Name, c => Ms(ComparedEngine(c.Name), c.Name));
-        // A case that strays beyond the tolerance from its first block is measured once more, alone, in a fresh child of
-        // its engine: where that agrees with the median, the first block was the outlier.
+        // A case that strays beyond the tolerance from its first block is measured again, alone, in as many fresh children
+        // of its engine as the run had blocks: where their median agrees with the run's, the first block was the outlier.
         string Ours(string name) => "tensorlet";
         var remeasured = Remeasure(SelfCheck.Drifting(ours).Select(n => (Ours(n), n))
                                                    .Concat(SelfCheck.Drifting(compared).Select(n => (ComparedEngine(n), n))), options);
-        // Each case's re-measure by the engine whose figure the check judges (engineOf), where it was measured again.
-        IReadOnlyDictionary<string, double> Again(Func<string, string> engineOf) =>
-            cases.Where(c => remeasured.ContainsKey((engineOf(c.Name), c.Name))).ToDictionary(c => c.Name, c => remeasured[(engineOf(c.Name), c.Name)]);
+        // Each case's re-measures by the engine whose figure the check judges (engineOf), where it was measured again.
+        IReadOnlyDictionary<string, IReadOnlyList<double>> Again(Func<string, string> engineOf) =>
+            cases.Where(c => remeasured.ContainsKey((engineOf(c.Name), c.Name)))
+                 .ToDictionary(c => c.Name, c => (IReadOnlyList<double>)remeasured[(engineOf(c.Name), c.Name)]);
         var checks = new List<SelfCheck>
         {
             SelfCheck.Of("tensorlet", ours, remeasured: Again(Ours)),
@@ -118,18 +119,25 @@ internal static class Driver
         return checks.All(c => c.Passed || c.Informational) && parametersEqual ? 0 : 1;
     }
 
-    // Each (engine, case) measured again in one child per engine, after the blocks: milliseconds per (engine, case).
-    private static Dictionary<(string Engine, string Case), double> Remeasure(IEnumerable<(string Engine, string Case)> drifted, DriverOptions options)
+    // Each (engine, case) measured again after the blocks, in as many rounds as the run had blocks: per round one child
+    // per engine with drifted cases, the engines' order alternating like the blocks'. Milliseconds per (engine, case), in round order.
+    private static Dictionary<(string Engine, string Case), List<double>> Remeasure(IEnumerable<(string Engine, string Case)> drifted, DriverOptions options)
     {
-        var again = new Dictionary<(string, string), double>();
-        foreach (var group in drifted.GroupBy(d => d.Engine))
-        {
-            var names = group.Select(d => d.Case).Distinct().ToList();
-            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(group.Key)}: {names.Count} case(s) beyond ±{100 * SelfCheck.Tolerance:F0}% of the first block, " +
-                                   $"measured again alone: {Markup.Escape(string.Join(", ", names))}[/]");
-            var run = RunChild(group.Key, options.Blocks, options, names);
-            foreach (var result in run.Results) again[(group.Key, result.Name)] = result.Ms;
-        }
+        var again = new Dictionary<(string, string), List<double>>();
+        var groups = drifted.GroupBy(d => d.Engine).ToDictionary(g => g.Key, g => g.Select(d => d.Case).Distinct().ToList());
+        foreach (var (engine, names) in groups)
+            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(engine)}: {names.Count} case(s) beyond ±{100 * SelfCheck.Tolerance:F0}% of the first block, " +
+                                   $"measured again alone in {options.Blocks} fresh child(ren): {Markup.Escape(string.Join(", ", names))}[/]");
+        for (int round = 0; round < options.Blocks; round++)
+            foreach (string engine in EngineRun.Order(round).Where(groups.ContainsKey))
+            {
+                var run = RunChild(engine, round, options, groups[engine]);
+                foreach (var result in run.Results)
+                {
+                    if (!again.TryGetValue((engine, result.Name), out var ms)) again[(engine, result.Name)] = ms = [];
+                    ms.Add(result.Ms);
+                }
+            }
         return again;
     }
 
@@ -153,7 +161,7 @@ internal static class Driver
     // only: exact case names to run (a re-measure), instead of every case of the filter.
     private static EngineRun RunChild(string engine, int block, DriverOptions options, IReadOnlyList<string>? only = null)
     {
-        string result = Path.Combine(options.OutDir, only == null ? $"block{block}-{engine}.json" : $"remeasure-{engine}.json");
+        string result = Path.Combine(options.OutDir, only == null ? $"block{block}-{engine}.json" : $"remeasure{block}-{engine}.json");
         var psi = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
         // Under `dotnet harness.dll` the process is dotnet itself: the child needs the assembly named again.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") psi.ArgumentList.Add(typeof(Driver).Assembly.Location);

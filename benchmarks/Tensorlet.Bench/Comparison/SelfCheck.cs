@@ -28,10 +28,10 @@ public sealed record SelfCheck(string Engine, string WorstCase, double WorstDevi
     /// <summary>
     /// Checks <paramref name="engine"/> from its milliseconds per case, one list per case in block order (the first
     /// entry is the first block's), and <paramref name="remeasured"/>: each drifted case's milliseconds measured again
-    /// alone (cases missing from it stay unconfirmed).
+    /// alone, one figure per fresh child (cases missing from it, or with no figure, stay unconfirmed).
     /// </summary>
     public static SelfCheck Of(string engine, IReadOnlyDictionary<string, IReadOnlyList<double>> msByCase, bool informational = false,
-                               IReadOnlyDictionary<string, double>? remeasured = null)
+                               IReadOnlyDictionary<string, IReadOnlyList<double>>? remeasured = null)
     {
         if (msByCase.Count == 0) throw new ArgumentException($"comparison: no figures for engine '{engine}'.", nameof(msByCase));
         string worst = "";
@@ -44,7 +44,10 @@ public sealed record SelfCheck(string Engine, string WorstCase, double WorstDevi
             spread = Math.Max(spread, Spread(ms));
             if (d > deviation) (worst, deviation) = (name, d);
             if (d > Tolerance)
-                drifted.Add(new Drift(name, d, remeasured?.TryGetValue(name, out double again) == true ? Math.Abs(median / again - 1) : null));
+            {
+                var again = remeasured?.GetValueOrDefault(name) ?? [];
+                drifted.Add(new Drift(name, d, again.Count > 0 ? Math.Abs(median / BenchTimer.Median(again) - 1) : null) { Remeasures = again.Count });
+            }
         }
         return new SelfCheck(engine, worst, deviation, spread, informational) { Drifted = drifted };
     }
@@ -70,14 +73,17 @@ public sealed record SelfCheck(string Engine, string WorstCase, double WorstDevi
     /// <summary>A case beyond the tolerance from its first block.</summary>
     /// <param name="Case">The case.</param>
     /// <param name="FromFirstBlock">|median / first − 1|.</param>
-    /// <param name="FromRemeasure">|median / re-measure − 1|, or null where the case was not measured again.</param>
+    /// <param name="FromRemeasure">|median / median of the re-measures − 1|, or null where the case was not measured again.</param>
     public sealed record Drift(string Case, double FromFirstBlock, double? FromRemeasure)
     {
+        /// <summary>How many fresh children measured the case again.</summary>
+        public int Remeasures { get; init; }
+
         /// <summary>True when the re-measure lands within the tolerance of the median.</summary>
         public bool Confirmed => FromRemeasure <= Tolerance;
 
         public override string ToString() => FromRemeasure is { } r
-            ? $"{Case} {100 * FromFirstBlock:F1}% from its first block, {100 * r:F1}% from its re-measure ({(Confirmed ? "median confirmed" : "not confirmed")})"
+            ? $"{Case} {100 * FromFirstBlock:F1}% from its first block, {100 * r:F1}% from the median of {Remeasures} re-measure(s) ({(Confirmed ? "median confirmed" : "not confirmed")})"
             : $"{Case} {100 * FromFirstBlock:F1}% from its first block, not re-measured";
     }
 }
