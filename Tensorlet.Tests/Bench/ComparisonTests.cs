@@ -98,6 +98,18 @@ public class ComparisonTests
         Assert.That(check.Passed, Is.False, check.ToString());
     }
 
+    [Test]
+    public void ARemeasureReplaysTheBlocksCasesUpToTheLastDriftedOne()
+    {
+        string[] order = ["train/resnet20-b/64", "train/vgg11-cifar/64", "infer/resnet20-b/64", "infer/vgg11-cifar/64"];
+        Assert.That(SelfCheck.RemeasureList(order, ["train/resnet20-b/64"]), Is.EqualTo(order[..1]), "the first case needs nothing before it");
+        Assert.That(SelfCheck.RemeasureList(order, ["infer/resnet20-b/64", "train/vgg11-cifar/64"]), Is.EqualTo(order[..3]),
+                    "inference meets the heap the training steps left, as in the blocks");
+        Assert.That(SelfCheck.RemeasureList(order, []), Is.Empty);
+        var ex = Assert.Throws<ArgumentException>(() => SelfCheck.RemeasureList(order, ["gemm/512"]));
+        Assert.That(ex!.Message, Does.Contain("gemm/512"));
+    }
+
     // Re-measures per case, as the driver hands them to the check.
     private static Dictionary<string, IReadOnlyList<double>> Again(params (string Case, double[] Ms)[] cases) =>
         cases.ToDictionary(c => c.Case, c => (IReadOnlyList<double>)c.Ms);

@@ -56,6 +56,21 @@ public sealed record SelfCheck(string Engine, string WorstCase, double WorstDevi
     public static IReadOnlyList<string> Drifting(IReadOnlyDictionary<string, IReadOnlyList<double>> msByCase) =>
         msByCase.Where(c => c.Value.Count > 0 && FromFirstBlock(c.Value) > Tolerance).Select(c => c.Key).ToList();
 
+    /// <summary>
+    /// The cases a re-measure child runs: the run's cases in block order (<paramref name="caseOrder"/>) up to the last of
+    /// <paramref name="drifted"/>, so each drifted case meets the process state the blocks gave it (an allocator's heap
+    /// grown by the cases before it), not a fresh process's.
+    /// </summary>
+    public static IReadOnlyList<string> RemeasureList(IReadOnlyList<string> caseOrder, IEnumerable<string> drifted)
+    {
+        var set = drifted.ToHashSet();
+        string? stranger = set.FirstOrDefault(n => !caseOrder.Contains(n));
+        if (stranger != null) throw new ArgumentException($"comparison: drifted case '{stranger}' is not a case of this run.", nameof(drifted));
+        int last = -1;
+        for (int i = 0; i < caseOrder.Count; i++) if (set.Contains(caseOrder[i])) last = i;
+        return caseOrder.Take(last + 1).ToList();
+    }
+
     // |median / first − 1|: how far a case's figure strays from its first block.
     private static double FromFirstBlock(IReadOnlyList<double> ms) => Math.Abs(BenchTimer.Median(ms) / ms[0] - 1);
 
