@@ -94,7 +94,7 @@ public sealed record SelfCheck(string Engine, string WorstCase, double WorstDevi
         /// <summary>How many fresh children measured the case again.</summary>
         public int Remeasures { get; init; }
 
-        /// <summary>True when the re-measure lands within the tolerance of the median.</summary>
+        /// <summary>True when the median of the re-measures lands within the tolerance of the run's median.</summary>
         public bool Confirmed => FromRemeasure <= Tolerance;
 
         public override string ToString() => FromRemeasure is { } r
