@@ -128,7 +128,8 @@ internal static class Driver
                                                                                    IReadOnlyList<BenchCase> cases, DriverOptions options)
     {
         var again = new Dictionary<(string, string), List<double>>();
-        var groups = drifted.GroupBy(d => d.Engine).ToDictionary(g => g.Key, g => SelfCheck.RemeasureList(cases.Select(c => c.Name).ToList(), g.Select(d => d.Case)));
+        var order = cases.Select(c => c.Name).ToList();
+        var groups = drifted.GroupBy(d => d.Engine).ToDictionary(g => g.Key, g => SelfCheck.RemeasureList(order, g.Select(d => d.Case)));
         foreach (var (engine, names) in groups)
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(engine)}: case(s) beyond ±{100 * SelfCheck.Tolerance:F0}% of the first block measured again in " +
                                    $"{options.Blocks} fresh child(ren), each running {Markup.Escape(string.Join(", ", names))}[/]");
