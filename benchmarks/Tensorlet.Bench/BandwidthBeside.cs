@@ -21,10 +21,19 @@ public static class BandwidthBeside
     /// </summary>
     public static double? Measure(CaseSpec spec, int threads)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        if (!Applies(spec)) return null;
+        if (ProbeBytes(spec) is not long bytes) return null;
         FmaBeside.Settle();
         // MeasureAt takes main memory's probe itself from MainMemoryBytes up.
-        return MemoryBandwidth.MeasureAt(threads, MachineCeilings.ProbeSizeFor(spec.Bytes), MachineCeilings.ProbeRepeats);
+        return MemoryBandwidth.MeasureAt(threads, bytes, MachineCeilings.ProbeRepeats);
+    }
+
+    /// <summary>
+    /// The size of the working set <see cref="Measure"/> streams for this case: that of the probe which sets its ceiling
+    /// (<see cref="MachineCeilings.ProbeSizeFor"/>); null where <see cref="Applies"/> is false.
+    /// </summary>
+    public static long? ProbeBytes(CaseSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Applies(spec) ? MachineCeilings.ProbeSizeFor(spec.Bytes) : null;
     }
 }

@@ -68,7 +68,7 @@ internal static class Driver
             foreach (var result in run.Results)
                 if (result.BandwidthBesideGBps is { } gbps && gbps > 0)
                 {
-                    ceilings = ceilings.WithProbeAt(MachineCeilings.ProbeSizeFor(cases.Single(c => c.Name == result.Name).Spec.Bytes), gbps);
+                    ceilings = ceilings.WithProbeAt(BandwidthBeside.ProbeBytes(cases.Single(c => c.Name == result.Name).Spec)!.Value, gbps);
                     beside++;
                 }
         AnsiConsole.MarkupLine($"Ceilings, the best of {probes.Count} probes (and of {beside} working-set probes beside the memory-bound cases): FMA peak {ceilings.PeakGflops:F0} GFLOP/s " +
