@@ -202,7 +202,10 @@ public static class Threads
 
         public void Dispose()
         {
-            _stopping = true;
+            // A job still running on this group (Threads.Count changed while another thread's kernel ran) would wait
+            // forever for helpers that stopped without their part: its caller spun at 100% and a CI run hung. So the
+            // group stops only once the running job is done; Run holds the lock for the whole job.
+            lock (_jobLock) _stopping = true;
             Interlocked.Add(ref _job, 1L << 16);
             foreach (var s in _wake) s.Release();
         }
