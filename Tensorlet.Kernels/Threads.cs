@@ -131,6 +131,13 @@ public static class Threads
         {
             lock (_jobLock)
             {
+                // Threads.Count changed between the caller taking this group and this job: its workers have stopped, so
+                // the caller runs the parts itself (the same parts, so the same results).
+                if (_stopping)
+                {
+                    for (int p = 0; p < parts; p++) body(p);
+                    return;
+                }
                 _body = body;
                 _parts = parts;
                 _error = null;

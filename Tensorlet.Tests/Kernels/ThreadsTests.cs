@@ -9,6 +9,38 @@ namespace Tensorlet.Tests.Kernels;
 [NonParallelizable]
 public class ThreadsTests : ThreadCountFixture
 {
+    [Test]
+    public void ChangingTheCountWhileAnotherThreadsKernelRunsNeverStrandsIt()
+    {
+        // The setter used to stop the worker group under a running job: helpers that had not yet taken their part
+        // returned without it, and the job's caller spun forever (a CI run stalled on it). Every job must finish.
+        Threads.Count = 3;
+        using var stop = new CancellationTokenSource();
+        long jobs = 0;
+        var kernel = Task.Factory.StartNew(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var runs = new int[6];
+                Threads.Run(6, p => Interlocked.Increment(ref runs[p]));
+                Assert.That(runs, Is.All.EqualTo(1));
+                Interlocked.Increment(ref jobs);
+            }
+        }, TaskCreationOptions.LongRunning);
+        var clock = Stopwatch.StartNew();
+        while (Interlocked.Read(ref jobs) == 0 && clock.Elapsed < TimeSpan.FromSeconds(10)) Thread.Yield();
+        long before = Interlocked.Read(ref jobs);
+        for (int change = 0; change < 300 || Interlocked.Read(ref jobs) < before + 300; change++)
+        {
+            Threads.Count = 2 + change % 2;
+            Thread.Yield();
+            if (clock.Elapsed > TimeSpan.FromSeconds(20)) break;
+        }
+        stop.Cancel();
+        Assert.That(kernel.Wait(TimeSpan.FromSeconds(20)), Is.True, "a job stranded by a count change never finished");
+        Assert.That(Interlocked.Read(ref jobs), Is.GreaterThan(before + 100), "the kernel ran through the count changes");
+    }
+
     [TestCase(2)]
     [TestCase(3)]
     [TestCase(5)]
