@@ -7,8 +7,7 @@ namespace Tensorlet.Kernels.Cpu;
 /// Times one burst of work on a given number of dedicated threads, started together. The ceilings probes use their
 /// own threads rather than <see cref="Threads"/>, so measuring at 1 or N threads never changes the thread count the
 /// kernels run with. The threads are made once and kept (a crew that grows to the largest count asked for): a typical
-/// rate is the median of some 200 bursts, and starting two fresh threads for each cost 400 thread starts per probe;
-/// a CI run once stalled for 13 minutes with the test thread inside one of them.
+/// rate is the median of some 200 bursts, and starting two fresh threads for each cost 400 thread starts per probe.
 /// </summary>
 internal static class ProbeThreads
 {
