@@ -33,7 +33,7 @@ internal static class ComparisonReport
         AnsiConsole.MarkupLine("% FMA beside: each block's figure over the FMA rate probed right after the case in the same child (the median of bursts as long as its runs), median over blocks.");
         foreach (var family in rows.GroupBy(r => r.Family))
             AnsiConsole.MarkupLine($"  {Markup.Escape(family.Key)}: geometric-mean ratio {ComparisonMarkdown.GeometricMean(family.Select(r => r.Ratio)):F2} over {family.Count()} case(s)");
-        AnsiConsole.MarkupLine("Self-check (each engine's median over blocks against its own first block):");
+        AnsiConsole.MarkupLine("Self-check (each case's median, corroborated by a majority of its engine's blocks within ±15%):");
         foreach (var check in checks)
             AnsiConsole.MarkupLine("  " + (check.Passed ? "[green]" : check.Informational ? "[yellow]" : "[red]") + Markup.Escape(check.ToString()) + "[/]");
     }
@@ -49,7 +49,7 @@ internal static class ComparisonReport
                 bandwidthGBps = ceilings.BandwidthGBps, loadAverageBefore = loadBefore, loadAverageAfter = loadAfter,
             },
             selfCheck = checks.Select(c => new { engine = c.Engine, passed = c.Passed, informational = c.Informational, worstCase = c.WorstCase, worstDeviation = c.WorstDeviation, worstSpread = c.WorstSpread,
-                                                   drifted = c.Drifted.Select(d => new { @case = d.Case, fromFirstBlock = d.FromFirstBlock, fromRemeasure = d.FromRemeasure, remeasures = d.Remeasures, confirmed = d.Confirmed }) }),
+                                                   uncorroborated = c.Unsettled.Select(u => new { @case = u.Case, fromBlocks = u.FromBlocks, withRemeasures = u.WithRemeasures, blocks = u.Blocks, remeasures = u.Remeasures, confirmed = u.Confirmed }) }),
             results = rows,
         };
         File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));

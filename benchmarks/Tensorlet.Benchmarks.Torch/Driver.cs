@@ -84,16 +84,16 @@ internal static class Driver
         var rows = cases.Select(c => ComparisonRow.From(c, Ms("tensorlet", c.Name), Ms("libtorch", c.Name), Ms("libtorch-nommap", c.Name), ceilings,
                                                         new FmaBesideFigures(Fma("tensorlet", c.Name), Fma("libtorch", c.Name), Fma("libtorch-nommap", c.Name)))).ToList();
         // The check that decides: the figures the table compares — Tensorlet's, and libtorch's under the setting each case
-        // compares with. Each child's own drift is printed too; a losing allocator setting's (glibc's default one faults
+        // compares with. Each child's own check is printed too; a losing allocator setting's (glibc's default one faults
         // pages in afresh on this VM and swings by several times) cannot fail the run.
         string ComparedEngine(string name) => rows.Single(r => r.Name == name).TorchVariant == "nommap" ? "libtorch-nommap" : "libtorch";
         var ours = cases.ToDictionary(c => c.Name, c => Ms("tensorlet", c.Name));
         var compared = cases.ToDictionary(c => c.Name, c => Ms(ComparedEngine(c.Name), c.Name));
-        // A case that strays beyond the tolerance from its first block is measured again, alone, in as many fresh children
-        // of its engine as the run had blocks: where their median agrees with the run's, the first block was the outlier.
+        // A case whose blocks do not corroborate its median is measured again in as many fresh children of its engine as
+        // the run had blocks: where a majority of all its children then agree with the median, the median stands.
         string Ours(string name) => "tensorlet";
-        var remeasured = Remeasure(SelfCheck.Drifting(ours).Select(n => (Ours(n), n))
-                                                   .Concat(SelfCheck.Drifting(compared).Select(n => (ComparedEngine(n), n))), cases, options);
+        var remeasured = Remeasure(SelfCheck.ToMeasureAgain(ours).Select(n => (Ours(n), n))
+                                                   .Concat(SelfCheck.ToMeasureAgain(compared).Select(n => (ComparedEngine(n), n))), cases, options);
         // Each case's re-measures by the engine whose figure the check judges (engineOf), where it was measured again.
         IReadOnlyDictionary<string, IReadOnlyList<double>> Again(Func<string, string> engineOf) =>
             cases.Where(c => remeasured.ContainsKey((engineOf(c.Name), c.Name)))
@@ -120,18 +120,18 @@ internal static class Driver
     }
 
     // Each (engine, case) measured again after the blocks, in as many rounds as the run had blocks: per round one child
-    // per engine with drifted cases, the engines' order alternating like the blocks'. A child runs the block's cases up
-    // to its engine's last drifted one, so each drifted case meets the process state it met in the blocks: libtorch's
+    // per engine with cases to measure again, the engines' order alternating like the blocks'. A child runs the block's
+    // cases up to its engine's last such case, so each case meets the process state it met in the blocks: libtorch's
     // inference alone in a fresh process, with glibc's default allocator, ran 2× slower than after the training step
     // (whose large frees raise the allocator's mmap threshold). Milliseconds per (engine, case), in round order.
-    private static Dictionary<(string Engine, string Case), List<double>> Remeasure(IEnumerable<(string Engine, string Case)> drifted,
+    private static Dictionary<(string Engine, string Case), List<double>> Remeasure(IEnumerable<(string Engine, string Case)> unsettled,
                                                                                    IReadOnlyList<BenchCase> cases, DriverOptions options)
     {
         var again = new Dictionary<(string, string), List<double>>();
         var order = cases.Select(c => c.Name).ToList();
-        var groups = drifted.GroupBy(d => d.Engine).ToDictionary(g => g.Key, g => SelfCheck.RemeasureList(order, g.Select(d => d.Case)));
+        var groups = unsettled.GroupBy(d => d.Engine).ToDictionary(g => g.Key, g => SelfCheck.RemeasureList(order, g.Select(d => d.Case)));
         foreach (var (engine, names) in groups)
-            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(engine)}: case(s) beyond ±{100 * SelfCheck.Tolerance:F0}% of the first block measured again in " +
+            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(engine)}: case(s) no majority of whose blocks lies within ±{100 * SelfCheck.Tolerance:F0}% of the median measured again in " +
                                    $"{options.Blocks} fresh child(ren), each running {Markup.Escape(string.Join(", ", names))}[/]");
         for (int round = 0; round < options.Blocks; round++)
             foreach (string engine in EngineRun.Order(round).Where(groups.ContainsKey))

@@ -6,7 +6,7 @@ using Tensorlet.Benchmarks.Torch;
 //   dotnet run -c Release --project benchmarks/Tensorlet.Benchmarks.Torch -- [--quick] [--filter PATTERN] [--threads N] [--blocks B] [--out DIR]
 //   ... -- --check-models   (each whole model's parameters in both engines and one small forward, no timing)
 // The driver re-runs this program as its children with --engine tensorlet|libtorch|libtorch-nommap --block B --result FILE
-// (and --cases NAME,NAME: exactly those cases, to measure again a case that drifted from its first block).
+// (and --cases NAME,NAME: exactly those cases, to measure again a case its blocks did not corroborate).
 bool quick = false, checkModels = false;
 string? filter = null, outDir = "runs/torch-bench", engine = null, result = null, only = null;
 int threads = 2, blocks = 3, block = 0;

@@ -23,7 +23,7 @@ public static class ComparisonMarkdown
         md.AppendLine();
         md.AppendLine($"Command: `{command}`");
         md.AppendLine();
-        md.AppendLine("Self-check (each engine's median over blocks against its own first block, ±15%; it decides for the compared figures, the losing libtorch setting is informational):");
+        md.AppendLine("Self-check (each case's median, corroborated by a majority of its engine's blocks within ±15%, or else of blocks and re-measures together; it decides for the compared figures, the losing libtorch setting is informational):");
         md.AppendLine();
         foreach (var check in checks) md.AppendLine($"- {check}");
         md.AppendLine();
