@@ -5,7 +5,7 @@ using Tensorlet.Kernels.Cpu;
 namespace Tensorlet.Tests.Bench;
 
 /// <summary>
-/// The libtorch harness's bookkeeping: engines alternate between blocks, the faster libtorch allocator setting is the
+/// The libtorch harness's bookkeeping: each engine's children spread evenly through the run, the faster libtorch allocator setting is the
 /// one compared, and the self-check flags a case whose median no majority of its engine's blocks corroborates within ±15%.
 /// </summary>
 public class ComparisonTests
@@ -14,11 +14,31 @@ public class ComparisonTests
     private static readonly MachineCeilings Ceilings = new(2, PeakGflops: 400, BandwidthGBps: 40);
 
     [Test]
-    public void BlocksAlternateTheEngineOrder()
+    public void EachEnginesChildrenAreEvenlySpacedThroughTheRun()
     {
-        Assert.That(EngineRun.Order(0), Is.EqualTo(new[] { "tensorlet", "libtorch", "libtorch-nommap" }));
-        Assert.That(EngineRun.Order(1), Is.EqualTo(new[] { "libtorch-nommap", "libtorch", "tensorlet" }));
-        Assert.That(EngineRun.Order(2), Is.EqualTo(EngineRun.Order(0)));
+        var schedule = EngineRun.Schedule(4);
+        Assert.That(schedule, Has.Count.EqualTo(12));
+        Assert.That(schedule.Take(3), Is.EqualTo(new[] { (0, "tensorlet"), (0, "libtorch"), (0, "libtorch-nommap") }));
+        foreach (string engine in EngineRun.Engines)
+        {
+            var at = schedule.Select((child, i) => (child, i)).Where(x => x.child.Engine == engine).ToList();
+            Assert.That(at.Select(x => x.child.Block), Is.EqualTo(new[] { 0, 1, 2, 3 }), engine);
+            // Never two of one engine's children back to back: a few minutes of a slowed host cannot hold two of its blocks.
+            Assert.That(at.Zip(at.Skip(1), (a, b) => b.i - a.i), Is.All.EqualTo(EngineRun.Engines.Count), engine);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => EngineRun.Schedule(0));
+    }
+
+    [Test]
+    public void MostBlocksBesideASlowedHostFailTheCheckWhateverTheirFigures()
+    {
+        var ms = new Dictionary<string, IReadOnlyList<double>> { ["gemm/512"] = [10.0, 10.1, 10.2] };
+        Assert.That(SelfCheck.Of("tensorlet", ms, slowedBlocks: 1).Passed, Is.True);
+        var most = SelfCheck.Of("tensorlet", ms, slowedBlocks: 2);
+        Assert.That(most.Passed, Is.False);
+        Assert.That(most.ToString(), Does.Contain("2 of its 3 blocks beside a slowed host"));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => SelfCheck.Of("tensorlet", ms, slowedBlocks: 4));
+        Assert.That(ex!.Message, Does.Contain("tensorlet").And.Contain("has 3"));
     }
 
     [Test]

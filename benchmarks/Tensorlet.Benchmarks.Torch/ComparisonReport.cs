@@ -10,7 +10,7 @@ namespace Tensorlet.Benchmarks.Torch;
 /// <summary>Prints the comparison as a table with the self-check, and writes it as JSON and CSV.</summary>
 internal static class ComparisonReport
 {
-    public static void Print(IReadOnlyList<ComparisonRow> rows, MachineCeilings ceilings, IReadOnlyList<SelfCheck> checks)
+    public static void Print(IReadOnlyList<ComparisonRow> rows, MachineCeilings ceilings, IReadOnlyList<SelfCheck> checks, string host)
     {
         AnsiConsole.MarkupLine($"{ceilings.Threads} thread(s) for both engines; FMA peak {ceilings.PeakGflops:F0} GFLOP/s ({FmaPeak.VectorBits}-bit), " +
                                $"main-memory bandwidth {ceilings.BandwidthGBps:F1} GB/s (measured in the driver; a working set the caches hold is judged against the bandwidth at its size). Ratio = Tensorlet throughput / libtorch throughput; " +
@@ -36,11 +36,14 @@ internal static class ComparisonReport
         AnsiConsole.MarkupLine("Self-check (each case's median, corroborated by a majority of its engine's blocks within ±15%):");
         foreach (var check in checks)
             AnsiConsole.MarkupLine("  " + (check.Passed ? "[green]" : check.Informational ? "[yellow]" : "[red]") + Markup.Escape(check.ToString()) + "[/]");
+        AnsiConsole.MarkupLine(Markup.Escape(host));
     }
 
     public static void WriteJson(IReadOnlyList<ComparisonRow> rows, IReadOnlyList<SelfCheck> checks, MachineCeilings ceilings,
-                                 string loadBefore, string loadAfter, string path)
+                                 IReadOnlyList<ChildProbes> children, string loadBefore, string loadAfter, string path)
     {
+        double best = ChildProbes.Best(children);
+        var kept = ChildProbes.Kept(children);
         var document = new
         {
             machine = new
@@ -48,8 +51,14 @@ internal static class ComparisonReport
                 threads = ceilings.Threads, peakGflops = ceilings.PeakGflops, fmaVectorBits = FmaPeak.VectorBits,
                 bandwidthGBps = ceilings.BandwidthGBps, loadAverageBefore = loadBefore, loadAverageAfter = loadAfter,
             },
-            selfCheck = checks.Select(c => new { engine = c.Engine, passed = c.Passed, informational = c.Informational, worstCase = c.WorstCase, worstDeviation = c.WorstDeviation, worstSpread = c.WorstSpread,
+            selfCheck = checks.Select(c => new { engine = c.Engine, passed = c.Passed, informational = c.Informational, worstCase = c.WorstCase, worstDeviation = c.WorstDeviation, worstSpread = c.WorstSpread, blocks = c.Blocks, slowedBlocks = c.SlowedBlocks,
                                                    uncorroborated = c.Unsettled.Select(u => new { @case = u.Case, fromBlocks = u.FromBlocks, withRemeasures = u.WithRemeasures, blocks = u.Blocks, remeasures = u.Remeasures, confirmed = u.Confirmed }) }),
+            host = new
+            {
+                slowedFraction = ChildProbes.SlowedFraction, bestGBps = best,
+                children = children.Select(c => new { engine = c.Engine, block = c.Block, @try = c.Try, beforeGBps = c.BeforeGBps, afterGBps = c.AfterGBps,
+                                                       slowed = c.SlowedAgainst(best), kept = kept.Contains(c) }),
+            },
             results = rows,
         };
         File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));

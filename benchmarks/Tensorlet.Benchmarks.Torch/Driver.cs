@@ -12,7 +12,7 @@ internal sealed record DriverOptions(string? Filter, bool Quick, int Threads, in
 /// <summary>
 /// The comparison's driver: it measures nothing itself but the ceilings. Each block runs every engine in a child process
 /// of its own — Tensorlet, libtorch with its default allocator, and libtorch with <c>MALLOC_MMAP_MAX_=0</c> and no heap trimming — one after
-/// another, in an order that alternates between blocks, so all three see the same machine load. A case's figure is the
+/// another, in the same order every block, so each engine's children are spread evenly through the run. A case's figure is the
 /// median of its blocks; libtorch's is the faster of its two settings.
 /// </summary>
 internal static class Driver
@@ -45,22 +45,23 @@ internal static class Driver
                                $"FMA peak {ceilings.PeakGflops:F0} GFLOP/s, bandwidth {ceilings.BandwidthGBps:F1} GB/s. Load average: {Markup.Escape(loadBefore)}.");
         Directory.CreateDirectory(options.OutDir);
         var runs = new List<EngineRun>();
-        var probes = new List<MachineCeilings> { ceilings };
         // Probe every working-set size the cases' ceilings will need now, so the re-probes after each block cover them.
         foreach (var c in cases) ceilings.BandwidthAt(c.Spec.Bytes);
-        for (int block = 0; block < options.Blocks; block++)
+        // The ceilings again after every child: one probe can fall in a moment when the host lends a core elsewhere, and
+        // each child's figures then sit between two bandwidth probes that say whether the host was slowed around it.
+        var children = new ProbedChildren(options, ceilings);
+        foreach (var (block, engine) in EngineRun.Schedule(options.Blocks))
         {
-            foreach (string engine in EngineRun.Order(block))
-            {
-                var run = RunChild(engine, block, options);
-                runs.Add(run);
-                AnsiConsole.MarkupLine($"[grey]block {block + 1}/{options.Blocks}, {engine}: {run.Results.Count} case(s)[/]");
-            }
-            // The ceilings again after every block: one probe can fall in a moment when the host lends a core elsewhere.
-            probes.Add(MachineCeilings.Measure(options.Threads));
-            ceilings = ceilings.Best(probes[^1]);
-            ceilings.ReprobeWorkingSets();
+            var run = children.Run(engine, block);
+            runs.Add(run);
+            AnsiConsole.MarkupLine($"[grey]block {block + 1}/{options.Blocks}, {engine}: {run.Results.Count} case(s); {Markup.Escape(children.Children[^1].ToString())}[/]");
+            if (engine == EngineRun.Engines[^1]) children.Ceilings.ReprobeWorkingSets();
         }
+        var kept = children.RunAgainWhereSlowed(runs);
+        string host = ChildProbes.Describe(children.Children);
+        AnsiConsole.MarkupLine(Markup.Escape(host));
+        var probes = children.Probes;
+        ceilings = children.Ceilings;
         // The children's probes beside each memory-bound case count too: a working set the caches hold streams at what the
         // host's other tenants leave it, and the moments the cases ran in are the ones that matter.
         int beside = 0;
@@ -98,21 +99,26 @@ internal static class Driver
         IReadOnlyDictionary<string, IReadOnlyList<double>> Again(Func<string, string> engineOf) =>
             cases.Where(c => remeasured.ContainsKey((engineOf(c.Name), c.Name)))
                  .ToDictionary(c => c.Name, c => (IReadOnlyList<double>)remeasured[(engineOf(c.Name), c.Name)]);
+        // Blocks whose kept child still ran beside a slowed host, per engine; libtorch's compared figures take the worse
+        // of the settings any case compares with.
+        double bestGBps = ChildProbes.Best(children.Children);
+        int Slowed(string engine) => kept.Count(k => k.Engine == engine && k.SlowedAgainst(bestGBps));
         var checks = new List<SelfCheck>
         {
-            SelfCheck.Of("tensorlet", ours, remeasured: Again(Ours)),
-            SelfCheck.Of("libtorch (the compared setting per case)", compared, remeasured: Again(ComparedEngine)),
+            SelfCheck.Of("tensorlet", ours, remeasured: Again(Ours), slowedBlocks: Slowed("tensorlet")),
+            SelfCheck.Of("libtorch (the compared setting per case)", compared, remeasured: Again(ComparedEngine),
+                         slowedBlocks: cases.Select(c => Slowed(ComparedEngine(c.Name))).Max()),
         };
         checks.AddRange(EngineRun.Engines.Where(e => e != "tensorlet")
-                                 .Select(e => SelfCheck.Of(e, cases.ToDictionary(c => c.Name, c => Ms(e, c.Name)), informational: true)));
+                                 .Select(e => SelfCheck.Of(e, cases.ToDictionary(c => c.Name, c => Ms(e, c.Name)), informational: true, slowedBlocks: Slowed(e))));
         bool parametersEqual = CheckParameters(runs);
 
-        ComparisonReport.Print(rows, ceilings, checks);
+        ComparisonReport.Print(rows, ceilings, checks, host);
         string loadAfter = LoadAverage();
         AnsiConsole.MarkupLine($"Load average (1, 5, 15 min) before: {Markup.Escape(loadBefore)}; after: {Markup.Escape(loadAfter)}.");
         string machine = $"{Environment.ProcessorCount} logical CPU(s), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, load average {loadBefore} → {loadAfter}";
-        File.WriteAllText(Path.Combine(options.OutDir, "results.md"), ComparisonMarkdown.Write(rows, ceilings, checks, machine, options.CommandLine));
-        ComparisonReport.WriteJson(rows, checks, ceilings, loadBefore, loadAfter, Path.Combine(options.OutDir, "results.json"));
+        File.WriteAllText(Path.Combine(options.OutDir, "results.md"), ComparisonMarkdown.Write(rows, ceilings, checks, machine, options.CommandLine, host));
+        ComparisonReport.WriteJson(rows, checks, ceilings, children.Children, loadBefore, loadAfter, Path.Combine(options.OutDir, "results.json"));
         ComparisonReport.WriteCsv(rows, Path.Combine(options.OutDir, "results.csv"));
         ComparisonPlot.Save(rows, ceilings, Path.Combine(options.OutDir, "bench.png"));
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(options.OutDir)}/results.md, results.json, results.csv and bench.png.");
@@ -120,7 +126,7 @@ internal static class Driver
     }
 
     // Each (engine, case) measured again after the blocks, in as many rounds as the run had blocks: per round one child
-    // per engine with cases to measure again, the engines' order alternating like the blocks'. A child runs the block's
+    // per engine with cases to measure again, in the blocks' engine order. A child runs the block's
     // cases up to its engine's last such case, so each case meets the process state it met in the blocks: libtorch's
     // inference alone in a fresh process, with glibc's default allocator, ran 2× slower than after the training step
     // (whose large frees raise the allocator's mmap threshold). Milliseconds per (engine, case), in round order.
@@ -134,9 +140,9 @@ internal static class Driver
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(engine)}: case(s) no majority of whose blocks lies within ±{100 * SelfCheck.Tolerance:F0}% of the median measured again in " +
                                    $"{options.Blocks} fresh child(ren), each running {Markup.Escape(string.Join(", ", names))}[/]");
         for (int round = 0; round < options.Blocks; round++)
-            foreach (string engine in EngineRun.Order(round).Where(groups.ContainsKey))
+            foreach (string engine in EngineRun.Engines.Where(groups.ContainsKey))
             {
-                var run = RunChild(engine, round, options, groups[engine]);
+                var run = ProbedChildren.RunChild(engine, round, options, groups[engine]);
                 foreach (var result in run.Results)
                 {
                     if (!again.TryGetValue((engine, result.Name), out var ms)) again[(engine, result.Name)] = ms = [];
@@ -161,39 +167,6 @@ internal static class Driver
                                    (equal ? "[green]equal[/]" : "[red]DIFFER: not the same network[/]"));
         }
         return allEqual;
-    }
-
-    // only: exact case names to run (a re-measure), instead of every case of the filter.
-    private static EngineRun RunChild(string engine, int block, DriverOptions options, IReadOnlyList<string>? only = null)
-    {
-        string result = Path.Combine(options.OutDir, only == null ? $"block{block}-{engine}.json" : $"remeasure{block}-{engine}.json");
-        var psi = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
-        // Under `dotnet harness.dll` the process is dotnet itself: the child needs the assembly named again.
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") psi.ArgumentList.Add(typeof(Driver).Assembly.Location);
-        foreach (string a in new[] { "--engine", engine, "--block", block.ToString(), "--threads", options.Threads.ToString(), "--result", result })
-            psi.ArgumentList.Add(a);
-        if (options.Filter != null) { psi.ArgumentList.Add("--filter"); psi.ArgumentList.Add(options.Filter); }
-        if (options.Quick) psi.ArgumentList.Add("--quick");
-        if (only != null) { psi.ArgumentList.Add("--cases"); psi.ArgumentList.Add(string.Join(',', only)); }
-        // glibc then never returns freed memory to the kernel — no munmap of large blocks, and no trimming of the heap's
-        // top, which MALLOC_MMAP_MAX_=0 alone still does — so a call's outputs are not faulted in afresh. Measured on this
-        // VM: with MALLOC_MMAP_MAX_=0 alone libtorch ran conv a forward at 5 GFLOP/s (each page fault is costly here),
-        // with the trim threshold raised too at 126.
-        if (engine == "libtorch-nommap")
-        {
-            psi.Environment["MALLOC_MMAP_MAX_"] = "0";
-            psi.Environment["MALLOC_TRIM_THRESHOLD_"] = "68719476736";
-        }
-        else
-        {
-            psi.Environment.Remove("MALLOC_MMAP_MAX_");
-            psi.Environment.Remove("MALLOC_TRIM_THRESHOLD_");
-        }
-        using var child = Process.Start(psi) ?? throw new InvalidOperationException($"comparison: could not start the {engine} child.");
-        child.WaitForExit();
-        if (child.ExitCode != 0)
-            throw new InvalidOperationException($"comparison: the {engine} child of block {block + 1} exited with code {child.ExitCode}.");
-        return EngineRun.Load(result);
     }
 
     // The first three fields of /proc/loadavg ("" where there is none).

@@ -11,7 +11,7 @@ namespace Tensorlet.Bench.Comparison;
 public static class ComparisonMarkdown
 {
     public static string Write(IReadOnlyList<ComparisonRow> rows, MachineCeilings ceilings, IReadOnlyList<SelfCheck> checks,
-                               string machine, string command)
+                               string machine, string command, string? host = null)
     {
         var md = new StringBuilder();
         string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
@@ -27,6 +27,11 @@ public static class ComparisonMarkdown
         md.AppendLine();
         foreach (var check in checks) md.AppendLine($"- {check}");
         md.AppendLine();
+        if (host != null)
+        {
+            md.AppendLine(host);
+            md.AppendLine();
+        }
         md.AppendLine("| case | shape | Tensorlet | libtorch | unit | % of ceiling T / L | % of FMA beside T / L | spread T / L | ratio |");
         md.AppendLine("|---|---|--:|--:|---|--:|--:|--:|--:|");
         foreach (var r in rows)

@@ -17,11 +17,19 @@ public sealed record EngineRun(
     [property: JsonPropertyName("results")] IReadOnlyList<BenchResult> Results,
     [property: JsonPropertyName("parameters")] IReadOnlyDictionary<string, long> Parameters)
 {
-    /// <summary>The engine names, in the order the first block runs them (later blocks alternate the order).</summary>
+    /// <summary>
+    /// The engine names, in the order every block runs them. The same order each time spaces each engine's children
+    /// evenly through the run: the order that once alternated between blocks (A B C, C B A, A B C) ran an engine's
+    /// children back to back at each turn, and a few minutes of a slowed host then held two of its three blocks.
+    /// </summary>
     public static IReadOnlyList<string> Engines { get; } = ["tensorlet", "libtorch", "libtorch-nommap"];
 
-    /// <summary>Engines in the order block <paramref name="block"/> runs them: forwards in even blocks, backwards in odd ones.</summary>
-    public static IReadOnlyList<string> Order(int block) => block % 2 == 0 ? Engines : Engines.Reverse().ToList();
+    /// <summary>The children of a run of <paramref name="blocks"/> blocks, in the order the driver starts them.</summary>
+    public static IReadOnlyList<(int Block, string Engine)> Schedule(int blocks)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blocks, 1);
+        return Enumerable.Range(0, blocks).SelectMany(b => Engines.Select(e => (b, e))).ToList();
+    }
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this));
 

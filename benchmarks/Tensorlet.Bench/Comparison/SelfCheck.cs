@@ -27,18 +27,35 @@ public sealed record SelfCheck(string Engine, string WorstCase, double WorstDevi
     /// <summary>Every case its blocks do not corroborate, and what its re-measures added.</summary>
     public IReadOnlyList<Uncorroborated> Unsettled { get; init; } = [];
 
-    /// <summary>True when every case's median is corroborated by its blocks or, failing that, by blocks and re-measures together.</summary>
-    public bool Passed => WorstDeviation <= Tolerance || (Unsettled.Any(u => u.Case == WorstCase) && Unsettled.All(u => u.Confirmed));
+    /// <summary>How many blocks each case had.</summary>
+    public int Blocks { get; init; }
+
+    /// <summary>
+    /// How many of the engine's blocks ran beside a probe of a slowed host even after being run again
+    /// (<see cref="ChildProbes"/>): their figures count, but a majority of them would carry every median.
+    /// </summary>
+    public int SlowedBlocks { get; init; }
+
+    /// <summary>
+    /// True when every case's median is corroborated by its blocks or, failing that, by blocks and re-measures together,
+    /// and most of the blocks ran on a host that was not slowed.
+    /// </summary>
+    public bool Passed => (WorstDeviation <= Tolerance || (Unsettled.Any(u => u.Case == WorstCase) && Unsettled.All(u => u.Confirmed)))
+                          && (SlowedBlocks == 0 || 2 * SlowedBlocks < Blocks);
 
     /// <summary>
     /// Checks <paramref name="engine"/> from its milliseconds per case, one figure per block, and
     /// <paramref name="remeasured"/>: each uncorroborated case's milliseconds measured again, one figure per fresh child
-    /// (cases missing from it, or with no figure, stay unconfirmed).
+    /// (cases missing from it, or with no figure, stay unconfirmed); <paramref name="slowedBlocks"/>: how many of its
+    /// blocks' figures come from children beside a slowed host.
     /// </summary>
     public static SelfCheck Of(string engine, IReadOnlyDictionary<string, IReadOnlyList<double>> msByCase, bool informational = false,
-                               IReadOnlyDictionary<string, IReadOnlyList<double>>? remeasured = null)
+                               IReadOnlyDictionary<string, IReadOnlyList<double>>? remeasured = null, int slowedBlocks = 0)
     {
         if (msByCase.Count == 0) throw new ArgumentException($"comparison: no figures for engine '{engine}'.", nameof(msByCase));
+        int blocks = msByCase.Values.Max(ms => ms.Count);
+        if (slowedBlocks < 0 || slowedBlocks > blocks)
+            throw new ArgumentOutOfRangeException(nameof(slowedBlocks), $"comparison: {slowedBlocks} slowed block(s) of engine '{engine}', which has {blocks}.");
         string worst = "";
         double deviation = -1, spread = 0;
         var unsettled = new List<Uncorroborated>();
@@ -55,7 +72,7 @@ public sealed record SelfCheck(string Engine, string WorstCase, double WorstDevi
                               { Blocks = ms.Count, Remeasures = again.Count });
             }
         }
-        return new SelfCheck(engine, worst, deviation, spread, informational) { Unsettled = unsettled };
+        return new SelfCheck(engine, worst, deviation, spread, informational) { Unsettled = unsettled, Blocks = blocks, SlowedBlocks = slowedBlocks };
     }
 
     /// <summary>The cases whose blocks do not corroborate their median: the ones to measure again.</summary>
@@ -96,6 +113,8 @@ public sealed record SelfCheck(string Engine, string WorstCase, double WorstDevi
         string verdict = $"{Engine}: {(Passed ? "PASS" : "FAIL")}{(Informational ? " (informational)" : "")} — a majority of blocks within " +
                          $"{100 * WorstDeviation:F1}% of the median in every case (least: {WorstCase}), largest spread over blocks " +
                          $"{100 * WorstSpread:F1}% (tolerance ±{100 * Tolerance:F0}%)";
+        if (SlowedBlocks > 0)
+            verdict += $"; {SlowedBlocks} of its {Blocks} blocks beside a slowed host even when run again";
         // An informational child is never measured again, so its unsettled cases add nothing to its line.
         return Unsettled.Count == 0 || Informational ? verdict : verdict + "; beyond it, " + string.Join(", ", Unsettled);
     }
