@@ -16,7 +16,7 @@ public static class ComparisonMarkdown
         var md = new StringBuilder();
         string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
         md.AppendLine($"Machine: {machine}. {ceilings.Threads} thread(s) for both engines. Ceilings used (measured in the harness's " +
-                      $"own process, the best of a probe before the first block and one after each, and for bandwidth of the children's probes beside each memory-bound case): FMA peak **{F(ceilings.PeakGflops, "F0")} GFLOP/s** ({FmaPeak.VectorBits}-bit FMAs, " +
+                      $"own process, the best of a probe before the first child and one after each, and for bandwidth of the children's probes beside each memory-bound case): FMA peak **{F(ceilings.PeakGflops, "F0")} GFLOP/s** ({FmaPeak.VectorBits}-bit FMAs, " +
                       $"{FmaPeak.Chains} chains a thread), main-memory bandwidth **{F(ceilings.BandwidthGBps, "F1")} GB/s**; " +
                       "a case's working set that fits in the caches is judged against the bandwidth measured at its size (`MachineCeilings.BandwidthAt`, " +
                       "the best of the same probes).");
