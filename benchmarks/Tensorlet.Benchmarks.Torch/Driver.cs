@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Spectre.Console;
 using Tensorlet.Bench;
 using Tensorlet.Bench.Comparison;
