@@ -10,8 +10,8 @@ namespace Tensorlet.Kernels.Cpu;
 /// micro-panels and a register-tiled FMA micro-kernel (Vector512, else Vector256, else Vector&lt;float&gt;; see
 /// <see cref="GemmKernels"/>) computes each tile. C is split statically among <see cref="Threads.Count"/> parts,
 /// each thread packing its own blocks, so the same thread count always gives the same bits (and, since every
-/// element sums its k slices in the same order, so does any thread count). Large products whose rows are split share
-/// one packed B block among the threads instead (<see cref="SharedPackWork"/>), with the same bits.
+/// element sums its k slices in the same order, so does any thread count). Which dimension is split is chosen by
+/// <see cref="ThreadSplit"/>.
 /// </summary>
 public static unsafe class Sgemm
 {
@@ -20,19 +20,6 @@ public static unsafe class Sgemm
     /// path wins up to about 12³ (untransposed B) to 24³ (transposed B), the packed one from 16³ on.
     /// </summary>
     internal const long SmallThreshold = 16 * 16 * 16;
-
-    /// <summary>Below this many multiply-adds per thread a second thread is not worth waking.</summary>
-    internal const long MinWorkPerThread = 64 * 64 * 64;
-
-    /// <summary>
-    /// From this many multiply-adds on, threads that split C's rows pack one B block together
-    /// (<see cref="BlockedGemm.RunSharedB"/>) where C's width fits in the NC·threads columns of one shared block. Paired in
-    /// one process on two Zen 5 threads: 3–4% faster at 1024³, 1–2% at 2048³, 3% at 1500³ and 2000³ (8×48 tile), level at
-    /// 768³; 2.5% slower at 1000³ and 2% at 4096³ (wider than one shared block of the 6×64 tile, so left per thread).
-    /// Earlier, with KC = 512, sharing measured 5–17% slower at 256³–512³, where half of every block comes from the other
-    /// core's cache for too little work to repay it.
-    /// </summary>
-    internal const long SharedPackWork = 768L * 768 * 768;
 
     /// <summary>The micro-kernel <see cref="GemmKernels.Auto"/> uses on this CPU, e.g. "avx512 8x48".</summary>
     public static string Kernel => GemmKernel.Best.Name;
@@ -82,23 +69,14 @@ public static unsafe class Sgemm
 
     private static void Blocked(GemmOperands op, GemmKernel kernel, int m, int n)
     {
-        int mr = kernel.MR, nr = kernel.NR;
-        long work = (long)m * n * op.K;
-        // Split whichever dimension has more register tiles, in whole tiles, so no tile straddles two threads.
-        bool splitN = (n + nr - 1) / nr >= (m + mr - 1) / mr;
-        int unit = splitN ? nr : mr, extent = splitN ? n : m;
-        int tiles = (extent + unit - 1) / unit;
-        int parts = (int)Math.Min(Math.Min(Threads.Count, tiles), Math.Max(1, work / MinWorkPerThread));
+        var (splitN, parts) = ThreadSplit.Choose(kernel, m, n, op.K, Threads.Count);
         if (parts <= 1)
         {
             BlockedGemm.Run(op, kernel, 0, m, 0, n);
             return;
         }
-        if (!splitN && work >= SharedPackWork && n <= (long)kernel.NC * parts)
-        {
-            BlockedGemm.RunSharedB(op, kernel, m, n, parts);
-            return;
-        }
+        int unit = splitN ? kernel.NR : kernel.MR, extent = splitN ? n : m;
+        int tiles = (extent + unit - 1) / unit;
         Threads.Run(parts, p =>
         {
             var (t0, t1) = Threads.Range(tiles, parts, p);

@@ -50,46 +50,6 @@ internal static unsafe class BlockedGemm
     }
 
     /// <summary>
-    /// The same loop nest over all of C on <paramref name="parts"/> threads that split its rows, with one packed B block
-    /// for all of them instead of one per thread: for each block the threads first pack a share of its micro-panels
-    /// each, then each runs its rows against the whole block. Two parallel calls per block rather than a barrier inside
-    /// one, because <see cref="Threads.Run"/> may run both parts on one thread (nested or late-waking workers), where a
-    /// barrier would never open. The block holds what the per-thread blocks held together (NC·parts columns), so A is
-    /// packed once per parts·NC columns instead of once per NC. Every element sums the same k slices in the same order as
-    /// in <see cref="Run"/>, so the bits are the same.
-    /// </summary>
-    public static void RunSharedB(GemmOperands op, GemmKernel kernel, int m, int n, int parts)
-    {
-        int mr = kernel.MR, nr = kernel.NR;
-        int kcMax = Math.Min(kernel.KC, op.K);
-        int ncMax = (int)Math.Min((long)kernel.NC * parts, RoundUp(n, nr));
-        int rowTiles = (m + mr - 1) / mr;
-        int mcMax = Math.Min(kernel.MC, (rowTiles + parts - 1) / parts * mr);
-        float* packB = PackBuffers.For(0, (long)ncMax * kcMax).B;
-        for (int jc = 0; jc < n; jc += ncMax)
-        {
-            int nc = Math.Min(ncMax, n - jc);
-            int panels = (nc + nr - 1) / nr;
-            for (int pc = 0; pc < op.K; pc += kcMax)
-            {
-                int kc = Math.Min(kcMax, op.K - pc), j = jc, p0 = pc;
-                Threads.Run(parts, p =>
-                {
-                    var (s, e) = Threads.Range(panels, parts, p);
-                    if (s < e) Packing.PackB(op.TransB, op.B, op.Ldb, p0, kc, j + s * nr, Math.Min(nc, e * nr) - s * nr, nr, packB + (nint)s * nr * kc);
-                });
-                float beta = pc == 0 ? op.Beta : 1f;
-                Threads.Run(parts, p =>
-                {
-                    var (t0, t1) = Threads.Range(rowTiles, parts, p);
-                    int m0 = t0 * mr, m1 = Math.Min(m, t1 * mr);
-                    if (m0 < m1) RowBlocks(op, kernel, m0, m1, mcMax, p0, kc, j, nc, PackBuffers.For((long)mcMax * kcMax, 0).A, packB, beta);
-                });
-            }
-        }
-    }
-
-    /// <summary>
     /// Rows [m0, m1) of C's columns [jc, jc + nc) against one packed B block (the kc-deep k slice from pc), packing A one
     /// block of up to <paramref name="mcMax"/> rows at a time; the first k slice applies β, later ones pass β = 1.
     /// </summary>
