@@ -33,6 +33,12 @@ internal sealed unsafe class GemmKernel
     /// <summary>(kc, packedA, packedB, c, ldc, α, β): C tile = α·Σ + β·C.</summary>
     public required delegate*<int, float*, float*, float*, nint, float, float, void> Run { get; init; }
 
+    /// <summary>
+    /// (kc, a, lda, packedB, c, ldc, α, β): the same tile reading MR rows of an untransposed A in place, <c>lda</c> apart,
+    /// so A needs no packing (null: this kernel always reads packed A).
+    /// </summary>
+    public delegate*<int, float*, nint, float*, float*, nint, float, float, void> RunRows { get; init; }
+
     /// <summary>The narrow partner of <see cref="Avx512"/>, declared first because static fields initialise in text order.</summary>
     public static readonly GemmKernel Avx512Narrow = new()
     {
@@ -52,7 +58,7 @@ internal sealed unsafe class GemmKernel
     public static readonly GemmKernel Avx512Wide = new()
     {
         Name = "avx512 6x64", MR = 6, NR = 64, KC = 1024, MC = 48, NC = 1024, Fused = true,
-        Run = &MicroKernels.Avx512x6x64, Is512 = true,
+        Run = &MicroKernels.Avx512x6x64, RunRows = &MicroKernels.Avx512x6x64Rows, Is512 = true,
     };
 
     /// <summary>
@@ -66,7 +72,7 @@ internal sealed unsafe class GemmKernel
     public static readonly GemmKernel Avx512 = new()
     {
         Name = "avx512 8x48", MR = 8, NR = 48, KC = 256, MC = 192, NC = 4080, Fused = true,
-        Run = &MicroKernels.Avx512x8x48, Narrow = Avx512Narrow, Wide = Avx512Wide, Is512 = true,
+        Run = &MicroKernels.Avx512x8x48, RunRows = &MicroKernels.Avx512x8x48Rows, Narrow = Avx512Narrow, Wide = Avx512Wide, Is512 = true,
     };
 
     /// <summary>

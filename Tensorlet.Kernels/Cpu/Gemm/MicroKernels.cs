@@ -21,34 +21,50 @@ internal static unsafe class MicroKernels
     /// registers stay clear of spills.
     /// </summary>
     [SkipLocalsInit]
-    public static void Avx512x8x48(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Avx512x8x48(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta) =>
+        Tile8x48(kc, a, 1, 8, b, c, ldc, alpha, beta);
+
+    /// <summary><see cref="Avx512x8x48"/> reading A where it lies: 8 rows <paramref name="lda"/> apart, k along each row.</summary>
+    [SkipLocalsInit]
+    public static void Avx512x8x48Rows(int kc, float* a, nint lda, float* b, float* c, nint ldc, float alpha, float beta) =>
+        Tile8x48(kc, a, lda, 1, b, c, ldc, alpha, beta);
+
+    /// <summary>
+    /// The 8×48 tile with A's element (r, p) at a[r·rowStride + p·kStride]: a packed micro-panel (1, 8) or A's own rows
+    /// (lda, 1). Inlined into both, so each compiles with its strides as constants or registers; the same FMAs in the same
+    /// order either way, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile8x48(int kc, float* a, nint rowStride, nint kStride, float* b, float* c, nint ldc, float alpha, float beta)
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default;
         Vector512<float> c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
         Vector512<float> c40 = default, c41 = default, c42 = default, c50 = default, c51 = default, c52 = default;
         Vector512<float> c60 = default, c61 = default, c62 = default, c70 = default, c71 = default, c72 = default;
         PrefetchTile(c, ldc, 8, 3);
-        for (int p = 0; p < kc; p++)
+        float* a0 = a, a1 = a + rowStride, a2 = a + 2 * rowStride, a3 = a + 3 * rowStride;
+        float* a4 = a + 4 * rowStride, a5 = a + 5 * rowStride, a6 = a + 6 * rowStride, a7 = a + 7 * rowStride;
+        nint q = 0;
+        for (int p = 0; p < kc; p++, q += kStride)
         {
             Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16), b2 = Vector512.Load(b + 32);
             Vector512<float> x;
-            x = Vector512.Create(a[0]);
+            x = Vector512.Create(a0[q]);
             c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01); c02 = Vector512.FusedMultiplyAdd(x, b2, c02);
-            x = Vector512.Create(a[1]);
+            x = Vector512.Create(a1[q]);
             c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11); c12 = Vector512.FusedMultiplyAdd(x, b2, c12);
-            x = Vector512.Create(a[2]);
+            x = Vector512.Create(a2[q]);
             c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21); c22 = Vector512.FusedMultiplyAdd(x, b2, c22);
-            x = Vector512.Create(a[3]);
+            x = Vector512.Create(a3[q]);
             c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31); c32 = Vector512.FusedMultiplyAdd(x, b2, c32);
-            x = Vector512.Create(a[4]);
+            x = Vector512.Create(a4[q]);
             c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41); c42 = Vector512.FusedMultiplyAdd(x, b2, c42);
-            x = Vector512.Create(a[5]);
+            x = Vector512.Create(a5[q]);
             c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51); c52 = Vector512.FusedMultiplyAdd(x, b2, c52);
-            x = Vector512.Create(a[6]);
+            x = Vector512.Create(a6[q]);
             c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61); c62 = Vector512.FusedMultiplyAdd(x, b2, c62);
-            x = Vector512.Create(a[7]);
+            x = Vector512.Create(a7[q]);
             c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71); c72 = Vector512.FusedMultiplyAdd(x, b2, c72);
-            a += 8;
             b += 48;
         }
         Store(c, c00, alpha, beta); Store(c + 16, c01, alpha, beta); Store(c + 32, c02, alpha, beta); c += ldc;
@@ -67,7 +83,17 @@ internal static unsafe class MicroKernels
     /// wasted) and 256 to 288 (12%); 6 rows pad at most 5, under 1% of a 1024-row C.
     /// </summary>
     [SkipLocalsInit]
-    public static void Avx512x6x64(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Avx512x6x64(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta) =>
+        Tile6x64(kc, a, 1, 6, b, c, ldc, alpha, beta);
+
+    /// <summary><see cref="Avx512x6x64"/> reading A where it lies: 6 rows <paramref name="lda"/> apart, k along each row.</summary>
+    [SkipLocalsInit]
+    public static void Avx512x6x64Rows(int kc, float* a, nint lda, float* b, float* c, nint ldc, float alpha, float beta) =>
+        Tile6x64(kc, a, lda, 1, b, c, ldc, alpha, beta);
+
+    /// <summary>The 6×64 tile with A's element (r, p) at a[r·rowStride + p·kStride], as for the 8×48 tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile6x64(int kc, float* a, nint rowStride, nint kStride, float* b, float* c, nint ldc, float alpha, float beta)
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
@@ -76,30 +102,31 @@ internal static unsafe class MicroKernels
         Vector512<float> c40 = default, c41 = default, c42 = default, c43 = default;
         Vector512<float> c50 = default, c51 = default, c52 = default, c53 = default;
         PrefetchTile(c, ldc, 6, 4);
-        for (int p = 0; p < kc; p++)
+        float* a0 = a, a1 = a + rowStride, a2 = a + 2 * rowStride, a3 = a + 3 * rowStride, a4 = a + 4 * rowStride, a5 = a + 5 * rowStride;
+        nint q = 0;
+        for (int p = 0; p < kc; p++, q += kStride)
         {
             Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
             Vector512<float> b2 = Vector512.Load(b + 32), b3 = Vector512.Load(b + 48);
             Vector512<float> x;
-            x = Vector512.Create(a[0]);
+            x = Vector512.Create(a0[q]);
             c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
             c02 = Vector512.FusedMultiplyAdd(x, b2, c02); c03 = Vector512.FusedMultiplyAdd(x, b3, c03);
-            x = Vector512.Create(a[1]);
+            x = Vector512.Create(a1[q]);
             c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
             c12 = Vector512.FusedMultiplyAdd(x, b2, c12); c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
-            x = Vector512.Create(a[2]);
+            x = Vector512.Create(a2[q]);
             c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
             c22 = Vector512.FusedMultiplyAdd(x, b2, c22); c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
-            x = Vector512.Create(a[3]);
+            x = Vector512.Create(a3[q]);
             c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
             c32 = Vector512.FusedMultiplyAdd(x, b2, c32); c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
-            x = Vector512.Create(a[4]);
+            x = Vector512.Create(a4[q]);
             c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
             c42 = Vector512.FusedMultiplyAdd(x, b2, c42); c43 = Vector512.FusedMultiplyAdd(x, b3, c43);
-            x = Vector512.Create(a[5]);
+            x = Vector512.Create(a5[q]);
             c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
             c52 = Vector512.FusedMultiplyAdd(x, b2, c52); c53 = Vector512.FusedMultiplyAdd(x, b3, c53);
-            a += 6;
             b += 64;
         }
         Store(c, c00, alpha, beta); Store(c + 16, c01, alpha, beta); Store(c + 32, c02, alpha, beta); Store(c + 48, c03, alpha, beta); c += ldc;
