@@ -7,8 +7,8 @@ namespace Tensorlet.Kernels.Cpu;
 /// <summary>
 /// Fast single-precision GEMM, C = α·op(A)·op(B) + β·C, row-major, with the same contract as
 /// <see cref="Reference.Gemm.Multiply"/>. GotoBLAS/BLIS structure: A and B are packed into cache-sized blocks of
-/// micro-panels and a register-tiled FMA micro-kernel (Vector512, else Vector256, else Vector&lt;float&gt;; see
-/// <see cref="GemmKernels"/>) computes each tile. C is split statically among <see cref="Threads.Count"/> parts,
+/// micro-panels (the AVX-512 tiles read an untransposed A in place instead) and a register-tiled FMA micro-kernel
+/// (Vector512, else Vector256, else Vector&lt;float&gt;; see <see cref="GemmKernels"/>) computes each tile. C is split statically among <see cref="Threads.Count"/> parts,
 /// each thread packing its own blocks, so the same thread count always gives the same bits (and, since every
 /// element sums its k slices in the same order, so does any thread count). Which dimension is split is chosen by
 /// <see cref="ThreadSplit"/>.
