@@ -41,6 +41,7 @@ public class GpuTrainingTests
         using (labels)
         {
             Step(model, optimizer, images, labels); // creates the momentum buffers
+            Core.TrainingMemoryTests.Settle(); // no finaliser may hand memory back while the pool is counted
             long live = gpu.LiveBytes, pooled = gpu.PooledBytes;
             var before = gpu.Transfers;
             Tensor loss;
